@@ -1,0 +1,1 @@
+"""The claim workflow: states, assignment, hearings, decisions, review, appeals."""

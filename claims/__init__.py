@@ -1,0 +1,1 @@
+"""Claims intake: claims, parties, parcels, evidence, import and export; matching."""

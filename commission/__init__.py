@@ -1,0 +1,71 @@
+"""Qayd: the case system of a property restitution commission."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import get_locale
+
+from config import Config, TestConfig
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application. No queries, migrations or network calls happen here."""
+    from commission import cli, policy, web
+    from commission.accounts import views as account_views
+    from commission.accounts.models import User
+    from commission.accounts.passwords import make_hasher
+    from commission.extensions import babel, csrf, db, login_manager, migrate
+    from commission.sessions import DatabaseSessionInterface
+    from commission.views import bp as main_bp
+
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.from_object(config or TestConfig())
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    # Sessions are server-side and regenerated at login; Flask-Login need not rotate them.
+    login_manager.session_protection = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    app.session_interface = DatabaseSessionInterface()
+    hasher = make_hasher(app.config)
+    app.extensions["qayd_password_hasher"] = hasher
+    app.extensions["qayd_dummy_hash"] = hasher.hash("no user has this password")
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(account_views.bp)
+    policy.declare_endpoint(app, "static", policy.PUBLIC)
+
+    app.before_request(policy.enforce_policy)
+    app.before_request(web.start_request)
+    app.after_request(web.set_security_headers)
+    app.register_error_handler(web.CSRFError, web.handle_csrf_error)
+    app.register_error_handler(web.InternalServerError, web.handle_server_error)
+    app.register_error_handler(web.HTTPException, web.handle_http_error)
+
+    @app.context_processor
+    def inject_layout():
+        locale = str(get_locale() or "en")
+        return {
+            "current_locale": locale,
+            "text_direction": "rtl" if locale == "ar" else "ltr",
+            "languages": app.config["LANGUAGES"],
+        }
+
+    cli.register(app)
+    return app

@@ -1,0 +1,1 @@
+"""Users, roles, offices, passwords, login and logout."""

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from commission.audit import AUDIT_INFO_KEY, Audited
+from commission.db import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    CLERK = "clerk"
+    ADJUDICATOR = "adjudicator"
+    REVIEWER = "reviewer"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+
+ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
+
+
+class Office(Audited, Base):
+    __tablename__ = "office"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Three letters that begin the office's claim numbers (BGD-2026-000123).
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    #: ISO 3166-2:IQ code of the governorate (or a local code, see governorates.py).
+    governorate_code: Mapped[str] = mapped_column(String(16))
+    name_en: Mapped[str] = mapped_column(String(100))
+    name_ar: Mapped[str] = mapped_column(String(100))
+    #: Headquarters staff see the claims of every office.
+    is_headquarters: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    users: Mapped[list[User]] = relationship(back_populates="office")
+
+    def __repr__(self) -> str:
+        return f"<Office {self.code}>"
+
+
+class User(UserMixin, Audited, Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255), info={AUDIT_INFO_KEY: "redact"})
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Consecutive failed logins; shared by every worker because it lives here.
+    failed_login_count: Mapped[int] = mapped_column(
+        Integer, default=0, info={AUDIT_INFO_KEY: "skip"}
+    )
+    locked_until: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, info={AUDIT_INFO_KEY: "skip"}
+    )
+    last_login_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, info={AUDIT_INFO_KEY: "skip"}
+    )
+
+    office: Mapped[Office] = relationship(back_populates="users", lazy="joined")
+    role_grants: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_active_account
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(grant.role) for grant in self.role_grants)
+
+    def has_any_role(self, roles) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def sees_all_offices(self) -> bool:
+        return self.office.is_headquarters
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class UserRole(Audited, Base):
+    __tablename__ = "user_role"
+    __table_args__ = (CheckConstraint(f"role IN ({ROLE_VALUES})", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
+
+    def __repr__(self) -> str:
+        return f"<UserRole {self.user_id} {self.role}>"

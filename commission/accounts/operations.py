@@ -1,0 +1,141 @@
+"""Verbs that change users and offices. They flush; the caller's boundary commits."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import Session
+
+from commission.accounts.models import Office, Role, User, UserRole
+from commission.accounts.passwords import check_password_strength, verify_password
+from commission.governorates import HEADQUARTERS, governorates
+
+logger = logging.getLogger(__name__)
+
+
+class LoginRefused(Exception):
+    """Login failed; `message` is safe to show (it never says which part was wrong)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class UnknownOffice(ValueError):
+    pass
+
+
+def sync_offices(session: Session) -> int:
+    """Create or update one office per governorate plus headquarters; returns changes."""
+    existing = {office.code: office for office in session.scalars(select(Office))}
+    wanted = [
+        (gov.office_code, gov.code, gov.name_en, gov.name_ar, False) for gov in governorates()
+    ]
+    hq_code, hq_en, hq_ar, hq_governorate = HEADQUARTERS
+    wanted.append((hq_code, hq_governorate, hq_en, hq_ar, True))
+    changed = 0
+    for code, governorate_code, name_en, name_ar, is_hq in wanted:
+        office = existing.get(code)
+        if office is None:
+            office = Office(code=code)
+            session.add(office)
+        values = {
+            "governorate_code": governorate_code,
+            "name_en": name_en,
+            "name_ar": name_ar,
+            "is_headquarters": is_hq,
+        }
+        if any(getattr(office, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(office, key, value)
+            changed += 1
+    session.flush()
+    return changed
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    roles: set[Role],
+    office_code: str,
+    hasher: PasswordHasher,
+) -> User:
+    check_password_strength(password)
+    office = session.scalar(select(Office).where(Office.code == office_code.upper()))
+    if office is None:
+        raise UnknownOffice(f"No office with code {office_code!r}.")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValueError(f"User {username!r} already exists.")
+    user = User(
+        username=username,
+        full_name=full_name,
+        password_hash=hasher.hash(password),
+        office=office,
+        role_grants=[UserRole(role=Role(role)) for role in sorted(roles)],
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    now: datetime,
+    hasher: PasswordHasher,
+    dummy_hash: str,
+    max_failures: int,
+    lockout: timedelta,
+) -> User:
+    """Check a login; count a failure in the database and lock after `max_failures`."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        # Spend the same time as a real check, so timing does not reveal usernames.
+        verify_password(hasher, dummy_hash, password)
+        raise LoginRefused(_l("Wrong username or password."))
+    if user.is_locked(now):
+        raise LoginRefused(
+            _l(
+                "This account is locked after repeated failed logins. "
+                "Try again later or ask an administrator."
+            )
+        )
+    if not verify_password(hasher, user.password_hash, password):
+        _count_failure(session, user, now=now, max_failures=max_failures, lockout=lockout)
+        raise LoginRefused(_l("Wrong username or password."))
+    if not user.is_active_account:
+        raise LoginRefused(_l("This account is disabled."))
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    session.flush()
+    return user
+
+
+def _count_failure(
+    session: Session, user: User, *, now: datetime, max_failures: int, lockout: timedelta
+) -> None:
+    # One UPDATE that reads the current count, so failures at two workers both count.
+    reaches_limit = User.failed_login_count + 1 >= max_failures
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            failed_login_count=case((reaches_limit, 0), else_=User.failed_login_count + 1),
+            locked_until=case((reaches_limit, now + lockout), else_=User.locked_until),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(user, ["failed_login_count", "locked_until"])
+    logger.warning("failed login for %s", user.username)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from commission.accounts.forms import LoginForm, PostOnlyForm
+from commission.accounts.operations import LoginRefused, authenticate
+from commission.db import utcnow
+from commission.extensions import db
+from commission.policy import allow_any_user, allow_public
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect after login is a phishing tool."""
+    if not target:
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow_public
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        try:
+            user = authenticate(
+                db.session,
+                form.username.data.strip(),
+                form.password.data,
+                now=utcnow(),
+                hasher=current_app.extensions["qayd_password_hasher"],
+                dummy_hash=current_app.extensions["qayd_dummy_hash"],
+                max_failures=config["LOGIN_MAX_FAILURES"],
+                lockout=config["LOGIN_LOCKOUT"],
+            )
+        except LoginRefused as refused:
+            db.session.commit()  # the failure count must survive the refusal
+            form.password.errors.append(refused.message)
+        else:
+            db.session.commit()
+            session.regenerate()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/logout", methods=["POST"])
+@allow_any_user
+def logout():
+    form = PostOnlyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You have been logged out."), "info")
+    return redirect(url_for("accounts.login"))

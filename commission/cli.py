@@ -1,0 +1,142 @@
+"""CLI commands: `flask --app wsgi users|offices|seed-demo|audit …`.
+
+Each command is a boundary: it runs in the operational workspace as a named actor and
+commits once at the end, or not at all.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from contextlib import contextmanager
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from commission.accounts.models import Role, User
+from commission.accounts.operations import UnknownOffice, create_user, sync_offices
+from commission.accounts.passwords import WeakPassword
+from commission.audit import Actor, set_actor, verify_chain
+from commission.extensions import db
+from commission.workspaces import Workspace, operational_workspace_id, use_workspace
+
+#: Password of every demo user: printed by `flask seed-demo` and in the README.
+DEMO_PASSWORD = "qayd-demo-2026"
+
+#: One demo user per role: username, full name, roles, office code.
+DEMO_USERS = [
+    ("clerk", "Zainab Hassan Ali", {Role.CLERK}, "BGD"),
+    ("adjudicator", "Omar Khalid al-Jubouri", {Role.ADJUDICATOR}, "BGD"),
+    ("reviewer", "Huda Salman al-Tamimi", {Role.REVIEWER}, "BGD"),
+    ("trainer", "Karim Aziz Mahmoud", {Role.TRAINER}, "HQ"),
+    ("admin", "Layla Nouri Abbas", {Role.ADMIN}, "HQ"),
+]
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+offices_cli = AppGroup("offices", help="Manage branch offices.")
+audit_cli = AppGroup("audit", help="Check the audit log.")
+
+
+@contextmanager
+def command_boundary(label: str):
+    """Operational workspace, a named actor, one commit at the end or a rollback."""
+    with use_workspace(operational_workspace_id(db.session)):
+        set_actor(Actor(None, f"cli:{label}:{getpass.getuser()}"))
+        try:
+            yield
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([role.value for role in Role]),
+    help="Repeat for several roles.",
+)
+@click.option("--office", "office_code", required=True, help="Office code, e.g. BGD or HQ.")
+@click.option("--full-name", default=None, help="Defaults to the username.")
+@click.password_option(help="Prompted for when not given.")
+def create_user_command(username, roles, office_code, full_name, password):
+    """Create a user; the password is prompted for (twice)."""
+    try:
+        with command_boundary("users-create"):
+            user = create_user(
+                db.session,
+                username=username,
+                full_name=full_name or username,
+                password=password,
+                roles={Role(role) for role in roles},
+                office_code=office_code,
+                hasher=current_app.extensions["qayd_password_hasher"],
+            )
+    except (UnknownOffice, WeakPassword, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.username} ({', '.join(sorted(roles))}) at {office_code.upper()}.")
+
+
+@offices_cli.command("sync")
+def sync_offices_command():
+    """Create or update one office per governorate, plus headquarters."""
+    with command_boundary("offices-sync"):
+        changed = sync_offices(db.session)
+    click.echo(f"Offices in step with the reference data ({changed} changed).")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Offices and one demo user per role (idempotent). Refused in production."""
+    if not current_app.config["ALLOW_DEMO_SEED"]:
+        raise click.ClickException("seed-demo writes known passwords and is refused here.")
+    with command_boundary("seed-demo"):
+        sync_offices(db.session)
+        created = []
+        for username, full_name, roles, office_code in DEMO_USERS:
+            if db.session.scalar(select(User.id).where(User.username == username)) is None:
+                create_user(
+                    db.session,
+                    username=username,
+                    full_name=full_name,
+                    password=DEMO_PASSWORD,
+                    roles=roles,
+                    office_code=office_code,
+                    hasher=current_app.extensions["qayd_password_hasher"],
+                )
+                created.append(username)
+    click.echo(f"Demo data ready ({len(created)} users created).")
+    click.echo(f"Demo logins (password {DEMO_PASSWORD!r} for all):")
+    for username, _full_name, roles, office_code in DEMO_USERS:
+        click.echo(f"  {username:<12} {', '.join(sorted(roles)):<12} office {office_code}")
+
+
+@audit_cli.command("verify")
+def verify_audit_command():
+    """Recompute every workspace's hash chain; print each head hash; exit 1 if broken."""
+    broken = False
+    for workspace in db.session.scalars(select(Workspace).order_by(Workspace.id)):
+        report = verify_chain(db.session, workspace)
+        status = "OK" if report.ok else "BROKEN"
+        click.echo(
+            f"workspace {report.workspace_id} ({report.workspace_name}): {status}, "
+            f"{report.entries} entries, head #{report.head_seq} {report.head_hash}"
+        )
+        if not report.ok:
+            broken = True
+            click.echo(f"  first bad entry: {report.problem}", err=True)
+    db.session.rollback()
+    sys.exit(1 if broken else 0)
+
+
+def register(app) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(offices_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(seed_demo_command)

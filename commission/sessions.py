@@ -1,0 +1,148 @@
+"""Server-side sessions in the database.
+
+The cookie carries only a random id; the table keys sessions by the id's SHA-256, so a
+copy of the table holds no usable cookie. Logging out deletes the row, so a cookie copied
+before logout opens nothing after it, on every worker. The row is written in its own
+short transaction, independent of whatever the request did.
+
+Flask-Session's SQLAlchemy backend was not used: it creates its table when the app
+starts, commits the application's own session in the middle of a request and stores
+naive datetimes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timedelta
+
+from flask import request
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import ForeignKey, String, Text, delete, insert, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.datastructures import CallbackDict
+
+from commission.db import Base, UTCDateTime, utcnow
+from commission.extensions import db
+
+
+class UserSession(Base):
+    __tablename__ = "user_session"
+
+    #: SHA-256 of the id in the cookie; the id itself is never stored.
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self) -> str:
+        return f"<UserSession user={self.user_id} expires={self.expires_at:%Y-%m-%d %H:%M}>"
+
+
+def _hash_id(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, session_id=None, expires_at=None):
+        def on_update(session):
+            session.modified = True
+
+        super().__init__(initial, on_update)
+        self.session_id = session_id
+        self.expires_at = expires_at
+        self.modified = False
+        #: Ids whose rows must go: the old id after `regenerate`, every id after `clear`.
+        self.retired_ids: list[str] = []
+
+    def regenerate(self) -> None:
+        """Give this session a new id (at login), so a planted id is worth nothing."""
+        if self.session_id:
+            self.retired_ids.append(self.session_id)
+        self.session_id = None
+        self.modified = True
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def open_session(self, app, request) -> ServerSession:
+        session_id = request.cookies.get(self.get_cookie_name(app))
+        if not session_id or len(session_id) > 128:
+            return ServerSession()
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                select(UserSession.data, UserSession.expires_at).where(
+                    UserSession.id_hash == _hash_id(session_id),
+                    UserSession.expires_at > utcnow(),
+                )
+            ).first()
+        if row is None:
+            return ServerSession()
+        expires_at = UTCDateTime().process_result_value(row.expires_at, db.engine.dialect)
+        return ServerSession(json.loads(row.data), session_id=session_id, expires_at=expires_at)
+
+    def save_session(self, app, session: ServerSession, response) -> None:
+        cookie_name = self.get_cookie_name(app)
+        cookie_options = {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": self.get_cookie_httponly(app),
+            "samesite": self.get_cookie_samesite(app),
+        }
+        retired = list(session.retired_ids)
+        if not session and session.session_id:
+            # Emptied (logout): the row goes, whatever the browser does with the cookie.
+            retired.append(session.session_id)
+            session.session_id = None
+        if retired:
+            with db.engine.begin() as connection:
+                connection.execute(
+                    delete(UserSession).where(
+                        UserSession.id_hash.in_([_hash_id(sid) for sid in retired])
+                    )
+                )
+        if not session:
+            if cookie_name in request.cookies:
+                response.delete_cookie(cookie_name, **cookie_options)
+            return
+
+        now = utcnow()
+        idle_timeout: timedelta = app.config["SESSION_IDLE_TIMEOUT"]
+        refresh_every: timedelta = app.config["SESSION_REFRESH_EVERY"]
+        user_id = session.get("_user_id")
+        values = {
+            "data": json.dumps(dict(session), default=str),
+            "user_id": int(user_id) if user_id else None,
+            "expires_at": now + idle_timeout,
+        }
+        if session.session_id is None:
+            session.session_id = secrets.token_urlsafe(32)
+            with db.engine.begin() as connection:
+                connection.execute(
+                    insert(UserSession).values(
+                        id_hash=_hash_id(session.session_id), created_at=now, **values
+                    )
+                )
+            response.set_cookie(cookie_name, session.session_id, **cookie_options)
+        elif session.modified or session.expires_at - now < idle_timeout - refresh_every:
+            with db.engine.begin() as connection:
+                connection.execute(
+                    update(UserSession)
+                    .where(UserSession.id_hash == _hash_id(session.session_id))
+                    .values(**values)
+                )
+        response.vary.add("Cookie")
+
+
+def end_sessions_of(user_id: int) -> None:
+    """Log a user out everywhere (deactivation, password change)."""
+    with db.engine.begin() as connection:
+        connection.execute(delete(UserSession).where(UserSession.user_id == user_id))
+
+
+def purge_expired_sessions() -> int:
+    with db.engine.begin() as connection:
+        result = connection.execute(delete(UserSession).where(UserSession.expires_at <= utcnow()))
+    return result.rowcount

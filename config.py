@@ -1,0 +1,132 @@
+"""Configuration classes, read from the environment once and passed to the factory.
+
+`load_config()` is the only place that reads the environment; the app factory takes
+the object it returns (or a test's own) and never looks at `os.environ` itself.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = ROOT / "instance"
+
+#: Values of SECRET_KEY that must never run in production.
+WEAK_SECRET_KEYS = frozenset({"", "dev", "change-me", "development-only-secret"})
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration that may start."""
+
+
+class Config:
+    SECRET_KEY = "development-only-secret"
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'qayd.sqlite'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    QAYD_DATA_DIR = str(INSTANCE_DIR / "files")
+
+    # Sessions live in the database; the cookie holds only a random id.
+    SESSION_COOKIE_NAME = "qayd_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    #: A session unused for this long is dead, on the server, whatever the browser keeps.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=8)
+    #: Server-side expiry is pushed forward at most this often, to spare a write per request.
+    SESSION_REFRESH_EVERY = timedelta(minutes=5)
+    REMEMBER_COOKIE_DURATION = timedelta(hours=8)
+
+    #: Failed logins before an account locks, and for how long.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+    #: argon2id cost; the defaults are argon2-cffi's RFC 9106 low-memory profile.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST_KIB = 65536
+    ARGON2_PARALLELISM = 4
+
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    #: Largest single evidence file accepted.
+    EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    LANGUAGES = ("en", "ar")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Baghdad"
+
+    #: HSTS is only sent where the site is served over TLS.
+    SEND_HSTS = False
+    #: `flask seed-demo` writes well-known passwords; never allowed in production.
+    ALLOW_DEMO_SEED = True
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-secret"
+    # Cheap hashes keep the suite fast; production cost is asserted in its own test.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST_KIB = 8
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    SEND_HSTS = True
+    ALLOW_DEMO_SEED = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+
+CONFIG_CLASSES = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` spellings and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(environ: dict[str, str] | None = None) -> Config:
+    """Build the configuration object from the environment (QAYD_ENV picks the class)."""
+    environ = dict(os.environ if environ is None else environ)
+    name = environ.get("QAYD_ENV", "development")
+    try:
+        config = CONFIG_CLASSES[name]()
+    except KeyError:
+        raise ConfigError(
+            f"QAYD_ENV={name!r} is not one of {', '.join(sorted(CONFIG_CLASSES))}"
+        ) from None
+
+    if "SECRET_KEY" in environ:
+        config.SECRET_KEY = environ["SECRET_KEY"]
+    if environ.get("DATABASE_URL"):
+        config.SQLALCHEMY_DATABASE_URI = normalise_database_url(environ["DATABASE_URL"])
+    if environ.get("QAYD_DATA_DIR"):
+        config.QAYD_DATA_DIR = environ["QAYD_DATA_DIR"]
+    if environ.get("QAYD_EVIDENCE_MAX_MB"):
+        config.EVIDENCE_MAX_BYTES = int(environ["QAYD_EVIDENCE_MAX_MB"]) * 1024 * 1024
+        config.MAX_CONTENT_LENGTH = config.EVIDENCE_MAX_BYTES + 5 * 1024 * 1024
+
+    check_config(config)
+    return config
+
+
+def check_config(config: Config) -> None:
+    """Refuse a production configuration that would run with a guessable secret."""
+    if isinstance(config, ProductionConfig):
+        key = config.SECRET_KEY or ""
+        if key in WEAK_SECRET_KEYS or len(key) < 32:
+            raise ConfigError(
+                "Production needs SECRET_KEY set to a random value of at least 32 characters "
+                '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )

@@ -1,0 +1,1 @@
+"""PDF letters: receipts, decision letters, verification codes."""

@@ -1,0 +1,1 @@
+"""Practice scenarios run in sandbox workspaces for new staff."""
