@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request, session
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -61,19 +62,19 @@ def set_security_headers(response):
 
 
 ERROR_TITLES = {
-    400: "The request could not be understood",
-    401: "Please log in",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "This action is not allowed here",
-    409: "Someone else changed this record",
-    413: "The upload is too large",
-    500: "Something went wrong on our side",
+    400: _l("The request could not be understood"),
+    401: _l("Please log in"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("Someone else changed this record"),
+    413: _l("The upload is too large"),
+    500: _l("Something went wrong on our side"),
 }
 
 
 def _render_error(code: int, message: str | None = None):
-    title = _(ERROR_TITLES.get(code, "Error"))
+    title = str(ERROR_TITLES.get(code, _l("Error")))
     if wants_json():
         return jsonify(error=title, message=message or title, status=code), code
     return render_template("errors/error.html", code=code, title=title, message=message), code

@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,6 +18,19 @@ class Role(enum.StrEnum):
     REVIEWER = "reviewer"
     TRAINER = "trainer"
     ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.CLERK: _l("clerk"),
+    Role.ADJUDICATOR: _l("adjudicator"),
+    Role.REVIEWER: _l("reviewer"),
+    Role.TRAINER: _l("trainer"),
+    Role.ADMIN: _l("admin"),
+}
 
 
 ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)

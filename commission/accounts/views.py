@@ -15,11 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
+from sqlalchemy import select
+
 from commission.accounts.forms import LoginForm, PostOnlyForm
 from commission.accounts.operations import LoginRefused, authenticate
 from commission.db import utcnow
 from commission.extensions import db
-from commission.policy import allow_any_user, allow_public
+from commission.accounts.models import Role, User
+from commission.policy import allow, allow_any_user, allow_public
 
 bp = Blueprint("accounts", __name__)
 
@@ -71,3 +74,10 @@ def logout():
         session.clear()
         flash(_("You have been logged out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/admin/users")
+@allow(Role.ADMIN)
+def user_list():
+    users = db.session.scalars(select(User).order_by(User.username))
+    return render_template("accounts/user_list.html", users=users, now=utcnow())
