@@ -181,8 +181,9 @@ def _changes(obj) -> tuple[dict, dict]:
 
 
 def _entity_id(obj) -> str:
-    identity = sa_inspect(obj).identity
-    return "/".join(str(part) for part in identity) if identity else "?"
+    # The identity key is not assigned yet inside the flush; the primary key values are.
+    primary_key = sa_inspect(type(obj)).primary_key_from_instance(obj)
+    return "/".join(str(part) for part in primary_key)
 
 
 def _pending_entries(session: Session) -> list[tuple[object, str, dict | None, dict | None]]:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from commission.accounts.models import Role, User
@@ -92,6 +92,7 @@ def sync_offices_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Offices and one demo user per role (idempotent). Refused in production."""
     if not current_app.config["ALLOW_DEMO_SEED"]:

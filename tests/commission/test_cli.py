@@ -1,0 +1,69 @@
+"""The CLI: users create, seed-demo, offices sync."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from commission.accounts.models import Role, User
+from commission.cli import DEMO_PASSWORD, DEMO_USERS
+from commission.extensions import db
+from tests.conftest import unique
+
+
+def test_users_create_prompts_for_the_password(app, runner):
+    username = unique("cli")
+    password = "a long enough password"
+    result = runner.invoke(
+        args=["users", "create", username, "--role", "adjudicator", "--role", "reviewer",
+              "--office", "nin", "--full-name", "Ahmed Saleh"],
+        input=f"{password}\n{password}\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        assert user.roles == {Role.ADJUDICATOR, Role.REVIEWER}
+        assert user.office.code == "NIN"
+        assert user.password_hash.startswith("$argon2id$")
+
+
+def test_users_create_refuses_unknown_office_and_creates_nothing(app, runner):
+    username = unique("cli")
+    result = runner.invoke(
+        args=["users", "create", username, "--role", "clerk", "--office", "XXX",
+              "--password", "a long enough password"],
+    )
+    assert result.exit_code != 0
+    assert "No office with code" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == username)) is None
+
+
+def test_users_create_refuses_a_short_password(runner):
+    result = runner.invoke(
+        args=["users", "create", unique("cli"), "--role", "clerk", "--office", "BGD",
+              "--password", "short"],
+    )
+    assert result.exit_code != 0
+    assert "at least 12 characters" in result.output
+
+
+def test_seed_demo_is_idempotent_and_prints_the_logins(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output
+    assert "(0 users created)" in second.output
+    assert DEMO_PASSWORD in second.output
+    with app.app_context():
+        for username, _name, roles, office in DEMO_USERS:
+            user = db.session.scalar(select(User).where(User.username == username))
+            assert user.roles == roles and user.office.code == office
+
+
+def test_seed_demo_is_refused_in_production(app, runner):
+    app.config["ALLOW_DEMO_SEED"] = False
+    try:
+        result = runner.invoke(args=["seed-demo"])
+    finally:
+        app.config["ALLOW_DEMO_SEED"] = True
+    assert result.exit_code != 0
+    assert "refused" in result.output
