@@ -133,8 +133,10 @@ class UserRef:
         self.id, self.username, self.password = id, username, password
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                     r'name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client, path: str = "/login") -> str:
@@ -148,7 +150,11 @@ def login(client, user: UserRef, password: str | None = None):
     token = csrf_token(client)
     return client.post(
         "/login",
-        data={"username": user.username, "password": password or user.password, "csrf_token": token},
+        data={
+            "username": user.username,
+            "password": password or user.password,
+            "csrf_token": token,
+        },
     )
 
 

@@ -14,14 +14,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
-
 from sqlalchemy import select
 
 from commission.accounts.forms import LoginForm, PostOnlyForm
+from commission.accounts.models import Role, User
 from commission.accounts.operations import LoginRefused, authenticate
 from commission.db import utcnow
 from commission.extensions import db
-from commission.accounts.models import Role, User
 from commission.policy import allow, allow_any_user, allow_public
 
 bp = Blueprint("accounts", __name__)

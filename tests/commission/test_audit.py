@@ -107,8 +107,10 @@ def chain(app, training_workspace, add_notes):
 
 TAMPERINGS = {
     "edited": (
-        ["UPDATE audit_entry SET after_json = '{\"body\":\"forged\"}' "
-         "WHERE workspace_id = :ws AND seq = 3"],
+        [
+            'UPDATE audit_entry SET after_json = \'{"body":"forged"}\' '
+            "WHERE workspace_id = :ws AND seq = 3"
+        ],
         "entry #3 (id",
         "was edited",
     ),

@@ -14,8 +14,19 @@ def test_users_create_prompts_for_the_password(app, runner):
     username = unique("cli")
     password = "a long enough password"
     result = runner.invoke(
-        args=["users", "create", username, "--role", "adjudicator", "--role", "reviewer",
-              "--office", "nin", "--full-name", "Ahmed Saleh"],
+        args=[
+            "users",
+            "create",
+            username,
+            "--role",
+            "adjudicator",
+            "--role",
+            "reviewer",
+            "--office",
+            "nin",
+            "--full-name",
+            "Ahmed Saleh",
+        ],
         input=f"{password}\n{password}\n",
     )
     assert result.exit_code == 0, result.output
@@ -29,8 +40,17 @@ def test_users_create_prompts_for_the_password(app, runner):
 def test_users_create_refuses_unknown_office_and_creates_nothing(app, runner):
     username = unique("cli")
     result = runner.invoke(
-        args=["users", "create", username, "--role", "clerk", "--office", "XXX",
-              "--password", "a long enough password"],
+        args=[
+            "users",
+            "create",
+            username,
+            "--role",
+            "clerk",
+            "--office",
+            "XXX",
+            "--password",
+            "a long enough password",
+        ],
     )
     assert result.exit_code != 0
     assert "No office with code" in result.output
@@ -40,8 +60,17 @@ def test_users_create_refuses_unknown_office_and_creates_nothing(app, runner):
 
 def test_users_create_refuses_a_short_password(runner):
     result = runner.invoke(
-        args=["users", "create", unique("cli"), "--role", "clerk", "--office", "BGD",
-              "--password", "short"],
+        args=[
+            "users",
+            "create",
+            unique("cli"),
+            "--role",
+            "clerk",
+            "--office",
+            "BGD",
+            "--password",
+            "short",
+        ],
     )
     assert result.exit_code != 0
     assert "at least 12 characters" in result.output

@@ -12,7 +12,9 @@ from tests.conftest import login, make_test_config
 
 def test_every_endpoint_declares_an_access_policy(app):
     undeclared = [
-        rule.endpoint for rule in app.url_map.iter_rules() if endpoint_access(app, rule.endpoint) is None
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if endpoint_access(app, rule.endpoint) is None
     ]
     assert undeclared == []
 
