@@ -40,7 +40,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A disabled account's open sessions stop working at its next request.
+        return user if user is not None and user.is_active else None
 
     app.session_interface = DatabaseSessionInterface()
     hasher = make_hasher(app.config)

@@ -16,10 +16,16 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from commission.accounts.models import Role, User
-from commission.accounts.operations import UnknownOffice, create_user, sync_offices
+from commission.accounts.operations import (
+    UnknownOffice,
+    create_user,
+    disable_user,
+    sync_offices,
+)
 from commission.accounts.passwords import WeakPassword
 from commission.audit import Actor, set_actor, verify_chain
 from commission.extensions import db
+from commission.sessions import end_sessions_of, purge_expired_sessions
 from commission.workspaces import Workspace, operational_workspace_id, use_workspace
 
 #: Password of every demo user: printed by `flask seed-demo` and in the README.
@@ -81,6 +87,25 @@ def create_user_command(username, roles, office_code, full_name, password):
     except (UnknownOffice, WeakPassword, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.username} ({', '.join(sorted(roles))}) at {office_code.upper()}.")
+
+
+@users_cli.command("disable")
+@click.argument("username")
+def disable_user_command(username):
+    """Disable an account and end all its sessions at once."""
+    try:
+        with command_boundary("users-disable"):
+            user = disable_user(db.session, username)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    end_sessions_of(user.id)
+    click.echo(f"Disabled {username}; its sessions are ended.")
+
+
+@users_cli.command("purge-sessions")
+def purge_sessions_command():
+    """Delete expired sessions (for a daily cron)."""
+    click.echo(f"Deleted {purge_expired_sessions()} expired sessions.")
 
 
 @offices_cli.command("sync")

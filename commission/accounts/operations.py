@@ -85,6 +85,16 @@ def create_user(
     return user
 
 
+def disable_user(session: Session, username: str) -> User:
+    """Disable an account; the caller ends its sessions after the commit."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ValueError(f"No user {username!r}.")
+    user.is_active_account = False
+    session.flush()
+    return user
+
+
 def authenticate(
     session: Session,
     username: str,

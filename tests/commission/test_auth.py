@@ -190,3 +190,12 @@ def test_disabled_account_cannot_log_in(app, client, make_user):
     response = login(client, user)
     assert response.status_code == 400
     assert "disabled" in response.get_data(as_text=True)
+
+
+def test_an_open_session_stops_when_the_account_is_disabled(app, client, make_user):
+    user = make_user(Role.CLERK)
+    login(client, user)
+    with app.app_context():
+        db.session.get(User, user.id).is_active_account = False
+        db.session.commit()
+    assert client.get("/").status_code == 302

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from commission.accounts.models import Role, User
 from commission.cli import DEMO_PASSWORD, DEMO_USERS
+from commission.db import utcnow
 from commission.extensions import db
-from tests.conftest import unique
+from commission.sessions import UserSession
+from tests.conftest import login, unique
 
 
 def test_users_create_prompts_for_the_password(app, runner):
@@ -96,3 +100,33 @@ def test_seed_demo_is_refused_in_production(app, runner):
         app.config["ALLOW_DEMO_SEED"] = True
     assert result.exit_code != 0
     assert "refused" in result.output
+
+
+def test_disabling_a_user_ends_their_open_sessions(app, runner, client, make_user):
+    user = make_user(Role.CLERK)
+    login(client, user)
+    assert client.get("/").status_code == 200
+    result = runner.invoke(args=["users", "disable", user.username])
+    assert result.exit_code == 0, result.output
+    assert client.get("/").status_code == 302
+    assert login(app.test_client(), user).status_code == 400
+
+
+def test_purge_sessions_deletes_only_expired_ones(app, runner, client, make_user):
+    user = make_user(Role.CLERK)
+    login(client, user)
+    with app.app_context():
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user.id)
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
+        db.session.commit()
+    result = runner.invoke(args=["users", "purge-sessions"])
+    assert result.exit_code == 0
+    with app.app_context():
+        remaining = db.session.scalars(
+            select(UserSession).where(UserSession.user_id == user.id)
+        ).all()
+    assert remaining == []
+    assert client.get("/").status_code == 302
