@@ -12,6 +12,7 @@ from config import Config, TestConfig
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the application. No queries, migrations or network calls happen here."""
+    import claims.models  # noqa: F401 - registers the claim tables with the metadata
     from commission import cli, policy, web
     from commission.accounts import views as account_views
     from commission.accounts.models import User

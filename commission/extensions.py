@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from claims.files import install_file_cleanup
 from commission.audit import install_audit_log
 from commission.db import Base
 from commission.workspaces import install_workspace_scoping
@@ -25,6 +26,7 @@ babel = Babel()
 
 install_workspace_scoping(FlaskSession)
 install_audit_log(FlaskSession)
+install_file_cleanup(FlaskSession)
 
 
 @event.listens_for(Engine, "connect")

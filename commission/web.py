@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, session
+from flask import current_app, has_request_context, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -99,6 +99,8 @@ def handle_server_error(error: InternalServerError):
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and batch jobs speak the default
+        return languages[0]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

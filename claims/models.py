@@ -1,0 +1,258 @@
+"""Claims, the parcels they concern, their parties and evidence."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from adjudication.states import ClaimState
+from commission.accounts.models import Office, User
+from commission.audit import Audited
+from commission.db import Base, UTCDateTime, utcnow
+from commission.workspaces import WorkspaceScoped
+
+
+def _in(enum_class) -> str:
+    return "({})".format(", ".join(f"'{member.value}'" for member in enum_class))
+
+
+class ClaimBasis(enum.StrEnum):
+    CONFISCATION = "confiscation"
+    FORCED_RELOCATION = "forced_relocation"
+    CONFLICT_DISPLACEMENT = "conflict_displacement"
+    OTHER = "other"
+
+
+class Remedy(enum.StrEnum):
+    RESTITUTION = "restitution"
+    COMPENSATION = "compensation"
+
+
+class PropertyType(enum.StrEnum):
+    HOUSE = "house"
+    APARTMENT = "apartment"
+    RESIDENTIAL_LAND = "residential_land"
+    AGRICULTURAL_LAND = "agricultural_land"
+    COMMERCIAL = "commercial"
+    OTHER = "other"
+
+
+class PartyRole(enum.StrEnum):
+    CLAIMANT = "claimant"
+    RESPONDENT = "respondent"
+    REPRESENTATIVE = "representative"
+
+
+class IdentityDocument(enum.StrEnum):
+    NATIONAL_ID = "national_id"
+    CIVIL_STATUS_ID = "civil_status_id"
+    NATIONALITY_CERTIFICATE = "nationality_certificate"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+
+class EvidenceKind(enum.StrEnum):
+    TITLE_DEED = "title_deed"
+    COURT_RULING = "court_ruling"
+    IDENTITY_DOCUMENT = "identity_document"
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    PHOTO = "photo"
+    OTHER = "other"
+
+
+class Parcel(WorkspaceScoped, Audited, Base):
+    """A cadastral parcel; every claim on the same parcel key shares one row."""
+
+    __tablename__ = "parcel"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "parcel_key"),
+        CheckConstraint(f"property_type IN {_in(PropertyType)}", name="property_type"),
+        Index("ix_parcel_workspace_area", "workspace_id", "governorate_code", "muqataa_no"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    governorate_code: Mapped[str] = mapped_column(String(16))
+    district: Mapped[str] = mapped_column(String(100), default="")
+    #: Cadastral district (muqata'a) number and name.
+    muqataa_no: Mapped[str] = mapped_column(String(20))
+    muqataa_name: Mapped[str] = mapped_column(String(100), default="")
+    #: The parcel number as entered, in any script (e.g. ٣٤٥/٦).
+    parcel_no_entered: Mapped[str] = mapped_column(String(40))
+    #: Normalised main number and optional sub-number (345 and 6 for 345/6).
+    parcel_no: Mapped[int] = mapped_column(Integer)
+    parcel_sub: Mapped[int | None] = mapped_column(Integer)
+    area_m2: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    property_type: Mapped[PropertyType] = mapped_column(String(30))
+    #: governorate|muqata'a|number[/sub], the identity of the parcel across claims.
+    parcel_key: Mapped[str] = mapped_column(String(80))
+
+    claims: Mapped[list[Claim]] = relationship(back_populates="parcel")
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.parcel_no}/{self.parcel_sub}" if self.parcel_sub else str(self.parcel_no)
+
+    def __repr__(self) -> str:
+        return f"<Parcel {self.parcel_key}>"
+
+
+class Claim(WorkspaceScoped, Audited, Base):
+    __tablename__ = "claim"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        UniqueConstraint("workspace_id", "office_id", "year", "seq"),
+        UniqueConstraint("workspace_id", "import_ref"),
+        CheckConstraint(f"state IN {_in(ClaimState)}", name="state"),
+        CheckConstraint(f"claim_basis IN {_in(ClaimBasis)}", name="claim_basis"),
+        CheckConstraint(f"remedy IN {_in(Remedy)}", name="remedy"),
+        CheckConstraint(
+            "dispossession_on IS NULL OR dispossession_on <= filed_on",
+            name="dispossessed_before_filing",
+        ),
+        # Keyset pagination: newest first within a workspace, and within an office.
+        Index("ix_claim_workspace_list", "workspace_id", "id"),
+        Index("ix_claim_workspace_office_list", "workspace_id", "office_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: OFFICE-YEAR-SEQUENCE, e.g. BGD-2026-000123; gap-free per office and year.
+    number: Mapped[str] = mapped_column(String(20))
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    state: Mapped[ClaimState] = mapped_column(String(30), default=ClaimState.REGISTERED)
+    filed_on: Mapped[date] = mapped_column(Date)
+    claim_basis: Mapped[ClaimBasis] = mapped_column(String(30))
+    dispossession_on: Mapped[date | None] = mapped_column(Date)
+    remedy: Mapped[Remedy] = mapped_column(String(20))
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcel.id"), index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: The `ref` of the imported row this claim came from; makes imports idempotent.
+    import_ref: Mapped[str | None] = mapped_column(String(100))
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Optimistic lock: a form carries the version it showed; a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    office: Mapped[Office] = relationship(lazy="joined")
+    parcel: Mapped[Parcel] = relationship(back_populates="claims", lazy="joined")
+    registered_by: Mapped[User | None] = relationship()
+    parties: Mapped[list[Party]] = relationship(
+        back_populates="claim", order_by="Party.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="claim",
+        order_by="Evidence.id",
+        cascade="save-update, merge",
+        lazy="selectin",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def parties_in(self, role: PartyRole) -> list[Party]:
+        return [party for party in self.parties if party.role == role]
+
+    @property
+    def claimants(self) -> list[Party]:
+        return self.parties_in(PartyRole.CLAIMANT)
+
+    def __repr__(self) -> str:
+        return f"<Claim {self.number} {self.state}>"
+
+
+class ClaimCounter(WorkspaceScoped, Base):
+    """The last number given per office and year, advanced inside the registering
+    transaction, so numbers are gap-free and two registrations never share one."""
+
+    __tablename__ = "claim_counter"
+    __table_args__ = (UniqueConstraint("workspace_id", "office_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"<ClaimCounter office={self.office_id} {self.year}: {self.last_seq}>"
+
+
+class Party(WorkspaceScoped, Audited, Base):
+    __tablename__ = "party"
+    __table_args__ = (
+        CheckConstraint(f"role IN {_in(PartyRole)}", name="role"),
+        CheckConstraint(
+            "share_percent IS NULL OR (share_percent > 0 AND share_percent <= 100)",
+            name="share_percent",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    role: Mapped[PartyRole] = mapped_column(String(20))
+    #: The Iraqi four-part name, in Arabic script as entered.
+    given_name: Mapped[str] = mapped_column(String(100))
+    father_name: Mapped[str] = mapped_column(String(100), default="")
+    grandfather_name: Mapped[str] = mapped_column(String(100), default="")
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    #: The same name in Latin letters, as the person spells it (optional).
+    latin_name: Mapped[str] = mapped_column(String(200), default="")
+    id_document_type: Mapped[IdentityDocument | None] = mapped_column(String(30))
+    id_document_number: Mapped[str] = mapped_column(String(50), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    #: Claimants' shares of the property; co-claimants' shares sum to 100.
+    share_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    #: An heir claiming for a deceased owner, named in `deceased_owner_name`.
+    is_heir: Mapped[bool] = mapped_column(Boolean, default=False)
+    deceased_owner_name: Mapped[str] = mapped_column(String(200), default="")
+    #: For a representative: the document that gives authority (e.g. a power of attorney).
+    authority_document: Mapped[str] = mapped_column(String(200), default="")
+
+    claim: Mapped[Claim] = relationship(back_populates="parties")
+
+    @property
+    def full_name(self) -> str:
+        parts = (self.given_name, self.father_name, self.grandfather_name, self.family_name)
+        return " ".join(part for part in parts if part)
+
+    def __repr__(self) -> str:
+        return f"<Party {self.role} {self.full_name!r}>"
+
+
+class Evidence(WorkspaceScoped, Audited, Base):
+    """An uploaded scan. The bytes live content-addressed under QAYD_DATA_DIR; this row
+    is never overwritten or silently dropped."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (CheckConstraint(f"kind IN {_in(EvidenceKind)}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    kind: Mapped[EvidenceKind] = mapped_column(String(30))
+    #: The uploader's file name, kept only as display text (never used as a path).
+    original_filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(50))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="evidence")
+
+    def __repr__(self) -> str:
+        return f"<Evidence {self.kind} {self.sha256[:12]}>"

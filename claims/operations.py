@@ -1,0 +1,317 @@
+"""Verbs that change claims. They validate, change rows and flush; the boundary
+(a request, a CLI command, one imported file) commits once."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from adjudication.states import ClaimState
+from claims.files import CheckedUpload, EvidenceStore
+from claims.models import (
+    Claim,
+    ClaimBasis,
+    ClaimCounter,
+    Evidence,
+    EvidenceKind,
+    IdentityDocument,
+    Parcel,
+    Party,
+    PartyRole,
+    PropertyType,
+    Remedy,
+)
+from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
+from commission.accounts.models import Office, User
+from commission.workspaces import current_workspace_id
+
+logger = logging.getLogger(__name__)
+
+
+class ClaimInvalid(ValueError):
+    """The input breaks a rule; `errors` maps each field to a message a clerk can read."""
+
+    def __init__(self, errors: dict[str, object]):
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+
+
+class StaleClaim(Exception):
+    """Someone saved the claim after this form was opened."""
+
+    message = _l(
+        "Someone else changed this claim after you opened it. "
+        "Nothing was saved: reload it, then make your change again."
+    )
+
+
+class ClaimNotEditable(Exception):
+    message = _l("Only a claim that is still registered can be edited.")
+
+
+@dataclasses.dataclass
+class PartyInput:
+    role: PartyRole
+    given_name: str
+    father_name: str = ""
+    grandfather_name: str = ""
+    family_name: str = ""
+    latin_name: str = ""
+    id_document_type: IdentityDocument | None = None
+    id_document_number: str = ""
+    contact: str = ""
+    share_percent: Decimal | None = None
+    is_heir: bool = False
+    deceased_owner_name: str = ""
+    authority_document: str = ""
+
+
+@dataclasses.dataclass
+class ParcelInput:
+    governorate_code: str
+    muqataa_no: str
+    parcel_no: str
+    property_type: PropertyType
+    district: str = ""
+    muqataa_name: str = ""
+    area_m2: Decimal | None = None
+
+
+@dataclasses.dataclass
+class ClaimInput:
+    parcel: ParcelInput
+    parties: list[PartyInput]
+    claim_basis: ClaimBasis
+    remedy: Remedy
+    filed_on: date
+    dispossession_on: date | None = None
+    address: str = ""
+    description: str = ""
+    import_ref: str | None = None
+
+    def in_role(self, role: PartyRole) -> list[PartyInput]:
+        return [party for party in self.parties if party.role == role]
+
+
+@dataclasses.dataclass
+class EvidenceInput:
+    kind: EvidenceKind
+    upload: CheckedUpload
+
+
+def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
+    """Every rule a claim must meet, as {field: message}; empty when it is valid."""
+    errors: dict[str, object] = {}
+    if data.filed_on > today:
+        errors["filed_on"] = _l("The filing date cannot be in the future.")
+    if data.dispossession_on is not None:
+        if data.dispossession_on > today:
+            errors["dispossession_on"] = _l("The dispossession date cannot be in the future.")
+        elif data.dispossession_on > data.filed_on:
+            errors["dispossession_on"] = _l("The dispossession must come before the filing.")
+    try:
+        parse_parcel_number(data.parcel.parcel_no)
+    except InvalidParcelNumber as error:
+        errors["parcel_no"] = error.message
+    if not data.parcel.muqataa_no.strip():
+        errors["muqataa_no"] = _l("The muqata'a (cadastral district) number is required.")
+    if data.parcel.area_m2 is not None and data.parcel.area_m2 <= 0:
+        errors["area_m2"] = _l("The area must be more than zero.")
+
+    claimants = data.in_role(PartyRole.CLAIMANT)
+    if not claimants:
+        errors["claimants"] = _l("A claim needs at least one claimant.")
+    for index, party in enumerate(data.parties):
+        if not party.given_name.strip():
+            errors[f"{party.role}.{index}.given_name"] = _l("The given name is required.")
+        if party.is_heir and not party.deceased_owner_name.strip():
+            errors[f"{party.role}.{index}.deceased_owner_name"] = _l(
+                "Name the deceased owner the heir claims for."
+            )
+    if len(claimants) > 1:
+        shares = [party.share_percent for party in claimants]
+        if any(share is None for share in shares):
+            errors["shares"] = _l("Give every co-claimant's share.")
+        elif sum(shares) != 100:
+            errors["shares"] = _l(
+                "Co-claimants' shares must add up to 100 %% (they add up to %(total)s %%).",
+                total=f"{sum(shares):g}",
+            )
+    for representative in data.in_role(PartyRole.REPRESENTATIVE):
+        if not representative.authority_document.strip():
+            errors["authority_document"] = _l(
+                "A representative needs proof of authority (e.g. a power of attorney)."
+            )
+    return errors
+
+
+def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
+    main, sub = parse_parcel_number(data.parcel_no)
+    key = parcel_key(data.governorate_code, data.muqataa_no, main, sub)
+    if session.get_bind().dialect.name == "postgresql":
+        # Two clerks registering the first claims on one parcel at once: the second
+        # waits here until the first commits, then finds its parcel row.
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:lock))"),
+            {"lock": f"parcel:{current_workspace_id()}:{key}"},
+        )
+    parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
+    if parcel is None:
+        parcel = Parcel(parcel_key=key, parcel_no=main, parcel_sub=sub)
+        session.add(parcel)
+    parcel.governorate_code = data.governorate_code.upper()
+    parcel.muqataa_no = data.muqataa_no.strip()
+    parcel.parcel_no_entered = data.parcel_no.strip()
+    parcel.property_type = data.property_type
+    parcel.district = parcel.district or data.district.strip()
+    parcel.muqataa_name = parcel.muqataa_name or data.muqataa_name.strip()
+    if data.area_m2 is not None:
+        parcel.area_m2 = data.area_m2
+    return parcel
+
+
+def next_claim_number(session: Session, office: Office, year: int) -> tuple[int, str]:
+    """Advance the office's counter for the year inside this transaction.
+
+    One INSERT … ON CONFLICT DO UPDATE … RETURNING: the row lock it takes serialises
+    concurrent registrations at one office, and a rollback gives the number back.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = ClaimCounter.__table__
+    statement = (
+        insert(table)
+        .values(workspace_id=current_workspace_id(), office_id=office.id, year=year, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=["workspace_id", "office_id", "year"],
+            set_={"last_seq": table.c.last_seq + 1},
+        )
+        .returning(table.c.last_seq)
+    )
+    seq = session.execute(statement).scalar_one()
+    return seq, f"{office.code}-{year}-{seq:06d}"
+
+
+def _party(data: PartyInput) -> Party:
+    return Party(**{field.name: getattr(data, field.name) for field in dataclasses.fields(data)})
+
+
+def _strip(data: PartyInput) -> PartyInput:
+    return dataclasses.replace(
+        data,
+        **{
+            field.name: getattr(data, field.name).strip()
+            for field in dataclasses.fields(data)
+            if isinstance(getattr(data, field.name), str)
+        },
+    )
+
+
+def attach_evidence(
+    session: Session,
+    claim: Claim,
+    items: list[EvidenceInput],
+    *,
+    by: User | None,
+    store: EvidenceStore,
+) -> list[Evidence]:
+    rows = []
+    for item in items:
+        store.put(session, item.upload)
+        evidence = Evidence(
+            claim=claim,
+            kind=item.kind,
+            original_filename=item.upload.display_name,
+            size_bytes=item.upload.size_bytes,
+            sha256=item.upload.sha256,
+            media_type=item.upload.media_type,
+            uploaded_by_id=by.id if by else None,
+        )
+        session.add(evidence)
+        rows.append(evidence)
+    return rows
+
+
+def register_claim(
+    session: Session,
+    data: ClaimInput,
+    *,
+    by: User | None,
+    office: Office,
+    today: date,
+    evidence: list[EvidenceInput] = (),
+    store: EvidenceStore,
+) -> Claim:
+    """Register a new claim in `registered` with the next number of the office."""
+    errors = validate_claim(data, today=today)
+    if errors:
+        raise ClaimInvalid(errors)
+    parcel = find_or_create_parcel(session, data.parcel)
+    seq, number = next_claim_number(session, office, data.filed_on.year)
+    claim = Claim(
+        number=number,
+        office_id=office.id,
+        year=data.filed_on.year,
+        seq=seq,
+        state=ClaimState.REGISTERED,
+        filed_on=data.filed_on,
+        claim_basis=data.claim_basis,
+        dispossession_on=data.dispossession_on,
+        remedy=data.remedy,
+        parcel=parcel,
+        address=data.address.strip(),
+        description=data.description.strip(),
+        import_ref=data.import_ref,
+        registered_by_id=by.id if by else None,
+        parties=[_party(_strip(party)) for party in data.parties],
+    )
+    session.add(claim)
+    attach_evidence(session, claim, list(evidence), by=by, store=store)
+    session.flush()
+    logger.info("registered claim %s", claim.number)
+    return claim
+
+
+def update_claim(
+    session: Session,
+    claim: Claim,
+    data: ClaimInput,
+    *,
+    expected_version: int,
+    by: User | None,
+    today: date,
+    evidence: list[EvidenceInput] = (),
+    store: EvidenceStore,
+) -> Claim:
+    """Change a registered claim; refuse if it changed since the form showed it."""
+    if claim.version != expected_version:
+        raise StaleClaim()
+    if claim.state != ClaimState.REGISTERED:
+        raise ClaimNotEditable()
+    errors = validate_claim(data, today=today)
+    if errors:
+        raise ClaimInvalid(errors)
+    claim.parcel = find_or_create_parcel(session, data.parcel)
+    claim.filed_on = data.filed_on
+    claim.claim_basis = data.claim_basis
+    claim.dispossession_on = data.dispossession_on
+    claim.remedy = data.remedy
+    claim.address = data.address.strip()
+    claim.description = data.description.strip()
+    claim.parties = [_party(_strip(party)) for party in data.parties]
+    attach_evidence(session, claim, list(evidence), by=by, store=store)
+    try:
+        session.flush()
+    except StaleDataError:
+        # Another save landed between our read and our write (the version check in SQL).
+        raise StaleClaim() from None
+    return claim

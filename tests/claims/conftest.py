@@ -1,0 +1,98 @@
+"""Claims fixtures: a fresh workspace per test and a builder of valid claim input."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from claims.files import EvidenceStore, check_upload
+from claims.models import ClaimBasis, EvidenceKind, PartyRole, PropertyType, Remedy
+from claims.operations import ClaimInput, EvidenceInput, ParcelInput, PartyInput
+from commission.accounts.models import Office
+from commission.audit import Actor, set_actor
+from commission.extensions import db
+from commission.workspaces import Workspace, WorkspaceKind, use_workspace
+from tests.conftest import unique
+
+TODAY = date(2026, 11, 24)
+
+
+def claimant(given="محمد", father="عبد الرحمن", grandfather="حسين", family="الجبوري", **kw):
+    return PartyInput(
+        role=PartyRole.CLAIMANT,
+        given_name=given,
+        father_name=father,
+        grandfather_name=grandfather,
+        family_name=family,
+        **kw,
+    )
+
+
+def claim_input(**overrides) -> ClaimInput:
+    values = dict(
+        parcel=ParcelInput(
+            governorate_code="IQ-BG",
+            muqataa_no="12",
+            muqataa_name="الكرادة",
+            parcel_no="345/6",
+            property_type=PropertyType.HOUSE,
+            district="Karrada",
+            area_m2=Decimal("250"),
+        ),
+        parties=[claimant(latin_name="Mohamed Abdulrahman Hussein al-Jubouri")],
+        claim_basis=ClaimBasis.CONFISCATION,
+        remedy=Remedy.RESTITUTION,
+        filed_on=date(2026, 3, 1),
+        dispossession_on=date(1991, 5, 12),
+        address="محلة 903، زقاق 14، دار 7",
+        description="House confiscated in 1991.",
+    )
+    values.update(overrides)
+    return ClaimInput(**values)
+
+
+def png_bytes(colour=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def evidence_input(data: bytes | None = None, name="صك الملكية.png") -> EvidenceInput:
+    upload = check_upload(data or png_bytes(), name, max_bytes=20 * 1024 * 1024)
+    return EvidenceInput(kind=EvidenceKind.TITLE_DEED, upload=upload)
+
+
+@pytest.fixture
+def workspace(app):
+    """A fresh workspace of its own, so numbering and lists start empty."""
+    with app.app_context():
+        record = Workspace(kind=WorkspaceKind.TRAINING, name=unique("intake-test"))
+        db.session.add(record)
+        db.session.commit()
+        workspace_id = record.id
+        db.session.remove()
+    return workspace_id
+
+
+@pytest.fixture
+def intake(app, workspace):
+    """An app context inside the fresh workspace; yields helpers for the test."""
+    with app.app_context(), use_workspace(workspace):
+        set_actor(Actor(None, "test"))
+        yield IntakeContext(app, workspace)
+        db.session.remove()
+
+
+class IntakeContext:
+    def __init__(self, app, workspace_id: int):
+        self.app = app
+        self.workspace_id = workspace_id
+        self.store = EvidenceStore(app.config["QAYD_DATA_DIR"])
+
+    def office(self, code: str = "BGD") -> Office:
+        return db.session.scalar(select(Office).where(Office.code == code))
