@@ -147,12 +147,16 @@ class Claim(WorkspaceScoped, Audited, Base):
     import_ref: Mapped[str | None] = mapped_column(String(100))
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set by every edit, so an edit that changes only parties or evidence still
+    #: updates this row and so moves its version on.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     #: Optimistic lock: a form carries the version it showed; a stale save is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     office: Mapped[Office] = relationship(lazy="joined")
     parcel: Mapped[Parcel] = relationship(back_populates="claims", lazy="joined")
-    registered_by: Mapped[User | None] = relationship()
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     parties: Mapped[list[Party]] = relationship(
         back_populates="claim", order_by="Party.id", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -32,6 +32,7 @@ from claims.models import (
 )
 from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
 from commission.accounts.models import Office, User
+from commission.db import utcnow
 from commission.workspaces import current_workspace_id
 
 logger = logging.getLogger(__name__)
@@ -307,6 +308,8 @@ def update_claim(
     claim.remedy = data.remedy
     claim.address = data.address.strip()
     claim.description = data.description.strip()
+    claim.updated_at = utcnow()
+    claim.updated_by_id = by.id if by else None
     claim.parties = [_party(_strip(party)) for party in data.parties]
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     try:

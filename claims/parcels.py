@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 # Arabic-Indic (٠-٩) and Eastern Arabic-Indic/Persian (۰-۹) digits to ASCII.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -13,7 +13,9 @@ _PARCEL_RE = re.compile(r"^\s*(\d+)\s*(?:[/\\\-.]\s*(\d+))?\s*$")
 
 class InvalidParcelNumber(ValueError):
     def __init__(self, entered: str):
-        self.message = _l(
+        # Translated now, not lazily: a lazy string counts as safe HTML in templates,
+        # and this message quotes what the user typed.
+        self.message = _(
             "“%(entered)s” is not a parcel number: write the number, "
             "optionally with a sub-number, e.g. 345 or 345/6.",
             entered=entered,

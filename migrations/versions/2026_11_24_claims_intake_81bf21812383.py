@@ -95,6 +95,8 @@ def upgrade():
         sa.Column("import_ref", sa.String(length=100), nullable=True),
         sa.Column("registered_by_id", sa.Integer(), nullable=True),
         sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.CheckConstraint(
@@ -120,6 +122,9 @@ def upgrade():
         ),
         sa.ForeignKeyConstraint(
             ["registered_by_id"], ["user.id"], name=op.f("fk_claim_registered_by_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["user.id"], name=op.f("fk_claim_updated_by_id_user")
         ),
         sa.ForeignKeyConstraint(
             ["workspace_id"], ["workspace.id"], name=op.f("fk_claim_workspace_id_workspace")

@@ -1,0 +1,432 @@
+"""Forms of the intake screens: registration/editing of a claim, and the claim search.
+
+The forms only turn text into typed values (dates, numbers, enum members) and check
+what the database would otherwise refuse (lengths, ranges); the rules of a valid claim
+live in `claims.operations.validate_claim`, whose errors the view puts back next to
+the fields named here.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields import DateField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from adjudication.states import ClaimState
+from claims.models import (
+    ClaimBasis,
+    EvidenceKind,
+    IdentityDocument,
+    PartyRole,
+    PropertyType,
+    Remedy,
+)
+from claims.operations import ClaimInput, ParcelInput, PartyInput
+from claims.parcels import InvalidParcelNumber, fold_digits, parse_parcel_number
+from commission.governorates import Governorate, governorates
+
+STATE_LABELS = {
+    ClaimState.REGISTERED: _l("registered"),
+    ClaimState.SCREENING: _l("screening"),
+    ClaimState.INCOMPLETE: _l("incomplete"),
+    ClaimState.ANNULLED: _l("annulled"),
+    ClaimState.INADMISSIBLE: _l("inadmissible"),
+    ClaimState.RESPONDENT_NOTICE: _l("respondent notified"),
+    ClaimState.UNDER_REVIEW: _l("under review"),
+    ClaimState.HEARING_SCHEDULED: _l("hearing scheduled"),
+    ClaimState.DECISION_DRAFTED: _l("decision drafted"),
+    ClaimState.DECISION_ISSUED: _l("decision issued"),
+    ClaimState.APPEALED: _l("appealed"),
+    ClaimState.APPEAL_DECIDED: _l("appeal decided"),
+    ClaimState.FINAL: _l("final"),
+    ClaimState.CLOSED: _l("closed"),
+    ClaimState.WITHDRAWN: _l("withdrawn"),
+}
+BASIS_LABELS = {
+    ClaimBasis.CONFISCATION: _l("Confiscation"),
+    ClaimBasis.FORCED_RELOCATION: _l("Forced relocation"),
+    ClaimBasis.CONFLICT_DISPLACEMENT: _l("Conflict displacement (2014 onwards)"),
+    ClaimBasis.OTHER: _l("Other"),
+}
+REMEDY_LABELS = {
+    Remedy.RESTITUTION: _l("Restitution of the property"),
+    Remedy.COMPENSATION: _l("Compensation"),
+}
+PROPERTY_TYPE_LABELS = {
+    PropertyType.HOUSE: _l("House"),
+    PropertyType.APARTMENT: _l("Apartment"),
+    PropertyType.RESIDENTIAL_LAND: _l("Residential land"),
+    PropertyType.AGRICULTURAL_LAND: _l("Agricultural land"),
+    PropertyType.COMMERCIAL: _l("Commercial property"),
+    PropertyType.OTHER: _l("Other"),
+}
+IDENTITY_DOCUMENT_LABELS = {
+    IdentityDocument.NATIONAL_ID: _l("National (unified) ID card"),
+    IdentityDocument.CIVIL_STATUS_ID: _l("Civil status ID"),
+    IdentityDocument.NATIONALITY_CERTIFICATE: _l("Nationality certificate"),
+    IdentityDocument.PASSPORT: _l("Passport"),
+    IdentityDocument.OTHER: _l("Other"),
+}
+EVIDENCE_KIND_LABELS = {
+    EvidenceKind.TITLE_DEED: _l("Title deed"),
+    EvidenceKind.COURT_RULING: _l("Court ruling"),
+    EvidenceKind.IDENTITY_DOCUMENT: _l("Identity document"),
+    EvidenceKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
+    EvidenceKind.PHOTO: _l("Photograph"),
+    EvidenceKind.OTHER: _l("Other"),
+}
+ROLE_LABELS = {
+    PartyRole.CLAIMANT: _l("Claimant"),
+    PartyRole.RESPONDENT: _l("Respondent / current occupant"),
+    PartyRole.REPRESENTATIVE: _l("Representative"),
+}
+
+#: Evidence rows a new form offers before "Add another file" is needed.
+EVIDENCE_ROWS = 2
+#: The database stores these as 32-bit integers.
+_MAX_PARCEL_NUMBER = 2**31 - 1
+_MAX_AREA = Decimal(10) ** 10
+
+
+@functools.cache
+def governorate_table() -> dict[str, Governorate]:
+    return {governorate.code: governorate for governorate in governorates()}
+
+
+def governorate_name(code: str) -> str:
+    governorate = governorate_table().get(code)
+    if governorate is None:
+        return code
+    return governorate.name_ar if str(get_locale()) == "ar" else governorate.name_en
+
+
+def _choices(labels: dict, *, blank=None) -> list[SelectChoice]:
+    choices = [SelectChoice(str(member), label) for member, label in labels.items()]
+    return ([SelectChoice("", blank)] if blank is not None else []) + choices
+
+
+def _governorate_choices(blank) -> list[SelectChoice]:
+    by_name = sorted(governorate_table(), key=governorate_name)
+    return [SelectChoice("", blank)] + [
+        SelectChoice(code, governorate_name(code)) for code in by_name
+    ]
+
+
+class NumberField(StringField):
+    """A decimal number typed with ASCII or Arabic-Indic digits and either decimal
+    separator (12.5, ١٢٫٥, 12,5); `data` is a Decimal or None, the text is kept for
+    re-display."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        text = fold_digits(valuelist[0]).strip().replace("٫", ".").replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ValueError(self.gettext("Write a number, e.g. 250 or 12.5."))
+        self.data = number
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.normalize():f}"
+
+
+def _share_in_range(form, field):
+    if field.data is not None and not (0 < field.data <= 100):
+        raise ValidationError(_l("A share is more than 0 and at most 100."))
+
+
+def _area_fits(form, field):
+    # Numeric(12, 2) in the database: ten digits before the decimal point.
+    if field.data is not None and abs(field.data) >= _MAX_AREA:
+        raise ValidationError(_l("This area is too large."))
+
+
+def _parcel_number_fits(form, field):
+    try:
+        main, sub = parse_parcel_number(field.data or "")
+    except InvalidParcelNumber:
+        return  # the operation names what is wrong with it
+    if main > _MAX_PARCEL_NUMBER or (sub or 0) > _MAX_PARCEL_NUMBER:
+        raise ValidationError(_l("This parcel number is too long."))
+
+
+def _is_parcel_number(form, field):
+    if field.data:
+        try:
+            parse_parcel_number(field.data)
+        except InvalidParcelNumber as invalid:
+            raise ValidationError(str(invalid.message)) from None
+
+
+def _name(label, max_length=100):
+    return StringField(label, validators=[Length(max=max_length)], filters=[_strip])
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class PartyForm(Form):
+    """A person in the claim; the four-part name is the Iraqi one, in Arabic script."""
+
+    given_name = _name(_l("Given name"))
+    father_name = _name(_l("Father's name"))
+    grandfather_name = _name(_l("Grandfather's name"))
+    family_name = _name(_l("Family or tribe name"))
+    latin_name = _name(_l("Name in Latin letters"), 200)
+    id_document_type = SelectField(
+        _l("Identity document"),
+        choices=_choices(IDENTITY_DOCUMENT_LABELS, blank=_l("— none —")),
+        default="",
+    )
+    id_document_number = _name(_l("Document number"), 50)
+    contact = _name(_l("Telephone or address for notices"), 200)
+
+    def is_blank(self) -> bool:
+        return not any(
+            (field.data or "").strip() if isinstance(field.data, str) else field.data
+            for field in self
+        )
+
+    def party_input(self, role: PartyRole) -> PartyInput:
+        values = {
+            name: getattr(self, name).data or ""
+            for name in (
+                "given_name",
+                "father_name",
+                "grandfather_name",
+                "family_name",
+                "latin_name",
+                "id_document_number",
+                "contact",
+            )
+        }
+        document_type = self.id_document_type.data
+        return PartyInput(
+            role=role,
+            id_document_type=IdentityDocument(document_type) if document_type else None,
+            **values,
+        )
+
+
+class ClaimantForm(PartyForm):
+    share_percent = NumberField(
+        _l("Share (%)"), validators=[_share_in_range], render_kw={"inputmode": "decimal"}
+    )
+    is_heir = BooleanField(_l("Heir of a deceased owner"))
+    deceased_owner_name = _name(_l("Name of the deceased owner"), 200)
+
+    def party_input(self, role: PartyRole = PartyRole.CLAIMANT) -> PartyInput:
+        party = super().party_input(role)
+        party.share_percent = self.share_percent.data
+        party.is_heir = bool(self.is_heir.data)
+        party.deceased_owner_name = self.deceased_owner_name.data or ""
+        return party
+
+
+class RepresentativeForm(PartyForm):
+    authority_document = _name(_l("Proof of authority (e.g. power of attorney no.)"), 200)
+
+
+class EvidenceRowForm(Form):
+    kind = SelectField(
+        _l("Kind of document"),
+        choices=_choices(EVIDENCE_KIND_LABELS),
+        default=str(EvidenceKind.TITLE_DEED),
+    )
+    file = FileField(_l("Scan (PDF, JPEG, PNG or TIFF)"))
+
+
+class ClaimForm(FlaskForm):
+    """Registration and editing of one claim (the same form for both)."""
+
+    #: The claim version the form was opened on; a save from an older one is refused.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    claimants = FieldList(FormField(ClaimantForm), min_entries=1)
+    respondent = FormField(PartyForm)
+    representative = FormField(RepresentativeForm)
+
+    governorate_code = SelectField(
+        _l("Governorate"), validators=[InputRequired(_l("Choose the governorate."))]
+    )
+    district = _name(_l("District (qadha)"))
+    muqataa_no = _name(_l("Muqata'a number"), 20)
+    muqataa_name = _name(_l("Muqata'a name"))
+    parcel_no = StringField(
+        _l("Parcel number"),
+        description=_l("With a sub-number if it has one, e.g. 345/6."),
+        validators=[
+            InputRequired(_l("The parcel number is required.")),
+            Length(max=40),
+            _parcel_number_fits,
+        ],
+        filters=[_strip],
+    )
+    area_m2 = NumberField(
+        _l("Area (m²)"), validators=[_area_fits], render_kw={"inputmode": "decimal"}
+    )
+    property_type = SelectField(_l("Property type"), choices=_choices(PROPERTY_TYPE_LABELS))
+    address = TextAreaField(_l("Address of the property"), validators=[Length(max=2000)])
+
+    claim_basis = SelectField(_l("Basis of the claim"), choices=_choices(BASIS_LABELS))
+    dispossession_on = DateField(_l("Date of dispossession"), validators=[Optional()])
+    remedy = SelectField(_l("Remedy sought"), choices=_choices(REMEDY_LABELS))
+    filed_on = DateField(
+        _l("Date filed"), validators=[InputRequired(_l("Give the date the claim was filed."))]
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
+
+    evidence = FieldList(FormField(EvidenceRowForm), min_entries=EVIDENCE_ROWS)
+
+    add_claimant = SubmitField(_l("Add another claimant"))
+    add_evidence = SubmitField(_l("Add another file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.governorate_code.choices = _governorate_choices(_l("— choose —"))
+        #: Errors about a group of fields ("claimants", "shares"), shown above the group.
+        self.section_errors: dict[str, list] = {}
+        #: Errors that name no field of this form (shown at the top, never dropped).
+        self.general_errors: list = []
+
+    def claim_input(self) -> tuple[ClaimInput, dict[int, Form]]:
+        """The typed input, and which sub-form each party (by its index) came from."""
+        parties: list[PartyInput] = []
+        origin: dict[int, Form] = {}
+        for entry in self.claimants:
+            origin[len(parties)] = entry.form
+            parties.append(entry.form.party_input())
+        for role, field in (
+            (PartyRole.RESPONDENT, self.respondent),
+            (PartyRole.REPRESENTATIVE, self.representative),
+        ):
+            if not field.form.is_blank():
+                origin[len(parties)] = field.form
+                party = field.form.party_input(role)
+                if role == PartyRole.REPRESENTATIVE:
+                    party.authority_document = field.form.authority_document.data or ""
+                parties.append(party)
+        data = ClaimInput(
+            parcel=ParcelInput(
+                governorate_code=self.governorate_code.data,
+                muqataa_no=self.muqataa_no.data or "",
+                parcel_no=self.parcel_no.data or "",
+                property_type=PropertyType(self.property_type.data),
+                district=self.district.data or "",
+                muqataa_name=self.muqataa_name.data or "",
+                area_m2=self.area_m2.data,
+            ),
+            parties=parties,
+            claim_basis=ClaimBasis(self.claim_basis.data),
+            remedy=Remedy(self.remedy.data),
+            filed_on=self.filed_on.data,
+            dispossession_on=self.dispossession_on.data,
+            address=self.address.data or "",
+            description=self.description.data or "",
+        )
+        return data, origin
+
+
+def claim_form_data(claim) -> dict:
+    """A claim as the `data` of a ClaimForm, to prefill the edit form."""
+
+    def party_data(party) -> dict:
+        values = {
+            name: getattr(party, name)
+            for name in (
+                "given_name",
+                "father_name",
+                "grandfather_name",
+                "family_name",
+                "latin_name",
+                "id_document_number",
+                "contact",
+            )
+        }
+        values["id_document_type"] = party.id_document_type or ""
+        return values
+
+    claimants = []
+    for party in claim.parties_in(PartyRole.CLAIMANT):
+        values = party_data(party)
+        values.update(
+            share_percent=party.share_percent,
+            is_heir=party.is_heir,
+            deceased_owner_name=party.deceased_owner_name,
+        )
+        claimants.append(values)
+    respondents = claim.parties_in(PartyRole.RESPONDENT)
+    representatives = claim.parties_in(PartyRole.REPRESENTATIVE)
+    representative = {}
+    if representatives:
+        representative = party_data(representatives[0])
+        representative["authority_document"] = representatives[0].authority_document
+    parcel = claim.parcel
+    return {
+        "version": claim.version,
+        "claimants": claimants,
+        "respondent": party_data(respondents[0]) if respondents else {},
+        "representative": representative,
+        "governorate_code": parcel.governorate_code,
+        "district": parcel.district,
+        "muqataa_no": parcel.muqataa_no,
+        "muqataa_name": parcel.muqataa_name,
+        "parcel_no": parcel.parcel_no_entered,
+        "area_m2": parcel.area_m2,
+        "property_type": str(parcel.property_type),
+        "address": claim.address,
+        "claim_basis": str(claim.claim_basis),
+        "dispossession_on": claim.dispossession_on,
+        "remedy": str(claim.remedy),
+        "filed_on": claim.filed_on,
+        "description": claim.description,
+    }
+
+
+class ClaimSearchForm(FlaskForm):
+    """The filters of the claim list, sent as GET parameters (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    number = StringField(_l("Claim number"), filters=[_strip], validators=[Length(max=40)])
+    name = StringField(_l("Name of a party"), filters=[_strip], validators=[Length(max=200)])
+    governorate = SelectField(_l("Governorate"), validators=[Optional()])
+    parcel_no = StringField(
+        _l("Parcel number"), filters=[_strip], validators=[Length(max=40), _is_parcel_number]
+    )
+    state = SelectField(
+        _l("State"), choices=_choices(STATE_LABELS, blank=_l("— any —")), validators=[Optional()]
+    )
+    filed_from = DateField(_l("Filed from"), validators=[Optional()])
+    filed_to = DateField(_l("Filed until"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.governorate.choices = _governorate_choices(_l("— any —"))

@@ -1,0 +1,380 @@
+"""Intake screens: register, show, edit and find claims; download evidence.
+
+Views are thin: they turn the form into the operation's input, call one verb, commit
+once, and put the verb's errors back next to the fields they name. A claim of another
+workspace or (for branch staff) another office answers 404, never 403, so its
+existence is not confirmed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from adjudication.states import ClaimState
+from claims.files import EvidenceStore, UploadRefused, check_upload
+from claims.forms import (
+    BASIS_LABELS,
+    EVIDENCE_KIND_LABELS,
+    IDENTITY_DOCUMENT_LABELS,
+    PROPERTY_TYPE_LABELS,
+    REMEDY_LABELS,
+    ROLE_LABELS,
+    STATE_LABELS,
+    ClaimForm,
+    ClaimSearchForm,
+    claim_form_data,
+    governorate_name,
+)
+from claims.models import Claim, EvidenceKind, PartyRole
+from claims.operations import (
+    ClaimInvalid,
+    ClaimNotEditable,
+    EvidenceInput,
+    StaleClaim,
+    register_claim,
+    update_claim,
+    validate_claim,
+)
+from claims.parcels import InvalidParcelNumber
+from claims.queries import ClaimFilters, claim_visible_to, find_claim, search_claims
+from commission.accounts.models import Role
+from commission.extensions import db
+from commission.policy import allow
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("claims", __name__, url_prefix="/claims", template_folder="templates")
+
+#: Everyone whose work involves claims may look them up.
+CLAIM_ROLES = (Role.CLERK, Role.ADJUDICATOR, Role.REVIEWER, Role.ADMIN, Role.TRAINER)
+PAGE_SIZE = 50
+
+_PARTY_KEY_RE = re.compile(r"^(?P<role>[a-z_]+)\.(?P<index>\d+)\.(?P<field>[a-z_]+)$")
+#: Errors about the claimants as a group, shown at the top of the claimants section.
+_SECTION_KEYS = ("claimants", "shares")
+
+
+def _store() -> EvidenceStore:
+    return EvidenceStore(current_app.config["QAYD_DATA_DIR"])
+
+
+def _visible_claim_or_404(number: str) -> Claim:
+    claim = find_claim(db.session, number)
+    if claim is None or not claim_visible_to(claim, current_user):
+        abort(404)
+    return claim
+
+
+def _add_error(field, message) -> None:
+    # str(): flask_babel's lazy strings declare themselves safe HTML (`__html__`), and
+    # some messages quote what the user typed ("<script>" is not a parcel number).
+    field.errors = [*field.errors, str(message)]
+
+
+def _apply_errors(form: ClaimForm, errors: dict, origin: dict, *, keep_first=False) -> None:
+    """Put each {field: message} of the operation next to the form field it names;
+    with `keep_first`, a field that already shows an error keeps only that one."""
+    for key, message in errors.items():
+        field = None
+        match = _PARTY_KEY_RE.match(key)
+        if match and int(match["index"]) in origin:
+            field = origin[int(match["index"])]._fields.get(match["field"])
+        elif key == "authority_document":
+            field = form.representative.form.authority_document
+        elif key in _SECTION_KEYS:
+            if not (keep_first and key in form.section_errors):
+                form.section_errors.setdefault(key, []).append(str(message))
+            continue
+        elif key in form._fields:
+            field = form[key]
+        if field is None:
+            logger.warning("claim error for unknown field %s", key)
+            form.general_errors.append(str(message))
+        elif not (keep_first and field.errors):
+            _add_error(field, message)
+
+
+def _report_rule_errors(form: ClaimForm) -> None:
+    """After the form refused its input, also name what the claim rules would refuse,
+    so the clerk corrects everything in one pass instead of one error per submit."""
+    try:
+        data, origin = form.claim_input()
+    except (ValueError, TypeError):  # a choice the form refused: nothing to build on
+        return
+    if data.filed_on is None:
+        data.filed_on = date.today()
+    _apply_errors(form, validate_claim(data, today=date.today()), origin, keep_first=True)
+
+
+def _rearrange(form: ClaimForm) -> bool:
+    """Handle the buttons that change the form's rows rather than save it."""
+    if form.add_claimant.data:
+        form.claimants.append_entry()
+        return True
+    remove = request.form.get("remove_claimant", "")
+    if remove.isdigit():
+        if int(remove) < len(form.claimants.entries) and len(form.claimants.entries) > 1:
+            form.claimants.entries.pop(int(remove))
+        return True
+    if form.add_evidence.data:
+        form.evidence.append_entry()
+        return True
+    return False
+
+
+def _checked_evidence(form: ClaimForm) -> list[EvidenceInput] | None:
+    """Every chosen file, checked by content; None (errors on the fields) if one is refused."""
+    max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
+    items, refused = [], False
+    for entry in form.evidence:
+        storage = entry.form.file.data
+        if not storage:
+            continue
+        data = storage.stream.read(max_bytes + 1)
+        try:
+            upload = check_upload(data, storage.filename, max_bytes=max_bytes)
+        except UploadRefused as refusal:
+            _add_error(entry.form.file, refusal.message)
+            refused = True
+            continue
+        items.append(EvidenceInput(kind=EvidenceKind(entry.form.kind.data), upload=upload))
+    return None if refused else items
+
+
+def _files_were_chosen(form: ClaimForm) -> bool:
+    return any(entry.form.file.data for entry in form.evidence)
+
+
+def _render_form(form: ClaimForm, claim: Claim | None = None, status: int = 200, **context):
+    context.setdefault("files_dropped", request.method == "POST" and _files_were_chosen(form))
+    context.setdefault("show_error_summary", status == 400)
+    template = "claims/edit.html" if claim is not None else "claims/new.html"
+    return render_template(template, form=form, claim=claim, **_labels(), **context), status
+
+
+def _labels() -> dict:
+    return {
+        "state_labels": STATE_LABELS,
+        "basis_labels": BASIS_LABELS,
+        "remedy_labels": REMEDY_LABELS,
+        "property_type_labels": PROPERTY_TYPE_LABELS,
+        "document_labels": IDENTITY_DOCUMENT_LABELS,
+        "kind_labels": EVIDENCE_KIND_LABELS,
+        "role_labels": ROLE_LABELS,
+        "governorate_name": governorate_name,
+        "file_size": _file_size,
+        "plain_number": _plain_number,
+    }
+
+
+def _plain_number(value: Decimal) -> str:
+    """50.00 -> 50, 33.50 -> 33.5 (in the current locale's digits and separator)."""
+    return format_decimal(value.normalize(), format="#,##0.##")
+
+
+def _file_size(size_bytes: int) -> str:
+    if size_bytes < 1024:
+        return _("%(n)s bytes", n=format_decimal(size_bytes))
+    if size_bytes < 1024 * 1024:
+        return _("%(n)s KB", n=format_decimal(round(size_bytes / 1024, 1)))
+    return _("%(n)s MB", n=format_decimal(round(size_bytes / (1024 * 1024), 1)))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(Role.CLERK)
+def register():
+    if request.method == "GET":
+        form = ClaimForm(
+            data={
+                "filed_on": date.today(),
+                "governorate_code": current_user.office.governorate_code,
+            }
+        )
+        return _render_form(form)
+    form = ClaimForm()
+    if _rearrange(form):
+        return _render_form(form)
+    if not form.validate():
+        _report_rule_errors(form)
+        return _render_form(form, status=400)
+    data, origin = form.claim_input()
+    evidence = _checked_evidence(form)
+    if evidence is None:
+        # Say everything that is wrong at once, not the files first and the rest later.
+        _report_rule_errors(form)
+        return _render_form(form, status=400)
+    try:
+        claim = register_claim(
+            db.session,
+            data,
+            by=current_user,
+            office=current_user.office,
+            today=date.today(),
+            evidence=evidence,
+            store=_store(),
+        )
+    except ClaimInvalid as invalid:
+        db.session.rollback()
+        _apply_errors(form, invalid.errors, origin)
+        return _render_form(form, status=400)
+    number = claim.number
+    db.session.commit()
+    flash(_("Claim %(number)s is registered.", number=number), "info")
+    return redirect(url_for(".claim_page", number=number))
+
+
+@bp.route("/<number>/edit", methods=["GET", "POST"])
+@allow(Role.CLERK)
+def edit(number: str):
+    claim = _visible_claim_or_404(number)
+    if claim.state != ClaimState.REGISTERED:
+        flash(str(ClaimNotEditable.message), "error")
+        return redirect(url_for(".claim_page", number=claim.number))
+    if request.method == "GET":
+        return _render_form(ClaimForm(data=claim_form_data(claim)), claim)
+    form = ClaimForm()
+    if _rearrange(form):
+        return _render_form(form, claim)
+    if not form.validate():
+        _report_rule_errors(form)
+        return _render_form(form, claim, status=400)
+    data, origin = form.claim_input()
+    evidence = _checked_evidence(form)
+    if evidence is None:
+        _report_rule_errors(form)
+        return _render_form(form, claim, status=400)
+    expected_version = form.version.data or 0
+    try:
+        update_claim(
+            db.session,
+            claim,
+            data,
+            expected_version=expected_version,
+            by=current_user,
+            today=date.today(),
+            evidence=evidence,
+            store=_store(),
+        )
+    except StaleClaim as stale:
+        db.session.rollback()
+        claim = _visible_claim_or_404(number)
+        current = ClaimForm(formdata=None, data=claim_form_data(claim))
+        return _render_form(current, claim, status=409, stale_message=str(stale.message))
+    except ClaimNotEditable as refusal:
+        db.session.rollback()
+        flash(str(refusal.message), "error")
+        return redirect(url_for(".claim_page", number=number))
+    except ClaimInvalid as invalid:
+        db.session.rollback()
+        _apply_errors(form, invalid.errors, origin)
+        return _render_form(form, claim, status=400)
+    db.session.commit()
+    flash(_("Claim %(number)s is saved.", number=claim.number), "info")
+    return redirect(url_for(".claim_page", number=claim.number))
+
+
+@bp.route("/<number>")
+@allow(*CLAIM_ROLES)
+def claim_page(number: str):
+    claim = _visible_claim_or_404(number)
+    parties = {role: claim.parties_in(role) for role in PartyRole}
+    return render_template(
+        "claims/claim.html",
+        claim=claim,
+        parties=parties,
+        can_edit=(Role.CLERK in current_user.roles and claim.state == ClaimState.REGISTERED),
+        **_labels(),
+    )
+
+
+@bp.route("/<number>/evidence/<int:evidence_id>")
+@allow(*CLAIM_ROLES)
+def evidence_file(number: str, evidence_id: int):
+    claim = _visible_claim_or_404(number)
+    evidence = next((item for item in claim.evidence if item.id == evidence_id), None)
+    if evidence is None:
+        abort(404)
+    path = _store().path_for(evidence.sha256)
+    if not path.is_file():
+        # The row says the file exists: a missing file is damage to report, not hide.
+        logger.error("evidence %s of claim %s is missing at %s", evidence.id, claim.number, path)
+        abort(500)
+    response = send_file(
+        path,
+        mimetype=evidence.media_type,
+        as_attachment=True,
+        download_name=evidence.original_filename,
+        conditional=False,
+        etag=False,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/")
+@allow(*CLAIM_ROLES)
+def claim_list():
+    form = ClaimSearchForm(formdata=request.args)
+    before = request.args.get("before", type=int)
+    claims: list[Claim] = []
+    has_older = False
+    status = 200
+    if form.validate():
+        filters = ClaimFilters(
+            number=form.number.data or "",
+            name=form.name.data or "",
+            governorate_code=form.governorate.data or "",
+            parcel_no=form.parcel_no.data or "",
+            state=ClaimState(form.state.data) if form.state.data else None,
+            filed_from=form.filed_from.data,
+            filed_to=form.filed_to.data,
+        )
+        try:
+            rows = search_claims(
+                db.session,
+                filters,
+                viewer=current_user._get_current_object(),
+                before_id=before,
+                limit=PAGE_SIZE + 1,
+            )
+        except InvalidParcelNumber as invalid:
+            _add_error(form.parcel_no, invalid.message)
+            status = 400
+        else:
+            claims, has_older = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    else:
+        status = 400
+    query = {key: value for key, value in request.args.items() if key != "before" and value}
+    older_url = (
+        url_for(".claim_list", **query, before=claims[-1].id) if has_older and claims else None
+    )
+    newest_url = url_for(".claim_list", **query) if before is not None else None
+    searched = bool(query)
+    return render_template(
+        "claims/list.html",
+        form=form,
+        claims=claims,
+        older_url=older_url,
+        newest_url=newest_url,
+        searched=searched,
+        **_labels(),
+    ), status
