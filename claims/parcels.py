@@ -1,18 +1,24 @@
-"""Parcel numbers as clerks type them: any digits, separators, sub-numbers."""
+"""Parcel numbers for intake: the matcher's parser, with messages a clerk can read.
+
+The rules (digits in any script, separators, leading zeros, sub-numbers) live in
+`claims.matching.normalise`, so intake and conflict matching read numbers the same way.
+"""
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 
-# Arabic-Indic (٠-٩) and Eastern Arabic-Indic/Persian (۰-۹) digits to ASCII.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_PARCEL_RE = re.compile(r"^\s*(\d+)\s*(?:[/\\\-.]\s*(\d+))?\s*$")
+from claims.matching.blocking import parcel_key as _matching_parcel_key
+from claims.matching.normalise import InvalidParcelNumber as UnreadableParcelNumber
+from claims.matching.normalise import ParcelNumber, fold_digits, parse_muqataa_number
+from claims.matching.normalise import parse_parcel_number as _parse
+
+__all__ = ["InvalidParcelNumber", "fold_digits", "parcel_key", "parse_parcel_number"]
 
 
-class InvalidParcelNumber(ValueError):
-    def __init__(self, entered: str):
+class InvalidParcelNumber(UnreadableParcelNumber):
+    def __init__(self, entered: str, problem: str = ""):
+        super().__init__(entered, problem)
         # Translated now, not lazily: a lazy string counts as safe HTML in templates,
         # and this message quotes what the user typed.
         self.message = _(
@@ -20,26 +26,19 @@ class InvalidParcelNumber(ValueError):
             "optionally with a sub-number, e.g. 345 or 345/6.",
             entered=entered,
         )
-        super().__init__(str(self.message))
-
-
-def fold_digits(text: str) -> str:
-    return text.translate(_DIGITS)
 
 
 def parse_parcel_number(entered: str) -> tuple[int, int | None]:
-    """'٣٤٥/٦' -> (345, 6); '0345' -> (345, None); sub-number 0 means none."""
-    match = _PARCEL_RE.match(fold_digits(entered or ""))
-    if not match:
-        raise InvalidParcelNumber(entered)
-    main = int(match.group(1))
-    sub = int(match.group(2)) if match.group(2) else None
-    if main == 0:
-        raise InvalidParcelNumber(entered)
-    return main, sub or None
+    """'٣٤٥/٦' -> (345, 6); '0345' -> (345, None); a sub-number of 0 means none."""
+    try:
+        number = _parse(entered)
+    except UnreadableParcelNumber as unreadable:
+        raise InvalidParcelNumber(entered, unreadable.problem) from None
+    return number.main, number.sub
 
 
 def parcel_key(governorate_code: str, muqataa_no: str, main: int, sub: int | None) -> str:
-    muqataa = fold_digits(muqataa_no).strip().lstrip("0") or "0"
-    number = f"{main}/{sub}" if sub else str(main)
-    return f"{governorate_code.upper()}|{muqataa}|{number}"
+    """The identity of a parcel across claims: IQ-BG|12|345/6."""
+    return _matching_parcel_key(
+        governorate_code.upper(), parse_muqataa_number(muqataa_no), ParcelNumber(main, sub)
+    )

@@ -1,0 +1,236 @@
+"""The matcher over an interchange CSV, with no database: legacy and field data checked
+before import (``flask --app wsgi claims match-csv IN.csv -o PAIRS.csv``).
+
+Two claims in different governorates are never the same parcel, so the file is split into
+one shard per governorate and the shards are matched in parallel worker processes; memory
+is bounded by the largest governorate, not the whole file. Claims whose governorate is
+missing or unreadable are *guests* in every shard: compared with that shard's claims, and
+with each other only once, in a shard of their own. Within a shard, claims are normalised
+once, blocked one key family at a time, and only pairs sharing a block are scored.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, fields
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from claims.matching.blocking import FAMILY_KEYS, UNCAPPED_FAMILIES
+from claims.matching.normalise import (
+    ClaimFields,
+    NormalisedClaim,
+    UnknownGovernorate,
+    normalise_claim,
+    parse_governorate,
+)
+from claims.matching.scoring import MatchThresholds, score_pair
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_COLUMNS = ("ref_a", "ref_b", "kind", "score", "reasons")
+#: Separates the reasons of one pair inside the single ``reasons`` cell.
+REASON_SEPARATOR = "; "
+
+_MATCHED_COLUMNS = tuple(field.name for field in fields(ClaimFields))
+#: Shard name of the claims without a readable governorate.
+_GUEST_SHARD = "unknown"
+
+PairRow = tuple[str, str, str, int, str]
+
+
+class InvalidMatchInput(ValueError):
+    """The CSV cannot be matched: a missing ``ref`` column, an empty or repeated ref."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSummary:
+    claims: int
+    candidate_pairs: int
+    pairs_written: int
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _iter_claims(in_path: str | PathLike[str]) -> Iterator[ClaimFields]:
+    """Claims from an interchange CSV (UTF-8, BOM or not), checked for a usable ref."""
+    with open(in_path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or "ref" not in reader.fieldnames:
+            raise InvalidMatchInput(f"{in_path}: the header row has no 'ref' column")
+        seen: set[str] = set()
+        for row in reader:
+            values = {column: (row.get(column) or "").strip() for column in _MATCHED_COLUMNS}
+            if not values["ref"]:
+                raise InvalidMatchInput(f"line {reader.line_num}: ref is empty")
+            if values["ref"] in seen:
+                raise InvalidMatchInput(f"line {reader.line_num}: ref {values['ref']!r} repeats")
+            seen.add(values["ref"])
+            yield ClaimFields(**values)
+
+
+def read_claims(in_path: str | PathLike[str]) -> list[ClaimFields]:
+    """All claims of an interchange CSV. Unknown columns are ignored."""
+    return list(_iter_claims(in_path))
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def candidate_pairs(
+    claims: list[NormalisedClaim], thresholds: MatchThresholds, guests_from: int | None = None
+) -> Iterator[tuple[int, int]]:
+    """Index pairs (i < j) where a probe key of one is a stored key of the other, each once.
+
+    Claims from index ``guests_from`` on are guests: paired with the others, not with each
+    other. One family at a time; only stored keys somebody probes are indexed, which keeps
+    the wildcard keys every claim stores from costing memory.
+    """
+    seen: set[int] = set()
+    count = len(claims)
+    first_guest = count if guests_from is None else guests_from
+    for family, keys_of in FAMILY_KEYS.items():
+        probers: defaultdict[str, list[int]] = defaultdict(list)
+        for index, claim in enumerate(claims):
+            for key in keys_of(claim).probes:
+                probers[key].append(index)
+        members: dict[str, list[int]] = {key: [] for key in probers}
+        for index, claim in enumerate(claims):
+            for key in keys_of(claim).stored:
+                block = members.get(key)
+                if block is not None:
+                    block.append(index)
+        capped = family not in UNCAPPED_FAMILIES
+        for key, block in members.items():
+            if len(block) < 2 or (capped and len(block) > thresholds.max_block_size):
+                continue
+            for prober in probers[key]:
+                for member in block:
+                    low, high = min(prober, member), max(prober, member)
+                    if low == high or low >= first_guest:
+                        continue
+                    pair = low * count + high
+                    if pair not in seen:
+                        seen.add(pair)
+                        yield low, high
+        del probers, members
+
+
+def match_claims(
+    claims: Iterable[ClaimFields],
+    thresholds: MatchThresholds | None = None,
+    guests: Iterable[ClaimFields] = (),
+) -> tuple[list[PairRow], int]:
+    """Output rows (ref_a < ref_b, sorted) for every pair scoring at least the threshold,
+    and the number of candidate pairs scored. Guests are not paired with each other."""
+    thresholds = thresholds or MatchThresholds()
+    normalised = [normalise_claim(claim) for claim in claims]
+    guests_from = len(normalised)
+    normalised.extend(normalise_claim(claim) for claim in guests)
+    rows: list[PairRow] = []
+    scored = 0
+    for first, second in candidate_pairs(normalised, thresholds, guests_from):
+        scored += 1
+        a, b = normalised[first], normalised[second]
+        if a.fields.ref > b.fields.ref:
+            a, b = b, a
+        result = score_pair(a, b, thresholds)
+        if result.score >= thresholds.min_score:
+            reasons = REASON_SEPARATOR.join(result.reasons)
+            rows.append((a.fields.ref, b.fields.ref, result.kind.value, result.score, reasons))
+    rows.sort()
+    return rows, scored
+
+
+# --------------------------------------------------------------------------- shards
+
+
+def _shard_of(claim: ClaimFields) -> str:
+    try:
+        return parse_governorate(claim.governorate) if claim.governorate else _GUEST_SHARD
+    except UnknownGovernorate:
+        return _GUEST_SHARD
+
+
+def _split_into_shards(in_path: str | PathLike[str], directory: Path) -> dict[str, Path]:
+    """One CSV of matched columns per governorate, streamed so the input is never held whole."""
+    writers: dict[str, Any] = {}
+    with ExitStack() as open_files:
+        for claim in _iter_claims(in_path):
+            shard = _shard_of(claim)
+            writer = writers.get(shard)
+            if writer is None:
+                path = directory / f"{shard}.csv"
+                handle = open_files.enter_context(path.open("w", encoding="utf-8", newline=""))
+                writer = writers[shard] = csv.writer(handle)
+            writer.writerow([getattr(claim, column) for column in _MATCHED_COLUMNS])
+    return {shard: directory / f"{shard}.csv" for shard in writers}
+
+
+def _read_shard(path: Path | None) -> list[ClaimFields]:
+    if path is None:
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [ClaimFields(*row) for row in csv.reader(handle)]
+
+
+def _match_shard(
+    shard: Path | None, guests: Path | None, thresholds: MatchThresholds
+) -> tuple[list[PairRow], int, int]:
+    """Rows and pairs scored for one governorate (with the guests), and its claim count."""
+    claims = _read_shard(shard)
+    rows, scored = match_claims(claims, thresholds, guests=_read_shard(guests))
+    return rows, scored, len(claims)
+
+
+def match_csv(
+    in_path: str | PathLike[str],
+    out_path: str | PathLike[str],
+    thresholds: MatchThresholds | None = None,
+    *,
+    workers: int | None = None,
+) -> MatchSummary:
+    """Write ``ref_a, ref_b, kind, score, reasons`` for every pair of claims in ``in_path``
+    scoring at least ``thresholds.min_score``. Unreadable parcel numbers count as missing.
+
+    ``workers`` processes match governorates in parallel (default: one per CPU; 1 runs
+    everything in this process).
+    """
+    thresholds = thresholds or MatchThresholds()
+    workers = workers or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="qayd-match-") as scratch:
+        shards = _split_into_shards(in_path, Path(scratch))
+        guests = shards.pop(_GUEST_SHARD, None)
+        # The guests among themselves are one more job, with no hosts.
+        jobs = [(path, guests) for path in shards.values()] + [(guests, None)]
+        jobs.sort(key=lambda job: -(job[0].stat().st_size if job[0] else 0))  # largest first
+        if workers == 1:
+            results = [_match_shard(shard, guest, thresholds) for shard, guest in jobs]
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+                results = list(
+                    pool.map(
+                        _match_shard,
+                        [shard for shard, _ in jobs],
+                        [guest for _, guest in jobs],
+                        [thresholds] * len(jobs),
+                    )
+                )
+    rows = sorted(row for shard_rows, _, _ in results for row in shard_rows)
+    with open(out_path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OUTPUT_COLUMNS)
+        writer.writerows(rows)
+    scored = sum(count for _, count, _ in results)
+    claims = sum(count for _, _, count in results)
+    logger.info("matched %d claims: %d pairs scored, %d written", claims, scored, len(rows))
+    return MatchSummary(claims=claims, candidate_pairs=scored, pairs_written=len(rows))

@@ -1,0 +1,98 @@
+"""The CSV matcher end to end, on a small labelled fixture."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from claims.matching.csv_matcher import OUTPUT_COLUMNS, InvalidMatchInput, match_csv
+from claims.matching.scoring import MatchThresholds
+
+DATA = Path(__file__).parent / "data"
+CLAIMS = DATA / "claims_small.csv"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def expected_pairs() -> set[tuple[str, str, str]]:
+    return {
+        (row["ref_a"], row["ref_b"], row["kind"]) for row in read_rows(DATA / "expected_pairs.csv")
+    }
+
+
+def found_pairs(path: Path) -> set[tuple[str, str, str]]:
+    return {(row["ref_a"], row["ref_b"], row["kind"]) for row in read_rows(path)}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_fixture_pairs_and_kinds_are_found_exactly(tmp_path: Path, workers: int) -> None:
+    out = tmp_path / "pairs.csv"
+    summary = match_csv(CLAIMS, out, MatchThresholds(), workers=workers)
+    assert found_pairs(out) == expected_pairs()
+    assert summary.claims == 11
+    assert summary.pairs_written == len(expected_pairs())
+
+
+def test_output_has_the_interchange_columns_ordered_refs_and_reasons(tmp_path: Path) -> None:
+    out = tmp_path / "pairs.csv"
+    match_csv(CLAIMS, out, workers=1)
+    with out.open(encoding="utf-8", newline="") as handle:
+        assert tuple(next(csv.reader(handle))) == OUTPUT_COLUMNS
+    rows = read_rows(out)
+    assert all(row["ref_a"] < row["ref_b"] for row in rows)
+    assert all(0 <= int(row["score"]) <= 100 for row in rows)
+    first = next(row for row in rows if (row["ref_a"], row["ref_b"]) == ("BG-001", "BG-002"))
+    assert first["reasons"].startswith("parcel 345/6 = ٣٤٥/٦; ")
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    with_bom = tmp_path / "bom.csv"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + CLAIMS.read_bytes())
+    out = tmp_path / "pairs.csv"
+    match_csv(with_bom, out, workers=1)
+    assert found_pairs(out) == expected_pairs()
+
+
+def test_higher_threshold_reports_fewer_pairs(tmp_path: Path) -> None:
+    out = tmp_path / "pairs.csv"
+    match_csv(CLAIMS, out, MatchThresholds(min_score=90), workers=1)
+    assert found_pairs(out) < expected_pairs()
+
+
+def test_unparseable_parcel_number_counts_as_missing(tmp_path: Path) -> None:
+    # BG-005 has parcel "٣٤٥ب": the run must neither fail nor pair it on that number.
+    out = tmp_path / "pairs.csv"
+    match_csv(CLAIMS, out, workers=1)
+    assert not any("BG-005" in (row["ref_a"], row["ref_b"]) for row in read_rows(out))
+
+
+def test_only_ref_is_required(tmp_path: Path) -> None:
+    source = tmp_path / "refs.csv"
+    source.write_text("ref,parcel_no\nA,\nB,12\n", encoding="utf-8")
+    out = tmp_path / "pairs.csv"
+    assert match_csv(source, out, workers=1).pairs_written == 0
+    assert read_rows(out) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("id,parcel_no\n1,12\n", "no 'ref' column"),
+        ("ref,parcel_no\n,12\n", "line 2: ref is empty"),
+        ("ref,parcel_no\nA,12\nA,13\n", "line 3: ref 'A' repeats"),
+    ],
+)
+def test_unusable_input_is_refused_with_a_message(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text(content, encoding="utf-8")
+    out = tmp_path / "pairs.csv"
+    with pytest.raises(InvalidMatchInput, match=message):
+        match_csv(source, out, workers=1)
+    assert not out.exists()
