@@ -1,4 +1,4 @@
-"""CLI commands: `flask --app wsgi users|offices|seed-demo|audit …`.
+"""CLI commands: `flask --app wsgi users|offices|seed-demo|audit|claims …`.
 
 Each command is a boundary: it runs in the operational workspace as a named actor and
 commits once at the end, or not at all.
@@ -9,12 +9,15 @@ from __future__ import annotations
 import getpass
 import sys
 from contextlib import contextmanager
+from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from claims.demo import seed_demo_claims
+from claims.files import EvidenceStore
 from commission.accounts.models import Role, User
 from commission.accounts.operations import (
     UnknownOffice,
@@ -39,6 +42,9 @@ DEMO_USERS = [
     ("trainer", "Karim Aziz Mahmoud", {Role.TRAINER}, "HQ"),
     ("admin", "Layla Nouri Abbas", {Role.ADMIN}, "HQ"),
 ]
+
+#: The demo user who registers the demo claims (at the office of each claim's parcel).
+DEMO_CLERK = "clerk"
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 offices_cli = AppGroup("offices", help="Manage branch offices.")
@@ -117,11 +123,21 @@ def sync_offices_command():
 
 
 @click.command("seed-demo")
+@click.option(
+    "--claims",
+    "claim_count",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Also register demo claims demo-1 … demo-N (with planted conflicts).",
+)
 @with_appcontext
-def seed_demo_command():
-    """Offices and one demo user per role (idempotent). Refused in production."""
+def seed_demo_command(claim_count):
+    """Offices, one demo user per role and N demo claims (idempotent). Refused in
+    production."""
     if not current_app.config["ALLOW_DEMO_SEED"]:
         raise click.ClickException("seed-demo writes known passwords and is refused here.")
+    claims_created = 0
     with command_boundary("seed-demo"):
         sync_offices(db.session)
         created = []
@@ -137,7 +153,20 @@ def seed_demo_command():
                     hasher=current_app.extensions["qayd_password_hasher"],
                 )
                 created.append(username)
+        if claim_count:
+            claims_created = seed_demo_claims(
+                db.session,
+                claim_count,
+                by=db.session.scalar(select(User).where(User.username == DEMO_CLERK)),
+                today=date.today(),
+                store=EvidenceStore(current_app.config["QAYD_DATA_DIR"]),
+            )
     click.echo(f"Demo data ready ({len(created)} users created).")
+    if claim_count:
+        click.echo(
+            f"Demo claims demo-1 … demo-{claim_count}: {claims_created} created, "
+            f"{claim_count - claims_created} already there."
+        )
     click.echo(f"Demo logins (password {DEMO_PASSWORD!r} for all):")
     for username, _full_name, roles, office_code in DEMO_USERS:
         click.echo(f"  {username:<12} {', '.join(sorted(roles)):<12} office {office_code}")
@@ -162,6 +191,9 @@ def verify_audit_command():
 
 
 def register(app) -> None:
+    from claims.cli import claims_cli
+
+    app.cli.add_command(claims_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(offices_cli)
     app.cli.add_command(audit_cli)

@@ -1,0 +1,474 @@
+"""Intake benchmark: registration throughput and list/search latency at N claims.
+
+    .venv/bin/python bench/intake.py --n 100000
+    .venv/bin/python bench/intake.py --n 100000 \\
+        --database-url postgresql://postgres@127.0.0.1:5432/bench_intake
+
+Seeds N demo claims (claims/demo.py; planted conflicts included) into a fresh database
+built by the migrations: N − sample through a bulk path (Core INSERTs in batches, no
+audit entries), then the last `--sample` through `register_claim`, one transaction each
+as the registration form does, timed. Then it times `claims.queries.search_claims`
+(the list page and its searches) with `time.perf_counter` over repeated runs and prints
+p50/p95 against the budget (p95 ≤ 100 ms), and the database size. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+
+from claims.demo import iter_demo_claims  # noqa: E402
+from claims.files import EvidenceStore  # noqa: E402
+from claims.models import Claim, ClaimCounter, Parcel, Party  # noqa: E402
+from claims.operations import register_claim  # noqa: E402
+from claims.parcels import parcel_key, parse_parcel_number  # noqa: E402
+from claims.queries import ClaimFilters, search_claims  # noqa: E402
+from commission import create_app  # noqa: E402
+from commission.accounts.models import Office, Role, User  # noqa: E402
+from commission.accounts.operations import create_user, sync_offices  # noqa: E402
+from commission.audit import Actor, set_actor  # noqa: E402
+from commission.db import utcnow  # noqa: E402
+from commission.extensions import db  # noqa: E402
+from commission.workspaces import operational_workspace_id, use_workspace  # noqa: E402
+from config import Config, normalise_database_url  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+BUDGET_MS = 100.0
+#: The date every generated claim is filed before, so runs are reproducible.
+TODAY = date(2026, 11, 24)
+PARTY_COLUMNS = (
+    "role",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "latin_name",
+    "id_document_type",
+    "id_document_number",
+    "contact",
+    "share_percent",
+    "is_heir",
+    "deceased_owner_name",
+    "authority_document",
+)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="claims in the database")
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sample", type=int, default=2000, help="claims timed via the service")
+    parser.add_argument("--repeat", type=int, default=50, help="timed runs per query")
+    parser.add_argument("--batch", type=int, default=5000, help="bulk-insert batch size")
+    return parser.parse_args(argv)
+
+
+def fresh_database(url: str | None, n: int) -> str:
+    if url is None:
+        OUT.mkdir(parents=True, exist_ok=True)
+        path = OUT / f"intake-{n}.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    url = normalise_database_url(url)
+    if url.startswith("postgresql"):
+        name = url.rsplit("/", 1)[-1].split("?")[0]
+        if "bench" not in name:
+            sys.exit(f"refusing to wipe database {name!r}: its name must contain 'bench'")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    return url
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Seeder:
+    """The bulk path: Core INSERTs of parcels, claims and parties, numbered like
+    `next_claim_number` would number them; counters written at the end."""
+
+    def __init__(self, session, workspace_id: int, offices: dict[str, Office], clerk_id: int):
+        self.session = session
+        self.workspace_id = workspace_id
+        self.offices = offices
+        self.clerk_id = clerk_id
+        self.parcel_ids: dict[str, int] = {}
+        self.counters: dict[tuple[int, int], int] = {}
+
+    def insert_batch(self, batch) -> None:
+        session, workspace_id = self.session, self.workspace_id
+        new_parcels: dict[str, dict] = {}
+        for data in batch:
+            main, sub = parse_parcel_number(data.parcel.parcel_no)
+            key = parcel_key(data.parcel.governorate_code, data.parcel.muqataa_no, main, sub)
+            data.parcel_key = key
+            if key not in self.parcel_ids and key not in new_parcels:
+                new_parcels[key] = {
+                    "workspace_id": workspace_id,
+                    "governorate_code": data.parcel.governorate_code,
+                    "district": data.parcel.district,
+                    "muqataa_no": data.parcel.muqataa_no,
+                    "muqataa_name": data.parcel.muqataa_name,
+                    "parcel_no_entered": data.parcel.parcel_no,
+                    "parcel_no": main,
+                    "parcel_sub": sub,
+                    "area_m2": data.parcel.area_m2,
+                    "property_type": str(data.parcel.property_type),
+                    "parcel_key": key,
+                }
+        if new_parcels:
+            table = Parcel.__table__
+            ids = session.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                list(new_parcels.values()),
+            ).scalars()
+            self.parcel_ids.update(zip(new_parcels, ids, strict=True))
+
+        claim_rows, now = [], utcnow()
+        for data in batch:
+            office = self.offices[data.parcel.governorate_code]
+            year = data.filed_on.year
+            seq = self.counters.get((office.id, year), 0) + 1
+            self.counters[(office.id, year)] = seq
+            claim_rows.append(
+                {
+                    "workspace_id": workspace_id,
+                    "number": f"{office.code}-{year}-{seq:06d}",
+                    "office_id": office.id,
+                    "year": year,
+                    "seq": seq,
+                    "state": "registered",
+                    "filed_on": data.filed_on,
+                    "claim_basis": str(data.claim_basis),
+                    "dispossession_on": data.dispossession_on,
+                    "remedy": str(data.remedy),
+                    "parcel_id": self.parcel_ids[data.parcel_key],
+                    "address": data.address,
+                    "description": data.description,
+                    "import_ref": data.import_ref,
+                    "registered_by_id": self.clerk_id,
+                    "registered_at": now,
+                    "version": 1,
+                }
+            )
+        table = Claim.__table__
+        claim_ids = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), claim_rows
+        ).scalars()
+        party_rows = []
+        for claim_id, data in zip(claim_ids, batch, strict=True):
+            for party in data.parties:
+                row = {column: getattr(party, column) for column in PARTY_COLUMNS}
+                row["role"] = str(row["role"])
+                if row["id_document_type"] is not None:
+                    row["id_document_type"] = str(row["id_document_type"])
+                row.update(workspace_id=workspace_id, claim_id=claim_id)
+                party_rows.append(row)
+        session.execute(insert(Party.__table__), party_rows)
+        session.commit()
+
+    def write_counters(self) -> None:
+        table = ClaimCounter.__table__
+        rows = [
+            {
+                "workspace_id": self.workspace_id,
+                "office_id": office_id,
+                "year": year,
+                "last_seq": seq,
+            }
+            for (office_id, year), seq in self.counters.items()
+        ]
+        if rows:
+            self.session.execute(insert(table), rows)
+        self.session.commit()
+
+
+def timed(label: str, prepare: Callable[[], Callable], repeat: int, results: list) -> None:
+    """Time `prepare()()` (prepare, e.g. loading the viewer, is not timed); a fresh
+    session state for every run, so nothing is served from the identity map."""
+    for _ in range(3):  # warm the caches and the statement cache
+        prepare()()
+        db.session.rollback()
+        db.session.expunge_all()
+    samples, found = [], 0
+    for _ in range(repeat):
+        run = prepare()
+        start = time.perf_counter()
+        found = len(run())
+        samples.append((time.perf_counter() - start) * 1000)
+        db.session.rollback()
+        db.session.expunge_all()
+    p50, p95 = percentile(samples, 0.50), percentile(samples, 0.95)
+    verdict = "ok" if p95 <= BUDGET_MS else "OVER BUDGET"
+    results.append((label, p95))
+    print(f"  {label:<52} {found:>4} rows  p50 {p50:8.2f} ms  p95 {p95:8.2f} ms  {verdict}")
+
+
+def database_size(url: str) -> str:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        size = sum(
+            Path(f"{path}{suffix}").stat().st_size
+            for suffix in ("", "-wal")
+            if Path(f"{path}{suffix}").exists()
+        )
+        return f"{size / 2**20:.1f} MiB ({path})"
+    size = db.session.scalar(text("SELECT pg_database_size(current_database())"))
+    return f"{size / 2**20:.1f} MiB (pg_database_size)"
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    sample = min(args.sample, args.n)
+    url = fresh_database(args.database_url, args.n)
+    config = Config()
+    config.SQLALCHEMY_DATABASE_URI = url
+    config.QAYD_DATA_DIR = str(OUT / "files")
+    app = create_app(config)
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        version = db.session.scalar(
+            text("SELECT sqlite_version()" if dialect == "sqlite" else "SHOW server_version")
+        )
+        print(
+            f"intake bench: n={args.n:,} seed={args.seed} sample={sample:,} repeat={args.repeat}"
+            f"  {dialect} {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
+        )
+        upgrade()
+        with use_workspace(operational_workspace_id(db.session)):
+            set_actor(Actor(None, "bench:intake"))
+            workspace_id = operational_workspace_id(db.session)
+            sync_offices(db.session)
+            hasher = app.extensions["qayd_password_hasher"]
+            clerk = create_user(
+                db.session,
+                username="bench-clerk",
+                full_name="Bench Clerk",
+                password="bench password 2026",
+                roles={Role.CLERK},
+                office_code="NIN",
+                hasher=hasher,
+            )
+            hq = create_user(
+                db.session,
+                username="bench-hq",
+                full_name="Bench HQ",
+                password="bench password 2026",
+                roles={Role.ADJUDICATOR},
+                office_code="HQ",
+                hasher=hasher,
+            )
+            db.session.commit()
+            clerk_id, hq_id = clerk.id, hq.id
+            offices = {
+                office.governorate_code: office
+                for office in db.session.scalars(
+                    select(Office).where(Office.is_headquarters.is_(False))
+                )
+            }
+            for office in offices.values():
+                db.session.expunge(office)
+
+            demos = iter_demo_claims(args.n, args.seed, today=TODAY)
+            seeder = Seeder(db.session, workspace_id, offices, clerk_id)
+            bulk = args.n - sample
+            start = time.perf_counter()
+            batch = []
+            for index, demo in enumerate(demos, start=1):
+                batch.append(demo.claim)
+                if len(batch) == args.batch or index == bulk:
+                    seeder.insert_batch(batch)
+                    batch = []
+                if index == bulk:
+                    break
+            seeder.write_counters()
+            elapsed = time.perf_counter() - start
+            if bulk:
+                print(
+                    f"bulk seed (Core INSERTs, no audit): {bulk:,} claims in {elapsed:.1f} s "
+                    f"({bulk / elapsed:,.0f} claims/s)"
+                )
+
+            store = EvidenceStore(config.QAYD_DATA_DIR)
+            clerk = db.session.get(User, clerk_id)
+            durations = []
+            start = time.perf_counter()
+            for demo in demos:
+                office = db.session.merge(offices[demo.claim.parcel.governorate_code], load=False)
+                began = time.perf_counter()
+                register_claim(
+                    db.session, demo.claim, by=clerk, office=office, today=TODAY, store=store
+                )
+                db.session.commit()
+                durations.append((time.perf_counter() - began) * 1000)
+            elapsed = time.perf_counter() - start
+            if durations:
+                print(
+                    f"register_claim, one transaction per claim (as the form): "
+                    f"{len(durations):,} claims in {elapsed:.1f} s = "
+                    f"{len(durations) / elapsed:,.0f} claims/s; per claim p50 "
+                    f"{percentile(durations, 0.5):.2f} ms p95 {percentile(durations, 0.95):.2f} ms"
+                )
+
+            # Planner statistics, as a database in service has them (autovacuum on
+            # PostgreSQL; on SQLite `PRAGMA optimize` or ANALYZE run by operations).
+            db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("ANALYZE" if dialect == "sqlite" else "VACUUM ANALYZE"))
+
+            counts = {
+                model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+                for model in (Claim, Parcel, Party)
+            }
+            shared = db.session.scalar(
+                select(func.count()).select_from(
+                    select(Claim.parcel_id)
+                    .group_by(Claim.parcel_id)
+                    .having(func.count() > 1)
+                    .subquery()
+                )
+            )
+            print(
+                f"rows: {counts['claim']:,} claims, {counts['parcel']:,} parcels "
+                f"({shared:,} claimed more than once), {counts['party']:,} parties"
+            )
+            print(f"database size: {database_size(url)}")
+
+            oldest, newest = db.session.execute(
+                select(func.min(Claim.id), func.max(Claim.id))
+            ).one()
+            middle = db.session.scalar(select(Claim).where(Claim.id == (oldest + newest) // 2))
+            middle_number = middle.number
+            parcel_governorate = middle.parcel.governorate_code
+            parcel_number = middle.parcel.number_display
+            parcel_filter = ClaimFilters(
+                governorate_code=parcel_governorate, parcel_no=parcel_number
+            )
+            db.session.rollback()
+            hq, branch = hq_id, clerk_id
+
+            def search(filters: ClaimFilters, viewer: int = hq, before_id=None):
+                def prepare():
+                    user = db.session.get(User, viewer)
+                    return lambda: search_claims(
+                        db.session, filters, viewer=user, before_id=before_id, limit=50
+                    )
+
+                return prepare
+
+            print(
+                f"\nqueries (search_claims, limit 50, parties loaded; {args.repeat} timed runs "
+                f"after 3 warm-up runs; budget p95 <= {BUDGET_MS:.0f} ms):"
+            )
+            results: list[tuple[str, float]] = []
+            deep = oldest + 100
+            timed(
+                "list, first page (HQ: every office)", search(ClaimFilters()), args.repeat, results
+            )
+            timed(
+                "list, deep page (before_id = oldest + 100)",
+                search(ClaimFilters(), before_id=deep),
+                args.repeat,
+                results,
+            )
+            timed(
+                "list, first page (branch NIN: own office)",
+                search(ClaimFilters(), viewer=branch),
+                args.repeat,
+                results,
+            )
+            timed(
+                "list, deep page (branch NIN)",
+                search(ClaimFilters(), viewer=branch, before_id=deep),
+                args.repeat,
+                results,
+            )
+            timed(
+                f"number, exact ({middle_number})",
+                search(ClaimFilters(number=middle_number)),
+                args.repeat,
+                results,
+            )
+            timed(
+                "number, prefix (NIN-2025-)",
+                search(ClaimFilters(number="NIN-2025-")),
+                args.repeat,
+                results,
+            )
+            timed(
+                "name, common family (الجبوري)",
+                search(ClaimFilters(name="الجبوري")),
+                args.repeat,
+                results,
+            )
+            timed(
+                "name, two words (Mohammed Jubouri)",
+                search(ClaimFilters(name="Mohammed Jubouri")),
+                args.repeat,
+                results,
+            )
+            timed(
+                "name, rare (no match: full scan)",
+                search(ClaimFilters(name="زرادشت")),
+                args.repeat,
+                results,
+            )
+            timed(
+                "governorate, common (IQ-NI)",
+                search(ClaimFilters(governorate_code="IQ-NI")),
+                args.repeat,
+                results,
+            )
+            timed(
+                "governorate, rare (IQ-MU)",
+                search(ClaimFilters(governorate_code="IQ-MU")),
+                args.repeat,
+                results,
+            )
+            timed(
+                f"parcel, governorate + number ({parcel_governorate} {parcel_number})",
+                search(parcel_filter),
+                args.repeat,
+                results,
+            )
+            timed(
+                "parcel, number only (345)",
+                search(ClaimFilters(parcel_no="345")),
+                args.repeat,
+                results,
+            )
+            timed(
+                "governorate + filed_from (IQ-NI, from 2026-10-01)",
+                search(ClaimFilters(governorate_code="IQ-NI", filed_from=date(2026, 10, 1))),
+                args.repeat,
+                results,
+            )
+            over = [label for label, p95 in results if p95 > BUDGET_MS]
+            print(
+                f"\n{len(results) - len(over)} of {len(results)} queries within budget"
+                + (f"; over: {', '.join(over)}" if over else "")
+            )
+    with app.app_context():
+        db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""`flask --app wsgi claims import|export`: claims in and out of CSV and XLSX files.
+
+Each command is one boundary (`command_boundary`): an import commits once at the end,
+or — on a dry run, or a bad row without `--partial` — rolls everything back.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from claims.files import EvidenceStore
+from claims.interchange import (
+    MAX_XLSX_MEMBERS,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+    ArchiveLimits,
+    ClaimFile,
+    ImportReport,
+    InterchangeError,
+    import_claims,
+    write_claims_csv,
+)
+from claims.models import Claim, Party, PartyRole
+from commission.cli import command_boundary
+from commission.extensions import db
+
+#: Rows fetched per round trip by the export.
+EXPORT_BATCH_SIZE = 500
+
+claims_cli = AppGroup("claims", help="Import and export claims.")
+
+
+class _RollBack(Exception):
+    """Leave the command boundary without committing (dry run, or a bad file)."""
+
+
+def archive_limits(config) -> ArchiveLimits:
+    return ArchiveLimits(
+        max_uncompressed_bytes=config.get(
+            "QAYD_IMPORT_MAX_XLSX_BYTES", MAX_XLSX_UNCOMPRESSED_BYTES
+        ),
+        max_members=config.get("QAYD_IMPORT_MAX_XLSX_MEMBERS", MAX_XLSX_MEMBERS),
+    )
+
+
+@claims_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--office",
+    "office_code",
+    default=None,
+    help="Office that registers every row (e.g. NIN); default: each row's office column.",
+)
+@click.option("--dry-run", is_flag=True, help="Check every row and report; change nothing.")
+@click.option("--partial", is_flag=True, help="Import the good rows even if some are bad.")
+def import_command(path: Path, office_code: str | None, dry_run: bool, partial: bool):
+    """Register the claims of a CSV or XLSX file in the interchange columns.
+
+    All or nothing unless --partial: one bad row and nothing is imported. Rows whose ref
+    was imported before are skipped, so importing a file twice creates nothing new.
+    Exits with 1 when any row is bad.
+    """
+    report = ImportReport()
+    committed = False
+    try:
+        with command_boundary("claims-import"):
+            with ClaimFile(
+                path, today=date.today(), limits=archive_limits(current_app.config)
+            ) as claim_file:
+                for warning in claim_file.warnings:
+                    click.echo(f"warning: {warning}")
+                report = import_claims(
+                    db.session,
+                    claim_file,
+                    office_code=office_code,
+                    by=None,
+                    today=date.today(),
+                    store=EvidenceStore(current_app.config["QAYD_DATA_DIR"]),
+                    dry_run=dry_run,
+                    partial=partial,
+                )
+            if dry_run or (report.errors and not partial):
+                raise _RollBack()
+        committed = True
+    except _RollBack:
+        pass
+    except InterchangeError as error:
+        raise click.ClickException(f"{path.name}: {error}. Nothing was imported.") from None
+    except IntegrityError:
+        # Two imports of the same refs at once: the unique import_ref stopped the second.
+        raise click.ClickException(
+            f"{path.name}: another import registered some of these refs at the same time. "
+            "Nothing was imported; run the import again to add what is missing."
+        ) from None
+
+    for error in report.errors:
+        click.echo(str(error))
+    counts = (
+        f"{report.rows} rows read, {report.bad_rows} bad, "
+        f"{report.already_imported} already imported (skipped)"
+    )
+    if dry_run:
+        click.echo(f"Dry run: {counts}, {report.imported} would be imported. Nothing changed.")
+    elif committed:
+        click.echo(f"Imported {report.imported} claims: {counts}.")
+    else:
+        click.echo(
+            f"Nothing imported: {counts}. Fix the rows above, or use --partial "
+            "to import the good rows only."
+        )
+    raise SystemExit(1 if report.errors else 0)
+
+
+@claims_cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(path: Path):
+    """Write every claim of the workspace to a CSV file (UTF-8 with BOM), streamed."""
+    partial_path = path.with_name(f".{path.name}.partial")
+    with command_boundary("claims-export"):
+        max_claimants = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Party)
+                .where(Party.role == PartyRole.CLAIMANT)
+                .group_by(Party.claim_id)
+                .order_by(func.count().desc())
+                .limit(1)
+            )
+            or 1
+        )
+        claims = db.session.scalars(
+            select(Claim).order_by(Claim.id).execution_options(yield_per=EXPORT_BATCH_SIZE)
+        )
+        try:
+            with partial_path.open("w", encoding="utf-8-sig", newline="") as handle:
+                count = write_claims_csv(claims, handle, max_claimants=max_claimants)
+            os.replace(partial_path, path)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
+        finally:
+            partial_path.unlink(missing_ok=True)
+    click.echo(f"Exported {count} claims to {path}.")
