@@ -161,6 +161,7 @@ class Seeder:
                     "dispossession_on": data.dispossession_on,
                     "remedy": str(data.remedy),
                     "parcel_id": self.parcel_ids[data.parcel_key],
+                    "governorate_code": data.parcel.governorate_code,
                     "address": data.address,
                     "description": data.description,
                     "import_ref": data.import_ref,

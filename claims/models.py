@@ -83,6 +83,7 @@ class Parcel(WorkspaceScoped, Audited, Base):
         UniqueConstraint("workspace_id", "parcel_key"),
         CheckConstraint(f"property_type IN {_in(PropertyType)}", name="property_type"),
         Index("ix_parcel_workspace_area", "workspace_id", "governorate_code", "muqataa_no"),
+        Index("ix_parcel_workspace_number", "workspace_id", "parcel_no", "parcel_sub"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +128,7 @@ class Claim(WorkspaceScoped, Audited, Base):
         # Keyset pagination: newest first within a workspace, and within an office.
         Index("ix_claim_workspace_list", "workspace_id", "id"),
         Index("ix_claim_workspace_office_list", "workspace_id", "office_id", "id"),
+        Index("ix_claim_workspace_governorate_list", "workspace_id", "governorate_code", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +143,8 @@ class Claim(WorkspaceScoped, Audited, Base):
     dispossession_on: Mapped[date | None] = mapped_column(Date)
     remedy: Mapped[Remedy] = mapped_column(String(20))
     parcel_id: Mapped[int] = mapped_column(ForeignKey("parcel.id"), index=True)
+    #: The parcel's governorate, copied here so a governorate's list pages walk one index.
+    governorate_code: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     #: The `ref` of the imported row this claim came from; makes imports idempotent.

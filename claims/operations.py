@@ -269,6 +269,7 @@ def register_claim(
         dispossession_on=data.dispossession_on,
         remedy=data.remedy,
         parcel=parcel,
+        governorate_code=parcel.governorate_code,
         address=data.address.strip(),
         description=data.description.strip(),
         import_ref=data.import_ref,
@@ -302,6 +303,7 @@ def update_claim(
     if errors:
         raise ClaimInvalid(errors)
     claim.parcel = find_or_create_parcel(session, data.parcel)
+    claim.governorate_code = claim.parcel.governorate_code
     claim.filed_on = data.filed_on
     claim.claim_basis = data.claim_basis
     claim.dispossession_on = data.dispossession_on

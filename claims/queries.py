@@ -96,9 +96,9 @@ def search_claims(
             )
         )
 
-    parcel_conditions = []
     if filters.governorate_code:
-        parcel_conditions.append(Parcel.governorate_code == filters.governorate_code.upper())
+        statement = statement.where(Claim.governorate_code == filters.governorate_code.upper())
+    parcel_conditions = []
     if (filters.parcel_no or "").strip():
         main, sub = parse_parcel_number(filters.parcel_no)
         parcel_conditions.append(Parcel.parcel_no == main)

@@ -76,6 +76,9 @@ def upgrade():
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_parcel_workspace_id"), ["workspace_id"], unique=False)
+        batch_op.create_index(
+            "ix_parcel_workspace_number", ["workspace_id", "parcel_no", "parcel_sub"], unique=False
+        )
 
     op.create_table(
         "claim",
@@ -90,6 +93,7 @@ def upgrade():
         sa.Column("dispossession_on", sa.Date(), nullable=True),
         sa.Column("remedy", sa.String(length=20), nullable=False),
         sa.Column("parcel_id", sa.Integer(), nullable=False),
+        sa.Column("governorate_code", sa.String(length=16), nullable=False),
         sa.Column("address", sa.Text(), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("import_ref", sa.String(length=100), nullable=True),
@@ -148,6 +152,11 @@ def upgrade():
         batch_op.create_index("ix_claim_workspace_list", ["workspace_id", "id"], unique=False)
         batch_op.create_index(
             "ix_claim_workspace_office_list", ["workspace_id", "office_id", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_claim_workspace_governorate_list",
+            ["workspace_id", "governorate_code", "id"],
+            unique=False,
         )
 
     op.create_table(
@@ -233,6 +242,7 @@ def downgrade():
 
     op.drop_table("evidence")
     with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.drop_index("ix_claim_workspace_governorate_list")
         batch_op.drop_index("ix_claim_workspace_office_list")
         batch_op.drop_index("ix_claim_workspace_list")
         batch_op.drop_index(batch_op.f("ix_claim_workspace_id"))
@@ -241,6 +251,7 @@ def downgrade():
     op.drop_table("claim")
     with op.batch_alter_table("parcel", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_parcel_workspace_id"))
+        batch_op.drop_index("ix_parcel_workspace_number")
         batch_op.drop_index("ix_parcel_workspace_area")
 
     op.drop_table("parcel")
