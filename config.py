@@ -50,6 +50,13 @@ class Config:
     #: Largest single evidence file accepted.
     EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
+    #: Conflict matching: pairs scoring below MATCH_MIN_SCORE are not reported; a name
+    #: similarity of MATCH_SAME_PERSON or more counts as the same person; blocks larger than
+    #: MATCH_MAX_BLOCK_SIZE (very common keys) are not expanded pair by pair.
+    MATCH_MIN_SCORE = 40
+    MATCH_SAME_PERSON = 90
+    MATCH_MAX_BLOCK_SIZE = 200
+
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     LANGUAGES = ("en", "ar")
     BABEL_DEFAULT_LOCALE = "en"

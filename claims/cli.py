@@ -27,6 +27,7 @@ from claims.interchange import (
     import_claims,
     write_claims_csv,
 )
+from claims.matching import InvalidMatchInput, MatchThresholds, match_csv
 from claims.models import Claim, Party, PartyRole
 from commission.cli import command_boundary
 from commission.extensions import db
@@ -34,7 +35,7 @@ from commission.extensions import db
 #: Rows fetched per round trip by the export.
 EXPORT_BATCH_SIZE = 500
 
-claims_cli = AppGroup("claims", help="Import and export claims.")
+claims_cli = AppGroup("claims", help="Import, export and match claims.")
 
 
 class _RollBack(Exception):
@@ -147,3 +148,36 @@ def export_command(path: Path):
         finally:
             partial_path.unlink(missing_ok=True)
     click.echo(f"Exported {count} claims to {path}.")
+
+
+def match_thresholds(config) -> MatchThresholds:
+    return MatchThresholds(
+        min_score=config["MATCH_MIN_SCORE"],
+        same_person=config["MATCH_SAME_PERSON"],
+        max_block_size=config["MATCH_MAX_BLOCK_SIZE"],
+    )
+
+
+@claims_cli.command("match-csv")
+@click.argument("in_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write ref_a, ref_b, kind, score, reasons.",
+)
+@click.option("--workers", type=int, default=None, help="Processes (default: one per CPU).")
+def match_csv_command(in_path: Path, out_path: Path, workers: int | None):
+    """Find conflicting claims in a CSV in the interchange columns, with no database."""
+    try:
+        summary = match_csv(
+            in_path, out_path, match_thresholds(current_app.config), workers=workers
+        )
+    except InvalidMatchInput as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{summary.claims} claims, {summary.candidate_pairs} candidate pairs scored, "
+        f"{summary.pairs_written} pairs written to {out_path}."
+    )
