@@ -131,6 +131,18 @@ def _governorate_choices(blank) -> list[SelectChoice]:
     ]
 
 
+#: Party fields that go between the form and PartyInput/Party unchanged.
+PARTY_TEXT_FIELDS = (
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "latin_name",
+    "id_document_number",
+    "contact",
+)
+
+
 class NumberField(StringField):
     """A decimal number typed with ASCII or Arabic-Indic digits and either decimal
     separator (12.5, ١٢٫٥, 12,5); `data` is a Decimal or None, the text is kept for
@@ -214,18 +226,7 @@ class PartyForm(Form):
         )
 
     def party_input(self, role: PartyRole) -> PartyInput:
-        values = {
-            name: getattr(self, name).data or ""
-            for name in (
-                "given_name",
-                "father_name",
-                "grandfather_name",
-                "family_name",
-                "latin_name",
-                "id_document_number",
-                "contact",
-            )
-        }
+        values = {name: getattr(self, name).data or "" for name in PARTY_TEXT_FIELDS}
         document_type = self.id_document_type.data
         return PartyInput(
             role=role,
@@ -357,18 +358,7 @@ def claim_form_data(claim) -> dict:
     """A claim as the `data` of a ClaimForm, to prefill the edit form."""
 
     def party_data(party) -> dict:
-        values = {
-            name: getattr(party, name)
-            for name in (
-                "given_name",
-                "father_name",
-                "grandfather_name",
-                "family_name",
-                "latin_name",
-                "id_document_number",
-                "contact",
-            )
-        }
+        values = {name: getattr(party, name) for name in PARTY_TEXT_FIELDS}
         values["id_document_type"] = party.id_document_type or ""
         return values
 
