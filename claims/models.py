@@ -264,3 +264,21 @@ class Evidence(WorkspaceScoped, Audited, Base):
 
     def __repr__(self) -> str:
         return f"<Evidence {self.kind} {self.sha256[:12]}>"
+
+
+class ClaimMatchKey(WorkspaceScoped, Base):
+    """One blocking key of a claim (see claims.matching.blocking), kept current on every
+    registration and edit, so a claim's conflict candidates come from index look-ups."""
+
+    __tablename__ = "claim_match_key"
+    __table_args__ = (
+        Index("ix_claim_match_key_lookup", "workspace_id", "key"),
+        UniqueConstraint("claim_id", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<ClaimMatchKey {self.claim_id} {self.key}>"

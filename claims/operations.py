@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from adjudication.states import ClaimState
+from claims.conflicts import refresh_match_keys
 from claims.files import CheckedUpload, EvidenceStore
 from claims.models import (
     Claim,
@@ -279,6 +280,7 @@ def register_claim(
     session.add(claim)
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     session.flush()
+    refresh_match_keys(session, claim)
     logger.info("registered claim %s", claim.number)
     return claim
 
@@ -319,4 +321,5 @@ def update_claim(
     except StaleDataError:
         # Another save landed between our read and our write (the version check in SQL).
         raise StaleClaim() from None
+    refresh_match_keys(session, claim)
     return claim

@@ -1,0 +1,134 @@
+"""Stored blocking keys and the candidate look-up of one claim."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+
+from claims.conflicts import find_candidates
+from claims.matching import ConflictKind, MatchThresholds
+from claims.models import ClaimMatchKey, PartyRole
+from claims.operations import PartyInput, register_claim, update_claim
+from commission.extensions import db
+from tests.claims.conftest import TODAY, claim_input, claimant
+
+THRESHOLDS = MatchThresholds()
+
+
+def register(intake, data):
+    return register_claim(
+        db.session, data, by=None, office=intake.office(), today=TODAY, store=intake.store
+    )
+
+
+def _keys(claim) -> set[str]:
+    return set(
+        db.session.scalars(select(ClaimMatchKey.key).where(ClaimMatchKey.claim_id == claim.id))
+    )
+
+
+def test_registration_stores_the_claims_blocking_keys(intake):
+    claim = register(intake, claim_input())
+    db.session.commit()
+    keys = _keys(claim)
+    assert "P|IQ-BG|12|345" in keys  # parcel family: governorate, muqata'a, number
+    assert any(key.startswith("N|") for key in keys)  # name skeleton family
+
+
+def test_an_edit_replaces_the_stored_keys(intake):
+    claim = register(intake, claim_input())
+    db.session.commit()
+    before = _keys(claim)
+    data = claim_input()
+    data.parcel.parcel_no = "910"
+    update_claim(
+        db.session,
+        claim,
+        data,
+        expected_version=claim.version,
+        by=None,
+        today=TODAY,
+        store=intake.store,
+    )
+    db.session.commit()
+    after = _keys(claim)
+    assert after != before
+    assert "P|IQ-BG|12|345" not in after
+    assert "P|IQ-BG|12|910" in after
+
+
+def test_other_family_on_the_same_parcel_is_a_competing_candidate(intake):
+    first = register(intake, claim_input())
+    other_family = claim_input(
+        parties=[claimant(given="كاظم", father="جواد", grandfather="علي", family="الموسوي")]
+    )
+    other_family.parcel.parcel_no = "٣٤٥/٦"
+    second = register(intake, other_family)
+    db.session.commit()
+    [candidate] = find_candidates(db.session, second, THRESHOLDS)
+    assert candidate.claim.id == first.id
+    assert candidate.score.kind == ConflictKind.COMPETING
+    assert any("parcel" in reason for reason in candidate.score.reasons)
+
+
+def test_same_claimant_in_latin_letters_is_a_duplicate_candidate(intake):
+    first = register(intake, claim_input())
+    latin = claim_input(
+        parties=[
+            PartyInput(
+                role=PartyRole.CLAIMANT,
+                given_name="Mohamed",
+                father_name="Abdulrahman",
+                grandfather_name="Hussein",
+                family_name="al-Jubouri",
+            )
+        ],
+        filed_on=date(2026, 4, 2),
+    )
+    second = register(intake, latin)
+    db.session.commit()
+    [candidate] = find_candidates(db.session, second, THRESHOLDS)
+    assert candidate.claim.id == first.id
+    assert candidate.score.kind == ConflictKind.DUPLICATE
+
+
+def test_a_claim_on_another_parcel_far_away_is_not_a_candidate(intake):
+    register(intake, claim_input())
+    elsewhere = claim_input(
+        parties=[claimant(given="زينب", father="حسن", grandfather="علي", family="الربيعي")],
+        address="البصرة، العشار",
+    )
+    elsewhere.parcel.governorate_code = "IQ-BA"
+    elsewhere.parcel.muqataa_no = "7"
+    elsewhere.parcel.parcel_no = "1200"
+    lonely = register(intake, elsewhere)
+    db.session.commit()
+    assert find_candidates(db.session, lonely, THRESHOLDS) == []
+
+
+def test_candidates_never_come_from_another_workspace(app, intake, workspace):
+    from commission.workspaces import Workspace, WorkspaceKind, use_workspace
+
+    register(intake, claim_input())
+    db.session.commit()
+    other = Workspace(kind=WorkspaceKind.TRAINING, name=f"other-{workspace}")
+    db.session.add(other)
+    db.session.commit()
+    with use_workspace(other.id):
+        twin = register(intake, claim_input())
+        db.session.commit()
+        assert find_candidates(db.session, twin, THRESHOLDS) == []
+
+
+def test_the_key_look_up_uses_its_index(intake):
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    plan = db.session.execute(
+        text(
+            "EXPLAIN QUERY PLAN SELECT claim_id FROM claim_match_key "
+            "WHERE workspace_id = 1 AND key IN ('a', 'b')"
+        )
+    ).all()
+    assert any("ix_claim_match_key_lookup" in str(row) for row in plan)
