@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import delete, insert, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from claims.matching import ClaimFields, MatchThresholds, PairScore, normalise_claim, score_pair
 from claims.matching.blocking import blocking_keys, probe_keys
-from claims.models import Claim, ClaimMatchKey, PartyRole
+from claims.models import (
+    CandidateStatus,
+    Claim,
+    ClaimMatchKey,
+    ConflictCandidate,
+    PartyRole,
+)
+from commission.accounts.models import User
+from commission.db import utcnow
 from commission.workspaces import current_workspace_id
 
 
@@ -91,3 +100,89 @@ def find_candidates(session: Session, claim: Claim, thresholds: MatchThresholds)
             candidates.append(Candidate(other, best))
     candidates.sort(key=lambda candidate: (-candidate.score.score, candidate.claim.number))
     return candidates
+
+
+def record_candidates(
+    session: Session, claim: Claim, thresholds: MatchThresholds
+) -> list[ConflictCandidate]:
+    """Store the claim's candidates (after registration or an edit) and return the open
+    ones. A pair already open is re-scored; a dismissed pair stays dismissed unless one
+    of its claims changed since the dismissal."""
+    session.flush()
+    found = find_candidates(session, claim, thresholds)
+    existing = {
+        (pair.claim_a_id, pair.claim_b_id): pair
+        for pair in session.scalars(
+            select(ConflictCandidate).where(
+                or_(
+                    ConflictCandidate.claim_a_id == claim.id,
+                    ConflictCandidate.claim_b_id == claim.id,
+                )
+            )
+        )
+    }
+    open_pairs = []
+    for candidate in found:
+        a, b = sorted((claim, candidate.claim), key=lambda one: one.id)
+        pair = existing.get((a.id, b.id))
+        if pair is None:
+            pair = ConflictCandidate(claim_a_id=a.id, claim_b_id=b.id)
+            session.add(pair)
+        elif pair.status == CandidateStatus.DISMISSED and (
+            pair.claim_a_version,
+            pair.claim_b_version,
+        ) == (a.version, b.version):
+            continue
+        elif pair.status == CandidateStatus.CONFIRMED:
+            continue
+        pair.kind = str(candidate.score.kind)
+        pair.score = candidate.score.score
+        pair.reasons = "\n".join(candidate.score.reasons)
+        pair.status = CandidateStatus.OPEN
+        pair.claim_a_version, pair.claim_b_version = a.version, b.version
+        open_pairs.append(pair)
+    session.flush()
+    return open_pairs
+
+
+def open_candidates_of(session: Session, claim: Claim) -> list[ConflictCandidate]:
+    return list(
+        session.scalars(
+            select(ConflictCandidate)
+            .where(
+                or_(
+                    ConflictCandidate.claim_a_id == claim.id,
+                    ConflictCandidate.claim_b_id == claim.id,
+                ),
+                ConflictCandidate.status == CandidateStatus.OPEN,
+            )
+            .order_by(ConflictCandidate.score.desc(), ConflictCandidate.id)
+        )
+    )
+
+
+class ReviewRefused(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def review_candidate(
+    session: Session, pair: ConflictCandidate, *, confirm: bool, note: str, by: User
+) -> ConflictCandidate:
+    """Confirm or dismiss an open pair, with the reviewer's reason."""
+    if pair.status != CandidateStatus.OPEN:
+        raise ReviewRefused(_l("This pair was already reviewed."))
+    if not note.strip():
+        raise ReviewRefused(_l("Give the reason for the decision."))
+    # Read everything first: a load may autoflush, and a half-reviewed pair would break
+    # the CHECK that ties a review to its reviewer and reason.
+    versions = (pair.claim_a.version, pair.claim_b.version)
+    reviewer_id = by.id
+    pair.status = CandidateStatus.CONFIRMED if confirm else CandidateStatus.DISMISSED
+    pair.review_note = note.strip()
+    pair.reviewed_by_id = reviewer_id
+    pair.reviewed_at = utcnow()
+    pair.claim_a_version, pair.claim_b_version = versions
+    session.flush()
+    return pair

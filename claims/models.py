@@ -282,3 +282,64 @@ class ClaimMatchKey(WorkspaceScoped, Base):
 
     def __repr__(self) -> str:
         return f"<ClaimMatchKey {self.claim_id} {self.key}>"
+
+
+class CandidateStatus(enum.StrEnum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class ConflictCandidate(WorkspaceScoped, Audited, Base):
+    """A pair of claims that may be about the same parcel, awaiting an adjudicator.
+
+    The pair is stored once, lower claim id first. A dismissed pair remembers the
+    versions of both claims it was dismissed at, and is raised again only when one of
+    them has changed since.
+    """
+
+    __tablename__ = "conflict_candidate"
+    __table_args__ = (
+        UniqueConstraint("claim_a_id", "claim_b_id"),
+        CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
+        CheckConstraint("kind IN ('competing', 'duplicate', 'counterclaim')", name="kind"),
+        CheckConstraint(f"status IN {_in(CandidateStatus)}", name="status"),
+        CheckConstraint("score BETWEEN 0 AND 100", name="score"),
+        # A reviewed pair records who reviewed it, when and why.
+        CheckConstraint(
+            "status = 'open' OR (reviewed_by_id IS NOT NULL AND reviewed_at IS NOT NULL "
+            "AND review_note <> '')",
+            name="reviewed",
+        ),
+        Index("ix_conflict_candidate_queue", "workspace_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    score: Mapped[int] = mapped_column(Integer)
+    #: One reason per line, strongest first, as the matcher wrote them.
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[CandidateStatus] = mapped_column(String(20), default=CandidateStatus.OPEN)
+    #: The claims' versions when the pair was last scored or dismissed.
+    claim_a_version: Mapped[int] = mapped_column(Integer)
+    claim_b_version: Mapped[int] = mapped_column(Integer)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why the adjudicator confirmed or dismissed the pair.
+    review_note: Mapped[str] = mapped_column(Text, default="")
+
+    claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id])
+    claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id])
+
+    def other(self, claim: Claim) -> Claim:
+        return self.claim_b if claim.id == self.claim_a_id else self.claim_a
+
+    @property
+    def reason_lines(self) -> list[str]:
+        return self.reasons.splitlines()
+
+    def __repr__(self) -> str:
+        return f"<ConflictCandidate {self.claim_a_id}~{self.claim_b_id} {self.kind} {self.status}>"

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from adjudication.states import ClaimState
-from claims.conflicts import refresh_match_keys
+from claims.conflicts import record_candidates, refresh_match_keys
 from claims.files import CheckedUpload, EvidenceStore
+from claims.matching import MatchThresholds
 from claims.models import (
     Claim,
     ClaimBasis,
@@ -37,6 +38,10 @@ from commission.db import utcnow
 from commission.workspaces import current_workspace_id
 
 logger = logging.getLogger(__name__)
+
+#: The matcher's own defaults, equal to config.py's MATCH_*; the web and CLI boundaries
+#: pass the configured thresholds.
+DEFAULT_THRESHOLDS = MatchThresholds()
 
 
 class ClaimInvalid(ValueError):
@@ -252,6 +257,7 @@ def register_claim(
     today: date,
     evidence: list[EvidenceInput] = (),
     store: EvidenceStore,
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
 ) -> Claim:
     """Register a new claim in `registered` with the next number of the office."""
     errors = validate_claim(data, today=today)
@@ -281,6 +287,7 @@ def register_claim(
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     session.flush()
     refresh_match_keys(session, claim)
+    record_candidates(session, claim, thresholds)
     logger.info("registered claim %s", claim.number)
     return claim
 
@@ -295,6 +302,7 @@ def update_claim(
     today: date,
     evidence: list[EvidenceInput] = (),
     store: EvidenceStore,
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
 ) -> Claim:
     """Change a registered claim; refuse if it changed since the form showed it."""
     if claim.version != expected_version:
@@ -322,4 +330,5 @@ def update_claim(
         # Another save landed between our read and our write (the version check in SQL).
         raise StaleClaim() from None
     refresh_match_keys(session, claim)
+    record_candidates(session, claim, thresholds)
     return claim

@@ -7,9 +7,15 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text
 
-from claims.conflicts import find_candidates
+from claims.conflicts import (
+    ReviewRefused,
+    find_candidates,
+    open_candidates_of,
+    record_candidates,
+    review_candidate,
+)
 from claims.matching import ConflictKind, MatchThresholds
-from claims.models import ClaimMatchKey, PartyRole
+from claims.models import CandidateStatus, ClaimMatchKey, PartyRole
 from claims.operations import PartyInput, register_claim, update_claim
 from commission.extensions import db
 from tests.claims.conftest import TODAY, claim_input, claimant
@@ -132,3 +138,68 @@ def test_the_key_look_up_uses_its_index(intake):
         )
     ).all()
     assert any("ix_claim_match_key_lookup" in str(row) for row in plan)
+
+
+def _other_family():
+    data = claim_input(
+        parties=[claimant(given="كاظم", father="جواد", grandfather="علي", family="الموسوي")]
+    )
+    data.parcel.parcel_no = "٣٤٥/٦"
+    return data
+
+
+@pytest.fixture
+def reviewer(make_user):
+    from commission.accounts.models import Role, User
+
+    ref = make_user(Role.ADJUDICATOR)
+    return db.session.get(User, ref.id)
+
+
+def test_registration_records_an_open_candidate_pair(intake):
+    first = register(intake, claim_input())
+    second = register(intake, _other_family())
+    db.session.commit()
+    [pair] = open_candidates_of(db.session, second)
+    assert (pair.claim_a_id, pair.claim_b_id) == (first.id, second.id)
+    assert pair.kind == "competing" and pair.status == CandidateStatus.OPEN
+    assert pair.reason_lines and open_candidates_of(db.session, first) == [pair]
+
+
+def test_a_dismissed_pair_is_not_raised_again_until_a_claim_changes(intake, reviewer):
+    first = register(intake, claim_input())
+    second = register(intake, _other_family())
+    db.session.commit()
+    [pair] = open_candidates_of(db.session, second)
+    review_candidate(db.session, pair, confirm=False, note="Different plots", by=reviewer)
+    db.session.commit()
+
+    assert record_candidates(db.session, second, THRESHOLDS) == []
+    assert open_candidates_of(db.session, first) == []
+
+    update_claim(
+        db.session,
+        first,
+        claim_input(description="New facts"),
+        expected_version=first.version,
+        by=None,
+        today=TODAY,
+        store=intake.store,
+    )
+    db.session.commit()
+    [raised_again] = open_candidates_of(db.session, first)
+    assert raised_again.id == pair.id
+
+
+def test_review_needs_a_reason_and_an_open_pair(intake, reviewer):
+    register(intake, claim_input())
+    second = register(intake, _other_family())
+    db.session.commit()
+    [pair] = open_candidates_of(db.session, second)
+    with pytest.raises(ReviewRefused):
+        review_candidate(db.session, pair, confirm=True, note="  ", by=reviewer)
+    review_candidate(db.session, pair, confirm=True, note="Same house, two families", by=reviewer)
+    db.session.commit()
+    assert pair.status == CandidateStatus.CONFIRMED and pair.reviewed_by_id == reviewer.id
+    with pytest.raises(ReviewRefused):
+        review_candidate(db.session, pair, confirm=False, note="changed my mind", by=reviewer)
