@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from claims.conflicts import match_thresholds
 from claims.files import EvidenceStore
 from claims.interchange import (
     MAX_XLSX_MEMBERS,
@@ -27,7 +28,7 @@ from claims.interchange import (
     import_claims,
     write_claims_csv,
 )
-from claims.matching import InvalidMatchInput, MatchThresholds, match_csv
+from claims.matching import InvalidMatchInput, match_csv
 from claims.models import Claim, Party, PartyRole
 from commission.cli import command_boundary
 from commission.extensions import db
@@ -148,14 +149,6 @@ def export_command(path: Path):
         finally:
             partial_path.unlink(missing_ok=True)
     click.echo(f"Exported {count} claims to {path}.")
-
-
-def match_thresholds(config) -> MatchThresholds:
-    return MatchThresholds(
-        min_score=config["MATCH_MIN_SCORE"],
-        same_person=config["MATCH_SAME_PERSON"],
-        max_block_size=config["MATCH_MAX_BLOCK_SIZE"],
-    )
 
 
 @claims_cli.command("match-csv")

@@ -27,6 +27,15 @@ from commission.db import utcnow
 from commission.workspaces import current_workspace_id
 
 
+def match_thresholds(config) -> MatchThresholds:
+    """The thresholds configured in config.py (MATCH_*), from an app's config mapping."""
+    return MatchThresholds(
+        min_score=config["MATCH_MIN_SCORE"],
+        same_person=config["MATCH_SAME_PERSON"],
+        max_block_size=config["MATCH_MAX_BLOCK_SIZE"],
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class Candidate:
     claim: Claim

@@ -26,9 +26,11 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from adjudication.states import ClaimState
+from claims.conflicts import match_thresholds, open_candidates_of
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
     BASIS_LABELS,
@@ -60,6 +62,12 @@ from commission.extensions import db
 from commission.policy import allow
 
 logger = logging.getLogger(__name__)
+
+CONFLICT_KIND_LABELS = {
+    "competing": _l("competing claim: same parcel, another claimant"),
+    "duplicate": _l("duplicate: same parcel, same claimant"),
+    "counterclaim": _l("counterclaim: this claimant is the other's respondent"),
+}
 
 bp = Blueprint("claims", __name__, url_prefix="/claims", template_folder="templates")
 
@@ -230,6 +238,7 @@ def register():
             today=date.today(),
             evidence=evidence,
             store=_store(),
+            thresholds=match_thresholds(current_app.config),
         )
     except ClaimInvalid as invalid:
         db.session.rollback()
@@ -272,6 +281,7 @@ def edit(number: str):
             today=date.today(),
             evidence=evidence,
             store=_store(),
+            thresholds=match_thresholds(current_app.config),
         )
     except StaleClaim as stale:
         db.session.rollback()
@@ -300,6 +310,8 @@ def claim_page(number: str):
         "claims/claim.html",
         claim=claim,
         parties=parties,
+        conflicts=open_candidates_of(db.session, claim),
+        conflict_kind_labels=CONFLICT_KIND_LABELS,
         can_edit=(Role.CLERK in current_user.roles and claim.state == ClaimState.REGISTERED),
         **_labels(),
     )

@@ -837,3 +837,25 @@ def test_arabic_pages_render(client, logged_in):
         response = client.get(path)
         assert response.status_code == 200, path
         assert 'dir="rtl"' in response.get_data(as_text=True)
+
+
+def test_claim_page_shows_possible_conflicts_on_the_same_parcel(client, logged_in):
+    logged_in(Role.CLERK)
+    parcel = str(700000 + int(hashlib.sha256(unique("p").encode()).hexdigest()[:5], 16))
+    first = register(client, parcel_no=parcel)
+    second = register(
+        client,
+        parcel_no=parcel,
+        **{
+            "claimants-0-given_name": "كاظم",
+            "claimants-0-father_name": "جواد",
+            "claimants-0-grandfather_name": "علي",
+            "claimants-0-family_name": "الموسوي",
+            "claimants-0-latin_name": "",
+            "claimants-0-id_document_number": "",
+        },
+    )
+    page = client.get(f"/claims/{second}").get_data(as_text=True)
+    assert "Possible conflicting claims" in page
+    assert first in page
+    assert "competing claim" in page
