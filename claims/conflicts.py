@@ -195,3 +195,28 @@ def review_candidate(
     pair.claim_a_version, pair.claim_b_version = versions
     session.flush()
     return pair
+
+
+def review_queue(
+    session: Session,
+    viewer: User,
+    *,
+    after_id: int | None = None,
+    claim: Claim | None = None,
+    limit: int = 20,
+) -> list[ConflictCandidate]:
+    """Open pairs, oldest first by keyset, optionally only those of one claim; branch staff
+    see pairs touching their office."""
+    statement = select(ConflictCandidate).where(ConflictCandidate.status == CandidateStatus.OPEN)
+    if claim is not None:
+        statement = statement.where(
+            or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id)
+        )
+    if not viewer.sees_all_offices:
+        own = select(Claim.id).where(Claim.office_id == viewer.office_id)
+        statement = statement.where(
+            or_(ConflictCandidate.claim_a_id.in_(own), ConflictCandidate.claim_b_id.in_(own))
+        )
+    if after_id is not None:
+        statement = statement.where(ConflictCandidate.id > after_id)
+    return list(session.scalars(statement.order_by(ConflictCandidate.id).limit(limit)))

@@ -21,6 +21,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -28,7 +29,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import DateField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from adjudication.states import ClaimState
@@ -420,3 +421,23 @@ class ClaimSearchForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.governorate.choices = _governorate_choices(_l("— any —"))
+
+
+class CandidateReviewForm(FlaskForm):
+    """Confirm or dismiss one candidate pair, with the reason."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("confirm", _l("Confirm: the claims concern the same parcel")),
+            SelectChoice("dismiss", _l("Dismiss: not the same parcel")),
+        ],
+        validators=[InputRequired(message=_l("Choose confirm or dismiss."))],
+    )
+    note = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Give the reason for the decision.")),
+            Length(max=2000),
+        ],
+    )

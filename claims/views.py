@@ -30,7 +30,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from adjudication.states import ClaimState
-from claims.conflicts import match_thresholds, open_candidates_of
+from claims.conflicts import (
+    ReviewRefused,
+    match_thresholds,
+    open_candidates_of,
+    review_candidate,
+    review_queue,
+)
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
     BASIS_LABELS,
@@ -40,12 +46,13 @@ from claims.forms import (
     REMEDY_LABELS,
     ROLE_LABELS,
     STATE_LABELS,
+    CandidateReviewForm,
     ClaimForm,
     ClaimSearchForm,
     claim_form_data,
     governorate_name,
 )
-from claims.models import Claim, EvidenceKind, PartyRole
+from claims.models import CandidateStatus, Claim, ConflictCandidate, EvidenceKind, PartyRole
 from claims.operations import (
     ClaimInvalid,
     ClaimNotEditable,
@@ -390,3 +397,63 @@ def claim_list():
         searched=searched,
         **_labels(),
     ), status
+
+
+REVIEW_ROLES = (Role.ADJUDICATOR, Role.REVIEWER)
+
+
+@bp.route("/conflicts")
+@allow(*REVIEW_ROLES)
+def conflict_queue():
+    after = request.args.get("after", type=int)
+    number = request.args.get("claim", "").strip()
+    claim = _visible_claim_or_404(number) if number else None
+    pairs = review_queue(db.session, current_user, after_id=after, claim=claim)
+    return render_template(
+        "claims/conflicts.html",
+        pairs=pairs,
+        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}") for pair in pairs},
+        conflict_kind_labels=CONFLICT_KIND_LABELS,
+        next_after=pairs[-1].id if len(pairs) == 20 else None,
+        claim=claim,
+        **_labels(),
+    )
+
+
+@bp.route("/conflicts/<int:pair_id>/review", methods=["POST"])
+@allow(Role.ADJUDICATOR)
+def review_conflict(pair_id: int):
+    pair = db.session.get(ConflictCandidate, pair_id)
+    if pair is None or not (
+        claim_visible_to(pair.claim_a, current_user) or claim_visible_to(pair.claim_b, current_user)
+    ):
+        abort(404)
+    form = CandidateReviewForm(prefix=f"pair-{pair_id}")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for(".conflict_queue")), 303
+    try:
+        review_candidate(
+            db.session,
+            pair,
+            confirm=form.decision.data == "confirm",
+            note=form.note.data,
+            by=current_user,
+        )
+    except ReviewRefused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(url_for(".conflict_queue")), 303
+    db.session.commit()
+    flash(
+        _(
+            "%(a)s and %(b)s: %(decision)s.",
+            a=pair.claim_a.number,
+            b=pair.claim_b.number,
+            decision=_("confirmed") if pair.status == CandidateStatus.CONFIRMED else _("dismissed"),
+        ),
+        "info",
+    )
+    return redirect(url_for(".conflict_queue"))
