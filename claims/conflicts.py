@@ -11,7 +11,7 @@ import dataclasses
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from claims.matching import ClaimFields, MatchThresholds, PairScore, normalise_claim, score_pair
 from claims.matching.blocking import blocking_keys, probe_keys
@@ -22,6 +22,7 @@ from claims.models import (
     ConflictCandidate,
     PartyRole,
 )
+from claims.queries import claim_visible_to
 from commission.accounts.models import User
 from commission.db import utcnow
 from commission.workspaces import current_workspace_id
@@ -34,6 +35,16 @@ def match_thresholds(config) -> MatchThresholds:
         same_person=config["MATCH_SAME_PERSON"],
         max_block_size=config["MATCH_MAX_BLOCK_SIZE"],
     )
+
+
+#: Both claims of a pair in one extra query per page, not two lazy loads per pair
+#: (their parties and evidence then load by `selectin`, batched too).
+_BOTH_CLAIMS = (selectinload(ConflictCandidate.claim_a), selectinload(ConflictCandidate.claim_b))
+
+
+def pair_visible_to(pair: ConflictCandidate, user: User) -> bool:
+    """A pair is someone's to see when either of its claims is."""
+    return claim_visible_to(pair.claim_a, user) or claim_visible_to(pair.claim_b, user)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,8 +78,8 @@ def claim_fields(claim: Claim) -> list[ClaimFields]:
 
 
 def _name_with_latin(party) -> str:
-    # The Arabic-script name is what the matcher compares first; the Latin spelling,
-    # where given, is another way the same person may appear in other claims.
+    # The name in Arabic script as entered; a party entered only in Latin letters
+    # (imports often are) is matched by that spelling instead.
     return party.full_name or party.latin_name
 
 
@@ -144,7 +155,7 @@ def record_candidates(
             continue
         elif pair.status == CandidateStatus.CONFIRMED:
             continue
-        pair.kind = str(candidate.score.kind)
+        pair.kind = candidate.score.kind
         pair.score = candidate.score.score
         pair.reasons = "\n".join(candidate.score.reasons)
         pair.status = CandidateStatus.OPEN
@@ -158,6 +169,7 @@ def open_candidates_of(session: Session, claim: Claim) -> list[ConflictCandidate
     return list(
         session.scalars(
             select(ConflictCandidate)
+            .options(*_BOTH_CLAIMS)
             .where(
                 or_(
                     ConflictCandidate.claim_a_id == claim.id,
@@ -207,7 +219,11 @@ def review_queue(
 ) -> list[ConflictCandidate]:
     """Open pairs, oldest first by keyset, optionally only those of one claim; branch staff
     see pairs touching their office."""
-    statement = select(ConflictCandidate).where(ConflictCandidate.status == CandidateStatus.OPEN)
+    statement = (
+        select(ConflictCandidate)
+        .options(*_BOTH_CLAIMS)
+        .where(ConflictCandidate.status == CandidateStatus.OPEN)
+    )
     if claim is not None:
         statement = statement.where(
             or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id)

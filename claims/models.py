@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from adjudication.states import ClaimState
+from claims.matching import ConflictKind
 from commission.accounts.models import Office, User
 from commission.audit import Audited
 from commission.db import Base, UTCDateTime, utcnow
@@ -302,7 +303,7 @@ class ConflictCandidate(WorkspaceScoped, Audited, Base):
     __table_args__ = (
         UniqueConstraint("claim_a_id", "claim_b_id"),
         CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
-        CheckConstraint("kind IN ('competing', 'duplicate', 'counterclaim')", name="kind"),
+        CheckConstraint(f"kind IN {_in(ConflictKind)}", name="kind"),
         CheckConstraint(f"status IN {_in(CandidateStatus)}", name="status"),
         CheckConstraint("score BETWEEN 0 AND 100", name="score"),
         # A reviewed pair records who reviewed it, when and why.
@@ -317,7 +318,7 @@ class ConflictCandidate(WorkspaceScoped, Audited, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_a_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
     claim_b_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ConflictKind] = mapped_column(String(20))
     score: Mapped[int] = mapped_column(Integer)
     #: One reason per line, strongest first, as the matcher wrote them.
     reasons: Mapped[str] = mapped_column(Text)

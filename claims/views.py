@@ -34,6 +34,7 @@ from claims.conflicts import (
     ReviewRefused,
     match_thresholds,
     open_candidates_of,
+    pair_visible_to,
     review_candidate,
     review_queue,
 )
@@ -424,9 +425,7 @@ def conflict_queue():
 @allow(Role.ADJUDICATOR)
 def review_conflict(pair_id: int):
     pair = db.session.get(ConflictCandidate, pair_id)
-    if pair is None or not (
-        claim_visible_to(pair.claim_a, current_user) or claim_visible_to(pair.claim_b, current_user)
-    ):
+    if pair is None or not pair_visible_to(pair, current_user):
         abort(404)
     form = CandidateReviewForm(prefix=f"pair-{pair_id}")
     if not form.validate_on_submit():

@@ -14,10 +14,10 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import enum
+import functools
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, datetime
 
 from flask import g, has_app_context
@@ -151,11 +151,18 @@ def entry_hash(
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def _audited_columns(obj) -> Iterator[tuple[str, str | None]]:
-    for attr in sa_inspect(type(obj)).column_attrs:
-        policy = attr.columns[0].info.get(AUDIT_INFO_KEY)
-        if policy != "skip":
-            yield attr.key, policy
+def _audited_columns(obj) -> tuple[tuple[str, str | None], ...]:
+    return _audited_columns_of(type(obj))
+
+
+@functools.cache
+def _audited_columns_of(model: type) -> tuple[tuple[str, str | None], ...]:
+    """(attribute, policy) of every logged column; per model, worked out once per process."""
+    return tuple(
+        (attr.key, attr.columns[0].info.get(AUDIT_INFO_KEY))
+        for attr in sa_inspect(model).column_attrs
+        if attr.columns[0].info.get(AUDIT_INFO_KEY) != "skip"
+    )
 
 
 def _snapshot(obj) -> dict:

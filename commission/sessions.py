@@ -79,8 +79,7 @@ class DatabaseSessionInterface(SessionInterface):
             ).first()
         if row is None:
             return ServerSession()
-        expires_at = UTCDateTime().process_result_value(row.expires_at, db.engine.dialect)
-        return ServerSession(json.loads(row.data), session_id=session_id, expires_at=expires_at)
+        return ServerSession(json.loads(row.data), session_id=session_id, expires_at=row.expires_at)
 
     def save_session(self, app, session: ServerSession, response) -> None:
         cookie_name = self.get_cookie_name(app)

@@ -89,6 +89,21 @@ def app_ctx(app):
         db.session.remove()
 
 
+def new_workspace(app, prefix: str = "test") -> int:
+    """Create and commit a training workspace of its own; return its id."""
+    from commission.workspaces import Workspace, WorkspaceKind
+
+    with app.app_context():
+        with use_workspace(operational_workspace_id(db.session)):
+            set_actor(Actor(None, "test"))
+            workspace = Workspace(kind=WorkspaceKind.TRAINING, name=unique(prefix))
+            db.session.add(workspace)
+            db.session.commit()
+            workspace_id = workspace.id
+        db.session.remove()
+    return workspace_id
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -12,12 +12,19 @@ from sqlalchemy import select
 
 from claims.files import EvidenceStore, check_upload
 from claims.models import ClaimBasis, EvidenceKind, PartyRole, PropertyType, Remedy
-from claims.operations import ClaimInput, EvidenceInput, ParcelInput, PartyInput
+from claims.operations import (
+    ClaimInput,
+    EvidenceInput,
+    ParcelInput,
+    PartyInput,
+    register_claim,
+    update_claim,
+)
 from commission.accounts.models import Office
 from commission.audit import Actor, set_actor
 from commission.extensions import db
-from commission.workspaces import Workspace, WorkspaceKind, use_workspace
-from tests.conftest import unique
+from commission.workspaces import use_workspace
+from tests.conftest import new_workspace
 
 TODAY = date(2026, 11, 24)
 
@@ -70,13 +77,7 @@ def evidence_input(data: bytes | None = None, name="صك الملكية.png") ->
 @pytest.fixture
 def workspace(app):
     """A fresh workspace of its own, so numbering and lists start empty."""
-    with app.app_context():
-        record = Workspace(kind=WorkspaceKind.TRAINING, name=unique("intake-test"))
-        db.session.add(record)
-        db.session.commit()
-        workspace_id = record.id
-        db.session.remove()
-    return workspace_id
+    return new_workspace(app, "intake-test")
 
 
 @pytest.fixture
@@ -96,3 +97,22 @@ class IntakeContext:
 
     def office(self, code: str = "BGD") -> Office:
         return db.session.scalar(select(Office).where(Office.code == code))
+
+    def register(self, data: ClaimInput | None = None, **kwargs):
+        """register_claim as a clerk of BGD would, on `data` or the default claim."""
+        kwargs.setdefault("office", self.office())
+        return register_claim(
+            db.session, data or claim_input(), by=None, today=TODAY, store=self.store, **kwargs
+        )
+
+    def edit(self, claim, data: ClaimInput, *, expected_version: int | None = None):
+        """update_claim with the version the form showed (the current one by default)."""
+        return update_claim(
+            db.session,
+            claim,
+            data,
+            expected_version=claim.version if expected_version is None else expected_version,
+            by=None,
+            today=TODAY,
+            store=self.store,
+        )

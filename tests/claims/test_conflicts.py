@@ -16,17 +16,11 @@ from claims.conflicts import (
 )
 from claims.matching import ConflictKind, MatchThresholds
 from claims.models import CandidateStatus, ClaimMatchKey, PartyRole
-from claims.operations import PartyInput, register_claim, update_claim
+from claims.operations import PartyInput
 from commission.extensions import db
-from tests.claims.conftest import TODAY, claim_input, claimant
+from tests.claims.conftest import claim_input, claimant
 
 THRESHOLDS = MatchThresholds()
-
-
-def register(intake, data):
-    return register_claim(
-        db.session, data, by=None, office=intake.office(), today=TODAY, store=intake.store
-    )
 
 
 def _keys(claim) -> set[str]:
@@ -36,7 +30,7 @@ def _keys(claim) -> set[str]:
 
 
 def test_registration_stores_the_claims_blocking_keys(intake):
-    claim = register(intake, claim_input())
+    claim = intake.register(claim_input())
     db.session.commit()
     keys = _keys(claim)
     assert "P|IQ-BG|12|345" in keys  # parcel family: governorate, muqata'a, number
@@ -44,20 +38,12 @@ def test_registration_stores_the_claims_blocking_keys(intake):
 
 
 def test_an_edit_replaces_the_stored_keys(intake):
-    claim = register(intake, claim_input())
+    claim = intake.register(claim_input())
     db.session.commit()
     before = _keys(claim)
     data = claim_input()
     data.parcel.parcel_no = "910"
-    update_claim(
-        db.session,
-        claim,
-        data,
-        expected_version=claim.version,
-        by=None,
-        today=TODAY,
-        store=intake.store,
-    )
+    intake.edit(claim, data)
     db.session.commit()
     after = _keys(claim)
     assert after != before
@@ -66,12 +52,12 @@ def test_an_edit_replaces_the_stored_keys(intake):
 
 
 def test_other_family_on_the_same_parcel_is_a_competing_candidate(intake):
-    first = register(intake, claim_input())
+    first = intake.register(claim_input())
     other_family = claim_input(
         parties=[claimant(given="كاظم", father="جواد", grandfather="علي", family="الموسوي")]
     )
     other_family.parcel.parcel_no = "٣٤٥/٦"
-    second = register(intake, other_family)
+    second = intake.register(other_family)
     db.session.commit()
     [candidate] = find_candidates(db.session, second, THRESHOLDS)
     assert candidate.claim.id == first.id
@@ -80,7 +66,7 @@ def test_other_family_on_the_same_parcel_is_a_competing_candidate(intake):
 
 
 def test_same_claimant_in_latin_letters_is_a_duplicate_candidate(intake):
-    first = register(intake, claim_input())
+    first = intake.register(claim_input())
     latin = claim_input(
         parties=[
             PartyInput(
@@ -93,7 +79,7 @@ def test_same_claimant_in_latin_letters_is_a_duplicate_candidate(intake):
         ],
         filed_on=date(2026, 4, 2),
     )
-    second = register(intake, latin)
+    second = intake.register(latin)
     db.session.commit()
     [candidate] = find_candidates(db.session, second, THRESHOLDS)
     assert candidate.claim.id == first.id
@@ -101,7 +87,7 @@ def test_same_claimant_in_latin_letters_is_a_duplicate_candidate(intake):
 
 
 def test_a_claim_on_another_parcel_far_away_is_not_a_candidate(intake):
-    register(intake, claim_input())
+    intake.register(claim_input())
     elsewhere = claim_input(
         parties=[claimant(given="زينب", father="حسن", grandfather="علي", family="الربيعي")],
         address="البصرة، العشار",
@@ -109,7 +95,7 @@ def test_a_claim_on_another_parcel_far_away_is_not_a_candidate(intake):
     elsewhere.parcel.governorate_code = "IQ-BA"
     elsewhere.parcel.muqataa_no = "7"
     elsewhere.parcel.parcel_no = "1200"
-    lonely = register(intake, elsewhere)
+    lonely = intake.register(elsewhere)
     db.session.commit()
     assert find_candidates(db.session, lonely, THRESHOLDS) == []
 
@@ -117,13 +103,13 @@ def test_a_claim_on_another_parcel_far_away_is_not_a_candidate(intake):
 def test_candidates_never_come_from_another_workspace(app, intake, workspace):
     from commission.workspaces import Workspace, WorkspaceKind, use_workspace
 
-    register(intake, claim_input())
+    intake.register(claim_input())
     db.session.commit()
     other = Workspace(kind=WorkspaceKind.TRAINING, name=f"other-{workspace}")
     db.session.add(other)
     db.session.commit()
     with use_workspace(other.id):
-        twin = register(intake, claim_input())
+        twin = intake.register(claim_input())
         db.session.commit()
         assert find_candidates(db.session, twin, THRESHOLDS) == []
 
@@ -157,8 +143,8 @@ def reviewer(make_user):
 
 
 def test_registration_records_an_open_candidate_pair(intake):
-    first = register(intake, claim_input())
-    second = register(intake, _other_family())
+    first = intake.register(claim_input())
+    second = intake.register(_other_family())
     db.session.commit()
     [pair] = open_candidates_of(db.session, second)
     assert (pair.claim_a_id, pair.claim_b_id) == (first.id, second.id)
@@ -167,8 +153,8 @@ def test_registration_records_an_open_candidate_pair(intake):
 
 
 def test_a_dismissed_pair_is_not_raised_again_until_a_claim_changes(intake, reviewer):
-    first = register(intake, claim_input())
-    second = register(intake, _other_family())
+    first = intake.register(claim_input())
+    second = intake.register(_other_family())
     db.session.commit()
     [pair] = open_candidates_of(db.session, second)
     review_candidate(db.session, pair, confirm=False, note="Different plots", by=reviewer)
@@ -177,23 +163,15 @@ def test_a_dismissed_pair_is_not_raised_again_until_a_claim_changes(intake, revi
     assert record_candidates(db.session, second, THRESHOLDS) == []
     assert open_candidates_of(db.session, first) == []
 
-    update_claim(
-        db.session,
-        first,
-        claim_input(description="New facts"),
-        expected_version=first.version,
-        by=None,
-        today=TODAY,
-        store=intake.store,
-    )
+    intake.edit(first, claim_input(description="New facts"))
     db.session.commit()
     [raised_again] = open_candidates_of(db.session, first)
     assert raised_again.id == pair.id
 
 
 def test_review_needs_a_reason_and_an_open_pair(intake, reviewer):
-    register(intake, claim_input())
-    second = register(intake, _other_family())
+    intake.register(claim_input())
+    second = intake.register(_other_family())
     db.session.commit()
     [pair] = open_candidates_of(db.session, second)
     with pytest.raises(ReviewRefused):

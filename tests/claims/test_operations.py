@@ -15,8 +15,6 @@ from claims.operations import (
     ClaimInvalid,
     PartyInput,
     StaleClaim,
-    register_claim,
-    update_claim,
 )
 from claims.parcels import InvalidParcelNumber, parse_parcel_number
 from commission.audit import Actor, AuditEntry, set_actor
@@ -25,15 +23,8 @@ from commission.workspaces import use_workspace
 from tests.claims.conftest import TODAY, claim_input, claimant, evidence_input, png_bytes
 
 
-def register(intake, data=None, **kwargs):
-    kwargs.setdefault("office", intake.office())
-    return register_claim(
-        db.session, data or claim_input(), by=None, today=TODAY, store=intake.store, **kwargs
-    )
-
-
 def test_registration_creates_a_numbered_claim_with_parties_and_parcel(intake):
-    claim = register(intake)
+    claim = intake.register()
     db.session.commit()
     assert claim.number == "BGD-2026-000001"
     assert claim.state == "registered"
@@ -44,9 +35,9 @@ def test_registration_creates_a_numbered_claim_with_parties_and_parcel(intake):
 
 
 def test_numbers_are_consecutive_per_office_and_year(intake):
-    numbers = [register(intake).number for _ in range(3)]
-    numbers.append(register(intake, office=intake.office("NIN")).number)
-    numbers.append(register(intake, claim_input(filed_on=date(2025, 12, 31))).number)
+    numbers = [intake.register().number for _ in range(3)]
+    numbers.append(intake.register(office=intake.office("NIN")).number)
+    numbers.append(intake.register(claim_input(filed_on=date(2025, 12, 31))).number)
     db.session.commit()
     assert numbers == [
         "BGD-2026-000001",
@@ -58,16 +49,16 @@ def test_numbers_are_consecutive_per_office_and_year(intake):
 
 
 def test_a_rolled_back_registration_gives_its_number_back(intake):
-    register(intake)
+    intake.register()
     db.session.commit()
-    register(intake)
+    intake.register()
     db.session.rollback()
-    assert register(intake).number == "BGD-2026-000002"
+    assert intake.register().number == "BGD-2026-000002"
 
 
 def test_claims_on_the_same_parcel_share_the_parcel_row(intake):
-    first = register(intake)
-    second = register(intake, claim_input(parties=[claimant(given="علي")]))
+    first = intake.register()
+    second = intake.register(claim_input(parties=[claimant(given="علي")]))
     db.session.commit()
     assert first.parcel_id == second.parcel_id
     assert db.session.scalar(select(func.count()).select_from(Parcel)) == 1
@@ -120,7 +111,7 @@ def test_each_rule_names_its_field_and_nothing_is_stored(intake, field):
     if field == "parcel_no":
         data.parcel.parcel_no = "12a"
     with pytest.raises(ClaimInvalid) as refused:
-        register(intake, data)
+        intake.register(data)
     assert field in refused.value.errors
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
@@ -133,11 +124,11 @@ def test_co_claimant_shares_that_sum_to_100_are_accepted(intake):
             claimant(given="فاطمة", share_percent=Decimal("37.5")),
         ]
     )
-    assert len(register(intake, data).claimants) == 2
+    assert len(intake.register(data).claimants) == 2
 
 
 def test_evidence_is_stored_by_content_outside_the_database(intake):
-    claim = register(intake, evidence=[evidence_input()])
+    claim = intake.register(evidence=[evidence_input()])
     db.session.commit()
     [evidence] = claim.evidence
     path = intake.store.path_for(evidence.sha256)
@@ -150,7 +141,7 @@ def test_evidence_is_stored_by_content_outside_the_database(intake):
 def test_a_failed_registration_leaves_no_orphan_file(intake):
     unique_scan = png_bytes(colour=(1, 2, 3))
     evidence = evidence_input(unique_scan)
-    register(intake, evidence=[evidence])
+    intake.register(evidence=[evidence])
     path = intake.store.path_for(evidence.upload.sha256)
     assert path.exists()
     db.session.rollback()
@@ -163,7 +154,7 @@ def test_a_failed_file_write_leaves_no_claim(intake, monkeypatch):
 
     monkeypatch.setattr("claims.files.os.fsync", disk_full)
     with pytest.raises(OSError):
-        register(intake, evidence=[evidence_input(png_bytes(colour=(9, 9, 9)))])
+        intake.register(evidence=[evidence_input(png_bytes(colour=(9, 9, 9)))])
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
     assert db.session.scalar(select(func.count()).select_from(Evidence)) == 0
@@ -194,46 +185,22 @@ def test_hostile_file_names_are_only_display_text(intake):
 
 
 def test_editing_with_the_version_shown_saves(intake):
-    claim = register(intake)
+    claim = intake.register()
     db.session.commit()
-    update_claim(
-        db.session,
-        claim,
-        claim_input(description="Corrected description"),
-        expected_version=claim.version,
-        by=None,
-        today=TODAY,
-        store=intake.store,
-    )
+    intake.edit(claim, claim_input(description="Corrected description"))
     db.session.commit()
     assert claim.description == "Corrected description"
     assert claim.version == 2
 
 
 def test_a_stale_edit_is_refused_and_overwrites_nothing(intake):
-    claim = register(intake)
+    claim = intake.register()
     db.session.commit()
     shown_version = claim.version
-    update_claim(
-        db.session,
-        claim,
-        claim_input(description="First editor"),
-        expected_version=shown_version,
-        by=None,
-        today=TODAY,
-        store=intake.store,
-    )
+    intake.edit(claim, claim_input(description="First editor"), expected_version=shown_version)
     db.session.commit()
     with pytest.raises(StaleClaim):
-        update_claim(
-            db.session,
-            claim,
-            claim_input(description="Second editor"),
-            expected_version=shown_version,
-            by=None,
-            today=TODAY,
-            store=intake.store,
-        )
+        intake.edit(claim, claim_input(description="Second editor"), expected_version=shown_version)
     db.session.rollback()
     assert db.session.get(Claim, claim.id).description == "First editor"
 
@@ -254,7 +221,7 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(app, workspac
             intake = IntakeContext(app, workspace)
             barrier.wait()
             try:
-                claim = register(intake)
+                claim = intake.register()
                 db.session.commit()
                 numbers.append(claim.number)
             except Exception as error:  # collected and asserted below

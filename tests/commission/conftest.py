@@ -13,13 +13,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from commission.audit import Actor, Audited, set_actor
 from commission.extensions import db
 from commission.workspaces import (
-    Workspace,
-    WorkspaceKind,
     WorkspaceScoped,
-    operational_workspace_id,
     use_workspace,
 )
-from tests.conftest import unique
+from tests.conftest import new_workspace
 
 
 class NoteBase(DeclarativeBase):
@@ -50,15 +47,7 @@ def note_table(app):
 @pytest.fixture
 def training_workspace(app, note_table):
     """A new training workspace (committed); returns its id."""
-    with app.app_context():
-        with use_workspace(operational_workspace_id(db.session)):
-            set_actor(Actor(None, "test"))
-            workspace = Workspace(kind=WorkspaceKind.TRAINING, name=unique("practice"))
-            db.session.add(workspace)
-            db.session.commit()
-            workspace_id = workspace.id
-        db.session.remove()
-    return workspace_id
+    return new_workspace(app, "practice")
 
 
 @pytest.fixture
