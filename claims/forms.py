@@ -9,7 +9,6 @@ the fields named here.
 from __future__ import annotations
 
 import functools
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -42,7 +41,7 @@ from claims.models import (
     Remedy,
 )
 from claims.operations import ClaimInput, ParcelInput, PartyInput
-from claims.parcels import InvalidParcelNumber, fold_digits, parse_parcel_number
+from claims.parcels import InvalidParcelNumber, parse_decimal, parse_parcel_number
 from commission.governorates import Governorate, governorates
 
 STATE_LABELS = {
@@ -104,8 +103,6 @@ ROLE_LABELS = {
 #: Evidence rows a new form offers before "Add another file" is needed.
 EVIDENCE_ROWS = 2
 #: The database stores these as 32-bit integers.
-_MAX_PARCEL_NUMBER = 2**31 - 1
-_MAX_AREA = Decimal(10) ** 10
 
 
 @functools.cache
@@ -153,39 +150,15 @@ class NumberField(StringField):
         self.data = None
         if not valuelist or not valuelist[0].strip():
             return
-        text = fold_digits(valuelist[0]).strip().replace("٫", ".").replace(",", ".")
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
-            raise ValueError(self.gettext("Write a number, e.g. 250 or 12.5."))
-        self.data = number
+            self.data = parse_decimal(valuelist[0])
+        except ValueError:
+            raise ValueError(self.gettext("Write a number, e.g. 250 or 12.5.")) from None
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{self.data.normalize():f}"
-
-
-def _share_in_range(form, field):
-    if field.data is not None and not (0 < field.data <= 100):
-        raise ValidationError(_l("A share is more than 0 and at most 100."))
-
-
-def _area_fits(form, field):
-    # Numeric(12, 2) in the database: ten digits before the decimal point.
-    if field.data is not None and abs(field.data) >= _MAX_AREA:
-        raise ValidationError(_l("This area is too large."))
-
-
-def _parcel_number_fits(form, field):
-    try:
-        main, sub = parse_parcel_number(field.data or "")
-    except InvalidParcelNumber:
-        return  # the operation names what is wrong with it
-    if main > _MAX_PARCEL_NUMBER or (sub or 0) > _MAX_PARCEL_NUMBER:
-        raise ValidationError(_l("This parcel number is too long."))
 
 
 def _is_parcel_number(form, field):
@@ -237,9 +210,7 @@ class PartyForm(Form):
 
 
 class ClaimantForm(PartyForm):
-    share_percent = NumberField(
-        _l("Share (%)"), validators=[_share_in_range], render_kw={"inputmode": "decimal"}
-    )
+    share_percent = NumberField(_l("Share (%)"), render_kw={"inputmode": "decimal"})
     is_heir = BooleanField(_l("Heir of a deceased owner"))
     deceased_owner_name = _name(_l("Name of the deceased owner"), 200)
 
@@ -286,13 +257,10 @@ class ClaimForm(FlaskForm):
         validators=[
             InputRequired(_l("The parcel number is required.")),
             Length(max=40),
-            _parcel_number_fits,
         ],
         filters=[_strip],
     )
-    area_m2 = NumberField(
-        _l("Area (m²)"), validators=[_area_fits], render_kw={"inputmode": "decimal"}
-    )
+    area_m2 = NumberField(_l("Area (m²)"), render_kw={"inputmode": "decimal"})
     property_type = SelectField(_l("Property type"), choices=_choices(PROPERTY_TYPE_LABELS))
     address = TextAreaField(_l("Address of the property"), validators=[Length(max=2000)])
 

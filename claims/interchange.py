@@ -71,7 +71,6 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
@@ -88,7 +87,7 @@ from claims.operations import (
     register_claim,
     validate_claim,
 )
-from claims.parcels import fold_digits
+from claims.parcels import fold_digits, parse_decimal
 from commission.accounts.models import Office, User
 from commission.governorates import governorates
 
@@ -398,17 +397,6 @@ def parse_date(entered: str) -> date:
             raise ValueError(entered)
         day, month, year = (int(part) for part in match.groups())
     return date(year, month, day)
-
-
-def parse_decimal(entered: str) -> Decimal:
-    text = fold_digits(entered).strip().rstrip("%").strip().replace("٫", ".").replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(entered) from None
-    if not value.is_finite():
-        raise ValueError(entered)
-    return value
 
 
 # --------------------------------------------------------------------------- reading

@@ -39,6 +39,10 @@ from commission.workspaces import current_workspace_id
 
 logger = logging.getLogger(__name__)
 
+#: Limits of the database columns: parcel numbers are 32-bit integers, areas Numeric(12, 2).
+MAX_PARCEL_NUMBER = 2**31 - 1
+MAX_AREA = Decimal(10) ** 10
+
 #: The matcher's own defaults, equal to config.py's MATCH_*; the web and CLI boundaries
 #: pass the configured thresholds.
 DEFAULT_THRESHOLDS = MatchThresholds()
@@ -126,13 +130,18 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
         elif data.dispossession_on > data.filed_on:
             errors["dispossession_on"] = _l("The dispossession must come before the filing.")
     try:
-        parse_parcel_number(data.parcel.parcel_no)
+        main, sub = parse_parcel_number(data.parcel.parcel_no)
     except InvalidParcelNumber as error:
         errors["parcel_no"] = error.message
+    else:
+        if max(main, sub or 0) > MAX_PARCEL_NUMBER:
+            errors["parcel_no"] = _l("This parcel number is too long.")
     if not data.parcel.muqataa_no.strip():
         errors["muqataa_no"] = _l("The muqata'a (cadastral district) number is required.")
     if data.parcel.area_m2 is not None and data.parcel.area_m2 <= 0:
         errors["area_m2"] = _l("The area must be more than zero.")
+    elif data.parcel.area_m2 is not None and data.parcel.area_m2 >= MAX_AREA:
+        errors["area_m2"] = _l("This area is too large.")
 
     claimants = data.in_role(PartyRole.CLAIMANT)
     if not claimants:
@@ -140,6 +149,10 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
     for index, party in enumerate(data.parties):
         if not party.given_name.strip():
             errors[f"{party.role}.{index}.given_name"] = _l("The given name is required.")
+        if party.share_percent is not None and not 0 < party.share_percent <= 100:
+            errors[f"{party.role}.{index}.share_percent"] = _l(
+                "A share is more than 0 and at most 100."
+            )
         if party.is_heir and not party.deceased_owner_name.strip():
             errors[f"{party.role}.{index}.deceased_owner_name"] = _l(
                 "Name the deceased owner the heir claims for."

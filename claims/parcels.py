@@ -6,6 +6,8 @@ The rules (digits in any script, separators, leading zeros, sub-numbers) live in
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import gettext as _
 
 from claims.matching.blocking import parcel_key as _matching_parcel_key
@@ -13,7 +15,13 @@ from claims.matching.normalise import InvalidParcelNumber as UnreadableParcelNum
 from claims.matching.normalise import ParcelNumber, fold_digits, parse_muqataa_number
 from claims.matching.normalise import parse_parcel_number as _parse
 
-__all__ = ["InvalidParcelNumber", "fold_digits", "parcel_key", "parse_parcel_number"]
+__all__ = [
+    "InvalidParcelNumber",
+    "fold_digits",
+    "parcel_key",
+    "parse_decimal",
+    "parse_parcel_number",
+]
 
 
 class InvalidParcelNumber(UnreadableParcelNumber):
@@ -42,3 +50,16 @@ def parcel_key(governorate_code: str, muqataa_no: str, main: int, sub: int | Non
     return _matching_parcel_key(
         governorate_code.upper(), parse_muqataa_number(muqataa_no), ParcelNumber(main, sub)
     )
+
+
+def parse_decimal(entered: str) -> Decimal:
+    """A number typed in any digits with either decimal separator (12.5, ١٢٫٥, 12,5) and
+    an optional trailing %; ValueError for anything else, infinities and NaN included."""
+    text = fold_digits(entered).strip().rstrip("%").strip().replace("٫", ".").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(entered) from None
+    if not value.is_finite():
+        raise ValueError(entered)
+    return value

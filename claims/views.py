@@ -63,7 +63,6 @@ from claims.operations import (
     update_claim,
     validate_claim,
 )
-from claims.parcels import InvalidParcelNumber
 from claims.queries import ClaimFilters, claim_visible_to, find_claim, search_claims
 from commission.accounts.models import Role
 from commission.extensions import db
@@ -368,22 +367,19 @@ def claim_list():
             filed_from=form.filed_from.data,
             filed_to=form.filed_to.data,
         )
-        try:
-            rows = search_claims(
-                db.session,
-                filters,
-                viewer=current_user._get_current_object(),
-                before_id=before,
-                limit=PAGE_SIZE + 1,
-            )
-        except InvalidParcelNumber as invalid:
-            _add_error(form.parcel_no, invalid.message)
-            status = 400
-        else:
-            claims, has_older = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        # The form has checked the parcel number, so the search cannot refuse it.
+        rows = search_claims(
+            db.session,
+            filters,
+            viewer=current_user._get_current_object(),
+            before_id=before,
+            limit=PAGE_SIZE + 1,
+        )
+        claims, has_older = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     else:
         status = 400
-    query = {key: value for key, value in request.args.items() if key != "before" and value}
+    # Only the search form's own fields: any other key would reach url_for's arguments.
+    query = {name: request.args[name] for name in form._fields if request.args.get(name)}
     older_url = (
         url_for(".claim_list", **query, before=claims[-1].id) if has_older and claims else None
     )
