@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from claims.matching import ClaimFields, MatchThresholds, PairScore, normalise_claim, score_pair
-from claims.matching.blocking import blocking_keys, probe_keys
+from claims.matching.blocking import UNCAPPED_FAMILIES, blocking_keys, probe_keys
 from claims.models import (
     CandidateStatus,
     Claim,
@@ -39,7 +39,10 @@ def match_thresholds(config) -> MatchThresholds:
 
 #: Both claims of a pair in one extra query per page, not two lazy loads per pair
 #: (their parties and evidence then load by `selectin`, batched too).
-_BOTH_CLAIMS = (selectinload(ConflictCandidate.claim_a), selectinload(ConflictCandidate.claim_b))
+_BOTH_CLAIMS = (
+    selectinload(ConflictCandidate.claim_a).selectinload(Claim.evidence),
+    selectinload(ConflictCandidate.claim_b).selectinload(Claim.evidence),
+)
 
 
 def pair_visible_to(pair: ConflictCandidate, user: User) -> bool:
@@ -105,8 +108,23 @@ def find_candidates(session: Session, claim: Claim, thresholds: MatchThresholds)
     probes = sorted({key for one in normalised for key in probe_keys(one)})
     if not probes:
         return []
+    # As in match-csv: a key shared by very many claims (a ministry as respondent, a
+    # common family name) says little, and is not expanded pair by pair; parcel keys
+    # always are.
+    sizes = session.execute(
+        select(ClaimMatchKey.key, func.count())
+        .where(ClaimMatchKey.key.in_(probes))
+        .group_by(ClaimMatchKey.key)
+    )
+    usable = [
+        key
+        for key, size in sizes
+        if key.split("|", 1)[0] in UNCAPPED_FAMILIES or size <= thresholds.max_block_size
+    ]
+    if not usable:
+        return []
     other_ids = select(ClaimMatchKey.claim_id).where(
-        ClaimMatchKey.key.in_(probes), ClaimMatchKey.claim_id != claim.id
+        ClaimMatchKey.key.in_(usable), ClaimMatchKey.claim_id != claim.id
     )
     others = session.scalars(select(Claim).where(Claim.id.in_(other_ids))).all()
     candidates = []

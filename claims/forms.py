@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import HiddenInput
 
 from adjudication.states import ClaimState
+from claims.matching import ConflictKind
 from claims.models import (
     ClaimBasis,
     EvidenceKind,
@@ -139,6 +140,13 @@ PARTY_TEXT_FIELDS = (
     "id_document_number",
     "contact",
 )
+
+
+CONFLICT_KIND_LABELS = {
+    ConflictKind.COMPETING: _l("competing claim: same parcel, another claimant"),
+    ConflictKind.DUPLICATE: _l("duplicate: same parcel, same claimant"),
+    ConflictKind.COUNTERCLAIM: _l("counterclaim: this claimant is the other's respondent"),
+}
 
 
 class NumberField(StringField):

@@ -174,6 +174,11 @@ class Claim(WorkspaceScoped, Audited, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def is_editable(self) -> bool:
+        """Registration data may change only before screening starts."""
+        return self.state == ClaimState.REGISTERED
+
     def parties_in(self, role: PartyRole) -> list[Party]:
         return [party for party in self.parties if party.role == role]
 

@@ -320,7 +320,7 @@ def update_claim(
     """Change a registered claim; refuse if it changed since the form showed it."""
     if claim.version != expected_version:
         raise StaleClaim()
-    if claim.state != ClaimState.REGISTERED:
+    if not claim.is_editable:
         raise ClaimNotEditable()
     errors = validate_claim(data, today=today)
     if errors:

@@ -119,7 +119,7 @@ def search_claims(
     if before_id is not None:
         statement = statement.where(Claim.id < before_id)
     statement = statement.order_by(Claim.id.desc()).limit(limit)
-    return list(session.scalars(statement).unique())
+    return list(session.scalars(statement))
 
 
 def find_claim(session: Session, number: str) -> Claim | None:

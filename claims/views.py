@@ -26,7 +26,6 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from adjudication.states import ClaimState
@@ -41,6 +40,7 @@ from claims.conflicts import (
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
     BASIS_LABELS,
+    CONFLICT_KIND_LABELS,
     EVIDENCE_KIND_LABELS,
     IDENTITY_DOCUMENT_LABELS,
     PROPERTY_TYPE_LABELS,
@@ -70,11 +70,6 @@ from commission.policy import allow
 
 logger = logging.getLogger(__name__)
 
-CONFLICT_KIND_LABELS = {
-    "competing": _l("competing claim: same parcel, another claimant"),
-    "duplicate": _l("duplicate: same parcel, same claimant"),
-    "counterclaim": _l("counterclaim: this claimant is the other's respondent"),
-}
 
 bp = Blueprint("claims", __name__, url_prefix="/claims", template_folder="templates")
 
@@ -261,7 +256,7 @@ def register():
 @allow(Role.CLERK)
 def edit(number: str):
     claim = _visible_claim_or_404(number)
-    if claim.state != ClaimState.REGISTERED:
+    if not claim.is_editable:
         flash(str(ClaimNotEditable.message), "error")
         return redirect(url_for(".claim_page", number=claim.number))
     if request.method == "GET":
@@ -319,7 +314,7 @@ def claim_page(number: str):
         parties=parties,
         conflicts=open_candidates_of(db.session, claim),
         conflict_kind_labels=CONFLICT_KIND_LABELS,
-        can_edit=(Role.CLERK in current_user.roles and claim.state == ClaimState.REGISTERED),
+        can_edit=Role.CLERK in current_user.roles and claim.is_editable,
         **_labels(),
     )
 
@@ -397,6 +392,7 @@ def claim_list():
 
 
 REVIEW_ROLES = (Role.ADJUDICATOR, Role.REVIEWER)
+QUEUE_PAGE_SIZE = 20
 
 
 @bp.route("/conflicts")
@@ -405,13 +401,16 @@ def conflict_queue():
     after = request.args.get("after", type=int)
     number = request.args.get("claim", "").strip()
     claim = _visible_claim_or_404(number) if number else None
-    pairs = review_queue(db.session, current_user, after_id=after, claim=claim)
+    rows = review_queue(
+        db.session, current_user, after_id=after, claim=claim, limit=QUEUE_PAGE_SIZE + 1
+    )
+    pairs, has_more = rows[:QUEUE_PAGE_SIZE], len(rows) > QUEUE_PAGE_SIZE
     return render_template(
         "claims/conflicts.html",
         pairs=pairs,
         forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}") for pair in pairs},
         conflict_kind_labels=CONFLICT_KIND_LABELS,
-        next_after=pairs[-1].id if len(pairs) == 20 else None,
+        next_after=pairs[-1].id if has_more else None,
         claim=claim,
         **_labels(),
     )
