@@ -71,10 +71,11 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
     """
     report = ImportReport()
     committed = False
+    today = date.today()  # one date for checking and registering, even across midnight
     try:
         with command_boundary("claims-import"):
             with ClaimFile(
-                path, today=date.today(), limits=archive_limits(current_app.config)
+                path, today=today, limits=archive_limits(current_app.config)
             ) as claim_file:
                 for warning in claim_file.warnings:
                     click.echo(f"warning: {warning}")
@@ -83,7 +84,7 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
                     claim_file,
                     office_code=office_code,
                     by=None,
-                    today=date.today(),
+                    today=today,
                     store=EvidenceStore(current_app.config["QAYD_DATA_DIR"]),
                     dry_run=dry_run,
                     partial=partial,

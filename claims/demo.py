@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from claims.files import EvidenceStore
 from claims.interchange import party_from_name
+from claims.matching.normalise import fold_digits
 from claims.models import Claim, ClaimBasis, IdentityDocument, PartyRole, PropertyType, Remedy
 from claims.operations import ClaimInput, ParcelInput, PartyInput, register_claim
-from claims.parcels import fold_digits
 from commission.accounts.models import Office, User
 
 DEMO_REF_PREFIX = "demo-"

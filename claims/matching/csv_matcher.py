@@ -78,14 +78,6 @@ def _iter_claims(in_path: str | PathLike[str]) -> Iterator[ClaimFields]:
             yield ClaimFields(**values)
 
 
-def read_claims(in_path: str | PathLike[str]) -> list[ClaimFields]:
-    """All claims of an interchange CSV. Unknown columns are ignored."""
-    return list(_iter_claims(in_path))
-
-
-# --------------------------------------------------------------------------- matching
-
-
 def candidate_pairs(
     claims: list[NormalisedClaim], thresholds: MatchThresholds, guests_from: int | None = None
 ) -> Iterator[tuple[int, int]]:
@@ -211,7 +203,7 @@ def match_csv(
         shards = _split_into_shards(in_path, Path(scratch))
         guests = shards.pop(_GUEST_SHARD, None)
         # The guests among themselves are one more job, with no hosts.
-        jobs = [(path, guests) for path in shards.values()] + [(guests, None)]
+        jobs = [(path, guests) for path in shards.values()] + ([(guests, None)] if guests else [])
         jobs.sort(key=lambda job: -(job[0].stat().st_size if job[0] else 0))  # largest first
         if workers == 1:
             results = [_match_shard(shard, guest, thresholds) for shard, guest in jobs]

@@ -254,11 +254,6 @@ def name_skeleton(name: str) -> str:
     return " ".join(word for word in _join_abd(skeletons) if word)
 
 
-def word_skeleton(word: str) -> str:
-    """Skeleton of a single place or name word in either script (used for addresses)."""
-    return name_skeleton(word)
-
-
 # --------------------------------------------------------------------------- parcels
 
 
@@ -371,7 +366,7 @@ def normalise_address(address: str) -> NormalisedAddress:
             label = _ADDRESS_CANONICAL[token]
             words.append(label)
         elif token not in _ADDRESS_FILLER:
-            skeleton = word_skeleton(token)
+            skeleton = name_skeleton(token)
             if skeleton:
                 words.append(skeleton)
     return NormalisedAddress(" ".join(words), tuple(numbers))
