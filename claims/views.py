@@ -66,7 +66,7 @@ from claims.operations import (
 from claims.queries import ClaimFilters, claim_visible_to, find_claim, search_claims
 from commission.accounts.models import Role
 from commission.extensions import db
-from commission.policy import allow
+from commission.policy import allow, may_call
 
 logger = logging.getLogger(__name__)
 
@@ -408,7 +408,9 @@ def conflict_queue():
     return render_template(
         "claims/conflicts.html",
         pairs=pairs,
-        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}") for pair in pairs},
+        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}") for pair in pairs}
+        if may_call("claims.review_conflict")
+        else {},
         conflict_kind_labels=CONFLICT_KIND_LABELS,
         next_after=pairs[-1].id if has_more else None,
         claim=claim,

@@ -69,6 +69,7 @@ def create_app(config: Config | None = None) -> Flask:
             "current_locale": locale,
             "text_direction": "rtl" if locale == "ar" else "ltr",
             "languages": app.config["LANGUAGES"],
+            "may_call": policy.may_call,
         }
 
     cli.register(app)

@@ -56,6 +56,19 @@ def endpoint_access(app, endpoint: str):
     return getattr(view, _ATTRIBUTE, None)
 
 
+def may_call(endpoint: str) -> bool:
+    """Would the current user be let through to `endpoint`? For showing a link or button
+    only where its page will open: the same declaration `enforce_policy` applies."""
+    access = endpoint_access(current_app, endpoint)
+    if access is None:
+        return False
+    if access == PUBLIC:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    return access == ANY_USER or current_user.has_any_role(access)
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
