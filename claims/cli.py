@@ -30,6 +30,7 @@ from claims.interchange import (
 )
 from claims.matching import InvalidMatchInput, match_csv
 from claims.models import Claim, Party, PartyRole
+from claims.scan import finish_scan, scan_shards, shard_sizes, start_scan
 from commission.cli import command_boundary
 from commission.extensions import db
 
@@ -175,3 +176,37 @@ def match_csv_command(in_path: Path, out_path: Path, workers: int | None):
         f"{summary.claims} claims, {summary.candidate_pairs} candidate pairs scored, "
         f"{summary.pairs_written} pairs written to {out_path}."
     )
+
+
+conflicts_cli = AppGroup("conflicts", help="Find conflicting claims in stored data.")
+
+
+@conflicts_cli.command("scan")
+@click.option("--restart", is_flag=True, help="Start a new scan instead of continuing one.")
+@click.option("--workers", type=int, default=None, help="Scoring processes (default: one per CPU).")
+def scan_command(restart: bool, workers: int | None):
+    """Match every claim of the workspace against the others and store the pairs not yet
+    known as open candidates for review.
+
+    The scan goes one governorate at a time and commits each one, so an interrupted scan
+    (Ctrl-C, a lost connection) continues where it stopped when run again.
+    """
+    thresholds = match_thresholds(current_app.config)
+    with command_boundary("conflicts-scan"):
+        scan = start_scan(db.session, restart=restart)
+        todo, done_claims = shard_sizes(db.session, scan)
+        db.session.commit()
+        if done_claims:
+            click.echo(f"Continuing scan {scan.id}: {len(scan.shards)} governorates done.")
+        with click.progressbar(
+            length=done_claims + sum(todo.values()), label="Scanning claims", show_pos=True
+        ) as bar:
+            bar.update(done_claims)
+            for shard in scan_shards(
+                db.session, scan, thresholds, workers=workers or os.cpu_count() or 1
+            ):
+                db.session.commit()
+                bar.update(shard.claims)
+        finish_scan(db.session, scan)
+        new_pairs, claims = scan.new_pairs, done_claims + sum(todo.values())
+    click.echo(f"Scan {scan.id} done: {claims} claims, {new_pairs} new candidate pairs.")

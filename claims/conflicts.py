@@ -8,24 +8,38 @@ by the same `score_pair` that `match-csv` uses. No step reads all claims.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from claims.matching import ClaimFields, MatchThresholds, PairScore, normalise_claim, score_pair
+from claims.matching import (
+    ClaimFields,
+    ConflictKind,
+    MatchThresholds,
+    PairScore,
+    normalise_claim,
+    score_pair,
+)
 from claims.matching.blocking import UNCAPPED_FAMILIES, blocking_keys, probe_keys
 from claims.models import (
     CandidateStatus,
     Claim,
     ClaimMatchKey,
     ConflictCandidate,
+    ConflictGroup,
+    ConflictGroupMember,
+    Party,
     PartyRole,
 )
 from claims.queries import claim_visible_to
 from commission.accounts.models import User
 from commission.db import utcnow
 from commission.workspaces import current_workspace_id
+
+if TYPE_CHECKING:  # operations imports this module
+    from claims.operations import ClaimInput, PartyInput
 
 
 def match_thresholds(config) -> MatchThresholds:
@@ -61,29 +75,51 @@ def claim_fields(claim: Claim) -> list[ClaimFields]:
     filing alone elsewhere is found too."""
     parcel = claim.parcel
     respondents = claim.parties_in(PartyRole.RESPONDENT)
-    respondent_name = respondents[0].full_name if respondents else ""
-    claimants = claim.claimants or [None]
+    return fields_per_claimant(
+        ref=claim.number,
+        governorate=parcel.governorate_code,
+        muqataa_no=parcel.muqataa_no,
+        muqataa_name=parcel.muqataa_name,
+        parcel_no=parcel.parcel_no_entered,
+        property_type=str(parcel.property_type),
+        address=claim.address,
+        claimants=[(name_of(party), party.id_document_number) for party in claim.claimants],
+        respondent_name=name_of(respondents[0]) if respondents else "",
+    )
+
+
+def input_fields(data: ClaimInput) -> list[ClaimFields]:
+    """An unsaved claim (the registration or edit form) as the matcher sees it."""
+    respondents = data.in_role(PartyRole.RESPONDENT)
+    return fields_per_claimant(
+        ref="",
+        governorate=data.parcel.governorate_code,
+        muqataa_no=data.parcel.muqataa_no,
+        muqataa_name=data.parcel.muqataa_name,
+        parcel_no=data.parcel.parcel_no,
+        property_type=str(data.parcel.property_type),
+        address=data.address,
+        claimants=[
+            (name_of(party), party.id_document_number) for party in data.in_role(PartyRole.CLAIMANT)
+        ],
+        respondent_name=name_of(respondents[0]) if respondents else "",
+    )
+
+
+def fields_per_claimant(*, claimants: list[tuple[str, str]], **claim) -> list[ClaimFields]:
+    """One ClaimFields per (name, identity number) of `claimants`, the rest shared."""
     return [
-        ClaimFields(
-            ref=claim.number,
-            governorate=parcel.governorate_code,
-            muqataa_no=parcel.muqataa_no,
-            muqataa_name=parcel.muqataa_name,
-            parcel_no=parcel.parcel_no_entered,
-            property_type=str(parcel.property_type),
-            address=claim.address,
-            claimant_name=_name_with_latin(claimant) if claimant else "",
-            claimant_id_no=claimant.id_document_number if claimant else "",
-            respondent_name=respondent_name,
-        )
-        for claimant in claimants
+        ClaimFields(**claim, claimant_name=name, claimant_id_no=id_no)
+        for name, id_no in claimants or [("", "")]
     ]
 
 
-def _name_with_latin(party) -> str:
+def name_of(party: Party | PartyInput) -> str:
+    """A party's name for matching: its Arabic parts, else its Latin spelling."""
     # The name in Arabic script as entered; a party entered only in Latin letters
     # (imports often are) is matched by that spelling instead.
-    return party.full_name or party.latin_name
+    parts = (party.given_name, party.father_name, party.grandfather_name, party.family_name)
+    return " ".join(part.strip() for part in parts if part and part.strip()) or party.latin_name
 
 
 def refresh_match_keys(session: Session, claim: Claim) -> None:
@@ -103,8 +139,33 @@ def refresh_match_keys(session: Session, claim: Claim) -> None:
 
 
 def find_candidates(session: Session, claim: Claim, thresholds: MatchThresholds) -> list[Candidate]:
-    """Claims of the workspace that may be about the same parcel, best first."""
-    normalised = [normalise_claim(fields) for fields in claim_fields(claim)]
+    """Claims of the workspace that may be about the same parcel as a stored claim,
+    best first."""
+    return _candidates(session, claim_fields(claim), thresholds, exclude_id=claim.id)
+
+
+def check_conflicts(
+    session: Session,
+    data: ClaimInput,
+    thresholds: MatchThresholds,
+    *,
+    exclude: Claim | None = None,
+) -> list[Candidate]:
+    """The stored claims an unsaved claim would conflict with (the warning a clerk sees
+    before saving); writes nothing. `exclude` is the claim being edited."""
+    return _candidates(
+        session, input_fields(data), thresholds, exclude_id=exclude.id if exclude else None
+    )
+
+
+def _candidates(
+    session: Session,
+    fields: list[ClaimFields],
+    thresholds: MatchThresholds,
+    *,
+    exclude_id: int | None,
+) -> list[Candidate]:
+    normalised = [normalise_claim(one) for one in fields]
     probes = sorted({key for one in normalised for key in probe_keys(one)})
     if not probes:
         return []
@@ -123,13 +184,13 @@ def find_candidates(session: Session, claim: Claim, thresholds: MatchThresholds)
     ]
     if not usable:
         return []
-    other_ids = select(ClaimMatchKey.claim_id).where(
-        ClaimMatchKey.key.in_(usable), ClaimMatchKey.claim_id != claim.id
-    )
+    other_ids = select(ClaimMatchKey.claim_id).where(ClaimMatchKey.key.in_(usable))
+    if exclude_id is not None:
+        other_ids = other_ids.where(ClaimMatchKey.claim_id != exclude_id)
     others = session.scalars(select(Claim).where(Claim.id.in_(other_ids))).all()
     candidates = []
     for other in others:
-        theirs = [normalise_claim(fields) for fields in claim_fields(other)]
+        theirs = [normalise_claim(one) for one in claim_fields(other)]
         best = max(
             (score_pair(mine, their, thresholds) for mine in normalised for their in theirs),
             key=lambda pair: pair.score,
@@ -223,8 +284,52 @@ def review_candidate(
     pair.reviewed_by_id = reviewer_id
     pair.reviewed_at = utcnow()
     pair.claim_a_version, pair.claim_b_version = versions
+    if confirm and pair.kind in GROUPED_KINDS:
+        _join_group(session, pair)
     session.flush()
     return pair
+
+
+#: Confirmed pairs of these kinds are claims on one parcel by different people: decided
+#: together. A confirmed duplicate is one claimant filing twice, settled on its own.
+GROUPED_KINDS = frozenset({ConflictKind.COMPETING, ConflictKind.COUNTERCLAIM})
+
+
+def group_of(session: Session, claim: Claim) -> ConflictGroup | None:
+    """The claim's conflict group, with every member claim, or None."""
+    return session.scalar(
+        select(ConflictGroup)
+        .join(ConflictGroupMember)
+        .where(ConflictGroupMember.claim_id == claim.id)
+        .options(selectinload(ConflictGroup.members).selectinload(ConflictGroupMember.claim))
+    )
+
+
+def _join_group(session: Session, pair: ConflictCandidate) -> None:
+    """Put both claims of a confirmed pair in one group: a new one, the group one of
+    them is in, or (when each is in its own) the older group, which takes in the other."""
+    groups = {
+        member.claim_id: member.group
+        for member in session.scalars(
+            select(ConflictGroupMember).where(
+                ConflictGroupMember.claim_id.in_((pair.claim_a_id, pair.claim_b_id))
+            )
+        )
+    }
+    found = sorted({group.id: group for group in groups.values()}.values(), key=lambda g: g.id)
+    if not found:
+        group = ConflictGroup()
+        session.add(group)
+    else:
+        group, *absorbed = found
+        for other in absorbed:
+            for member in list(other.members):
+                member.group = group
+            session.flush()
+            session.delete(other)
+    for claim_id in (pair.claim_a_id, pair.claim_b_id):
+        if claim_id not in groups:
+            group.members.append(ConflictGroupMember(claim_id=claim_id, pair_id=pair.id))
 
 
 def review_queue(

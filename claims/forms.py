@@ -284,6 +284,7 @@ class ClaimForm(FlaskForm):
 
     add_claimant = SubmitField(_l("Add another claimant"))
     add_evidence = SubmitField(_l("Add another file"))
+    check_conflicts = SubmitField(_l("Check for conflicting claims"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -349,3 +349,83 @@ class ConflictCandidate(WorkspaceScoped, Audited, Base):
 
     def __repr__(self) -> str:
         return f"<ConflictCandidate {self.claim_a_id}~{self.claim_b_id} {self.kind} {self.status}>"
+
+
+class ConflictGroup(WorkspaceScoped, Audited, Base):
+    """Claims that compete for one parcel, as confirmed pair by pair by adjudicators; they
+    are decided together. A confirmed pair joining two groups merges them."""
+
+    __tablename__ = "conflict_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    formed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list[ConflictGroupMember]] = relationship(
+        back_populates="group", cascade="all, delete-orphan"
+    )
+
+    @property
+    def claims(self) -> list[Claim]:
+        return sorted((member.claim for member in self.members), key=lambda claim: claim.number)
+
+    def __repr__(self) -> str:
+        return f"<ConflictGroup {self.id}: {len(self.members)} claims>"
+
+
+class ConflictGroupMember(WorkspaceScoped, Audited, Base):
+    """A claim's place in its conflict group. Kept apart from the claim row so that joining
+    a group does not bump the claim's version under a clerk's open form."""
+
+    __tablename__ = "conflict_group_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("conflict_group.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), unique=True)
+    #: The confirmed pair that brought the claim in.
+    pair_id: Mapped[int] = mapped_column(ForeignKey("conflict_candidate.id"))
+
+    group: Mapped[ConflictGroup] = relationship(back_populates="members")
+    claim: Mapped[Claim] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ConflictGroupMember group={self.group_id} claim={self.claim_id}>"
+
+
+class ConflictScan(WorkspaceScoped, Base):
+    """One batch scan of a workspace (`flask conflicts scan`). The scan works one
+    governorate at a time and records each one done, so an interrupted scan continues
+    where it stopped."""
+
+    __tablename__ = "conflict_scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Pairs written that were not known before.
+    new_pairs: Mapped[int] = mapped_column(Integer, default=0)
+
+    shards: Mapped[list[ConflictScanShard]] = relationship(
+        back_populates="scan", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<ConflictScan {self.id} {'done' if self.finished_at else 'running'}>"
+
+
+class ConflictScanShard(WorkspaceScoped, Base):
+    """One governorate of a scan, written when it is done."""
+
+    __tablename__ = "conflict_scan_shard"
+    __table_args__ = (UniqueConstraint("scan_id", "governorate_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("conflict_scan.id"), index=True)
+    governorate_code: Mapped[str] = mapped_column(String(16))
+    claims: Mapped[int] = mapped_column(Integer)
+    new_pairs: Mapped[int] = mapped_column(Integer)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    scan: Mapped[ConflictScan] = relationship(back_populates="shards")
+
+    def __repr__(self) -> str:
+        return f"<ConflictScanShard {self.scan_id} {self.governorate_code}>"

@@ -31,6 +31,8 @@ from flask_login import current_user
 from adjudication.states import ClaimState
 from claims.conflicts import (
     ReviewRefused,
+    check_conflicts,
+    group_of,
     match_thresholds,
     open_candidates_of,
     pair_visible_to,
@@ -150,6 +152,24 @@ def _rearrange(form: ClaimForm) -> bool:
     return False
 
 
+def _conflict_check(form: ClaimForm, claim: Claim | None = None) -> dict:
+    """The form's answer to "check for conflicting claims": the stored claims this one
+    would conflict with, or what is missing to look for them. Nothing is saved, and the
+    rest of the form is not judged until it is saved."""
+    if not form.governorate_code.data or not form.parcel_no.data:
+        return {
+            "conflict_problem": _(
+                "Give the governorate and the parcel number, then check for conflicts."
+            )
+        }
+    try:
+        data, _origin = form.claim_input()
+    except (ValueError, TypeError):  # a choice the form will refuse on saving
+        return {"conflict_problem": _("Correct the marked fields, then check again.")}
+    thresholds = match_thresholds(current_app.config)
+    return {"conflict_check": check_conflicts(db.session, data, thresholds, exclude=claim)}
+
+
 def _checked_evidence(form: ClaimForm) -> list[EvidenceInput] | None:
     """Every chosen file, checked by content; None (errors on the fields) if one is refused."""
     max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
@@ -192,6 +212,8 @@ def _labels() -> dict:
         "governorate_name": governorate_name,
         "file_size": _file_size,
         "plain_number": _plain_number,
+        "conflict_kind_labels": CONFLICT_KIND_LABELS,
+        "can_open": lambda claim: claim_visible_to(claim, current_user),
     }
 
 
@@ -222,6 +244,8 @@ def register():
     form = ClaimForm()
     if _rearrange(form):
         return _render_form(form)
+    if form.check_conflicts.data:
+        return _render_form(form, **_conflict_check(form))
     if not form.validate():
         _report_rule_errors(form)
         return _render_form(form, status=400)
@@ -264,6 +288,8 @@ def edit(number: str):
     form = ClaimForm()
     if _rearrange(form):
         return _render_form(form, claim)
+    if form.check_conflicts.data:
+        return _render_form(form, claim, **_conflict_check(form, claim))
     if not form.validate():
         _report_rule_errors(form)
         return _render_form(form, claim, status=400)
@@ -313,7 +339,7 @@ def claim_page(number: str):
         claim=claim,
         parties=parties,
         conflicts=open_candidates_of(db.session, claim),
-        conflict_kind_labels=CONFLICT_KIND_LABELS,
+        group=group_of(db.session, claim),
         can_edit=Role.CLERK in current_user.roles and claim.is_editable,
         **_labels(),
     )
@@ -411,7 +437,6 @@ def conflict_queue():
         forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}") for pair in pairs}
         if may_call("claims.review_conflict")
         else {},
-        conflict_kind_labels=CONFLICT_KIND_LABELS,
         next_after=pairs[-1].id if has_more else None,
         claim=claim,
         **_labels(),

@@ -1,4 +1,4 @@
-"""CLI commands: `flask --app wsgi users|offices|seed-demo|audit|claims …`.
+"""CLI commands: `flask --app wsgi users|offices|seed-demo|audit|claims|conflicts …`.
 
 Each command is a boundary: it runs in the operational workspace as a named actor and
 commits once at the end, or not at all.
@@ -191,9 +191,10 @@ def verify_audit_command():
 
 
 def register(app) -> None:
-    from claims.cli import claims_cli
+    from claims.cli import claims_cli, conflicts_cli
 
     app.cli.add_command(claims_cli)
+    app.cli.add_command(conflicts_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(offices_cli)
     app.cli.add_command(audit_cli)

@@ -20,7 +20,7 @@ from claims.operations import (
     register_claim,
     update_claim,
 )
-from commission.accounts.models import Office
+from commission.accounts.models import Office, Role, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import use_workspace
@@ -78,6 +78,13 @@ def evidence_input(data: bytes | None = None, name="صك الملكية.png") ->
 def workspace(app):
     """A fresh workspace of its own, so numbering and lists start empty."""
     return new_workspace(app, "intake-test")
+
+
+@pytest.fixture
+def reviewer(make_user, intake):
+    """An adjudicator, loaded in the intake context's session."""
+    ref = make_user(Role.ADJUDICATOR)
+    return db.session.get(User, ref.id)
 
 
 @pytest.fixture

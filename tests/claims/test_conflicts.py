@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from claims.conflicts import (
     ReviewRefused,
     find_candidates,
+    group_of,
     open_candidates_of,
     record_candidates,
     review_candidate,
 )
 from claims.matching import ConflictKind, MatchThresholds
-from claims.models import CandidateStatus, ClaimMatchKey, PartyRole
+from claims.models import CandidateStatus, ClaimMatchKey, ConflictGroup, PartyRole
 from claims.operations import PartyInput
 from commission.extensions import db
 from tests.claims.conftest import claim_input, claimant
@@ -134,14 +135,6 @@ def _other_family():
     return data
 
 
-@pytest.fixture
-def reviewer(make_user):
-    from commission.accounts.models import Role, User
-
-    ref = make_user(Role.ADJUDICATOR)
-    return db.session.get(User, ref.id)
-
-
 def test_registration_records_an_open_candidate_pair(intake):
     first = intake.register(claim_input())
     second = intake.register(_other_family())
@@ -181,3 +174,93 @@ def test_review_needs_a_reason_and_an_open_pair(intake, reviewer):
     assert pair.status == CandidateStatus.CONFIRMED and pair.reviewed_by_id == reviewer.id
     with pytest.raises(ReviewRefused):
         review_candidate(db.session, pair, confirm=False, note="changed my mind", by=reviewer)
+
+
+def _family(given: str, family: str):
+    data = claim_input(parties=[claimant(given=given, father="جواد", family=family)])
+    data.parcel.parcel_no = "345/6"
+    return data
+
+
+def test_confirmed_competing_pairs_form_one_group_shown_on_each_claim(intake, reviewer):
+    first = intake.register(claim_input())
+    second = intake.register(_family("كاظم", "الموسوي"))
+    third = intake.register(_family("زينب", "الربيعي"))
+    db.session.commit()
+    pairs = {
+        frozenset((pair.claim_a_id, pair.claim_b_id)): pair
+        for pair in open_candidates_of(db.session, first) + open_candidates_of(db.session, third)
+    }
+    review_candidate(
+        db.session,
+        pairs[frozenset((first.id, second.id))],
+        confirm=True,
+        note="Same house, two families",
+        by=reviewer,
+    )
+    db.session.commit()
+    assert [claim.id for claim in group_of(db.session, first).claims] == [first.id, second.id]
+    assert group_of(db.session, third) is None
+
+    review_candidate(
+        db.session,
+        pairs[frozenset((second.id, third.id))],
+        confirm=True,
+        note="A third family on the same house",
+        by=reviewer,
+    )
+    db.session.commit()
+    group = group_of(db.session, third)
+    assert [claim.id for claim in group.claims] == [first.id, second.id, third.id]
+    assert group_of(db.session, first).id == group.id
+
+
+def test_a_pair_joining_two_groups_merges_them(intake, reviewer):
+    claims = [intake.register(_family(given, family)) for given, family in _FOUR_FAMILIES]
+    db.session.commit()
+    pair_of = {}
+    for claim in claims:
+        for pair in open_candidates_of(db.session, claim):
+            pair_of[frozenset((pair.claim_a_id, pair.claim_b_id))] = pair
+    a, b, c, d = (claim.id for claim in claims)
+    for left, right in ((a, b), (c, d), (b, c)):
+        review_candidate(
+            db.session, pair_of[frozenset((left, right))], confirm=True, note="same", by=reviewer
+        )
+        db.session.commit()
+    group = group_of(db.session, claims[0])
+    assert [claim.id for claim in group.claims] == [a, b, c, d]
+    assert db.session.scalar(select(func.count()).select_from(ConflictGroup)) == 1
+
+
+_FOUR_FAMILIES = (("كاظم", "الموسوي"), ("زينب", "الربيعي"), ("علي", "التميمي"), ("سعاد", "الدليمي"))
+
+
+def test_duplicates_and_dismissed_pairs_form_no_group(intake, reviewer):
+    first = intake.register(claim_input())
+    twin = intake.register(claim_input(filed_on=date(2026, 4, 2)))
+    other = intake.register(_family("كاظم", "الموسوي"))
+    db.session.commit()
+    for pair in open_candidates_of(db.session, first):
+        duplicate = pair.kind == ConflictKind.DUPLICATE
+        review_candidate(db.session, pair, confirm=duplicate, note="checked", by=reviewer)
+    db.session.commit()
+    assert {pair.claim_b_id for pair in open_candidates_of(db.session, first)} == set()
+    assert group_of(db.session, first) is None
+    assert group_of(db.session, twin) is None
+    assert group_of(db.session, other) is None
+
+
+def test_group_changes_are_in_the_audit_log(intake, reviewer):
+    from commission.audit import AuditEntry
+
+    intake.register(claim_input())
+    second = intake.register(_other_family())
+    db.session.commit()
+    [pair] = open_candidates_of(db.session, second)
+    review_candidate(db.session, pair, confirm=True, note="Same house", by=reviewer)
+    db.session.commit()
+    entities = set(
+        db.session.scalars(select(AuditEntry.entity).where(AuditEntry.action == "create"))
+    )
+    assert {"conflict_group", "conflict_group_member"} <= entities
