@@ -1,0 +1,219 @@
+"""What a letter says, as plain values: no database rows, no Flask.
+
+The enum values are the application's own (claims.models), so a caller passes
+`ClaimBasis(claim.basis)` straight through. Names are printed as entered, in
+whichever script. Every letter shares the header fields of `Letter`; each kind
+adds its own. Decisions may cover a conflict group: several claims, one outcome each.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+
+class ClaimBasis(enum.StrEnum):
+    CONFISCATION = "confiscation"
+    FORCED_RELOCATION = "forced_relocation"
+    CONFLICT_DISPLACEMENT = "conflict_displacement"
+    OTHER = "other"
+
+
+class Remedy(enum.StrEnum):
+    RESTITUTION = "restitution"
+    COMPENSATION = "compensation"
+
+
+class PropertyType(enum.StrEnum):
+    HOUSE = "house"
+    APARTMENT = "apartment"
+    RESIDENTIAL_LAND = "residential_land"
+    AGRICULTURAL_LAND = "agricultural_land"
+    COMMERCIAL = "commercial"
+    OTHER = "other"
+
+
+class PartyRole(enum.StrEnum):
+    CLAIMANT = "claimant"
+    RESPONDENT = "respondent"
+    REPRESENTATIVE = "representative"
+
+
+class EvidenceKind(enum.StrEnum):
+    TITLE_DEED = "title_deed"
+    COURT_RULING = "court_ruling"
+    IDENTITY_DOCUMENT = "identity_document"
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    PHOTO = "photo"
+    OTHER = "other"
+
+
+class Outcome(enum.StrEnum):
+    RESTITUTION = "restitution"
+    COMPENSATION = "compensation"
+    REJECTION = "rejection"
+    INADMISSIBLE = "inadmissible"
+
+
+class AppealOutcome(enum.StrEnum):
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+    REMANDED = "remanded"
+
+
+class LetterKind(enum.StrEnum):
+    RECEIPT = "receipt"
+    RESPONDENT_NOTICE = "respondent_notice"
+    DOCUMENT_REQUEST = "document_request"
+    HEARING_NOTICE = "hearing_notice"
+    DECISION = "decision"
+    APPEAL_OUTCOME = "appeal_outcome"
+
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """A fixed name in both languages (a commission, an office, a governorate)."""
+
+    en: str
+    ar: str
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    code: str
+    name: Bilingual
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    name: str
+    role: PartyRole
+
+
+@dataclass(frozen=True, slots=True)
+class Parcel:
+    governorate: Bilingual
+    muqataa_no: str
+    muqataa_name: str
+    #: As registered, sub-number included: "345/6".
+    parcel_no: str
+    property_type: PropertyType
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    name: str
+    title: Bilingual
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    kind: EvidenceKind
+    filename: str
+    #: The first 12 hex digits of the file's SHA-256.
+    sha256_prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    #: ISO 4217 code: IQD or USD.
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimOutcome:
+    claim_number: str
+    outcome: Outcome
+    #: Only for Outcome.COMPENSATION, and there optional (amount fixed later).
+    compensation: Money | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Letter:
+    """The fields every letter carries in its header and opening sections."""
+
+    commission: Bilingual
+    office: Office
+    #: One claim, or every claim of a conflict group decided together.
+    claim_numbers: tuple[str, ...]
+    issued_on: date
+    #: The letter's own reference, printed on every page.
+    document_id: str
+    parties: tuple[Party, ...]
+    parcel: Parcel
+
+    kind: ClassVar[LetterKind]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Receipt(Letter):
+    filed_on: date
+    claim_basis: ClaimBasis
+    remedy: Remedy
+    evidence: tuple[Evidence, ...]
+    next_steps: str
+    registered_by: Signatory
+
+    kind = LetterKind.RECEIPT
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RespondentNotice(Letter):
+    filed_on: date
+    claim_basis: ClaimBasis
+    remedy: Remedy
+    #: The end of the answer window (45 days from notification).
+    answer_deadline: date
+    signed_by: Signatory
+
+    kind = LetterKind.RESPONDENT_NOTICE
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DocumentRequest(Letter):
+    #: Each missing document, as the adjudicator wrote it.
+    documents: tuple[str, ...]
+    deadline: date
+    signed_by: Signatory
+
+    kind = LetterKind.DOCUMENT_REQUEST
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HearingNotice(Letter):
+    hearing_at: datetime
+    place: Bilingual
+    signed_by: Signatory
+
+    kind = LetterKind.HEARING_NOTICE
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DecisionLetter(Letter):
+    outcomes: tuple[ClaimOutcome, ...]
+    #: Free text in either language; blank lines separate paragraphs.
+    reasons: str
+    #: Labels of the provisions applied ("Law 13 of 2010, art. 4").
+    legal_provisions: tuple[str, ...]
+    legal_basis: str
+    drafted_by: Signatory
+    approved_by: Signatory
+    notified_on: date
+    appeal_deadline: date
+    appeal_venue: Bilingual
+
+    kind = LetterKind.DECISION
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AppealOutcomeLetter(Letter):
+    appeal_outcome: AppealOutcome
+    reasons: str
+    decided_by: Signatory
+
+    kind = LetterKind.APPEAL_OUTCOME
