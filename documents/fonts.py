@@ -55,12 +55,9 @@ class ShapingFont(TTFont):
                 face.charWidths[code] = face.hmetrics[gid][0] * self.units_to_thousandths
         return chr(code)
 
-    def record_text(self, doc, chars: str, texts: tuple[str, ...]) -> None:
-        """Remember what each drawn glyph stands for in `doc` (first use wins)."""
-        known = self._extracted_text.setdefault(doc, {})
-        for char, text in zip(chars, texts, strict=True):
-            if text:
-                known.setdefault(ord(char), text)
+    def extracted_text(self, doc) -> dict[int, str]:
+        """Code point drawn -> the characters it stands for, filled while drawing `doc`."""
+        return self._extracted_text.setdefault(doc, {})
 
     def addObjects(self, doc):
         state = self.state[doc]

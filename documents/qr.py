@@ -19,19 +19,21 @@ def qr_modules(data: str) -> list[list[bool]]:
 
 
 def draw_qr(canvas, modules: list[list[bool]], x: float, y: float, size: float) -> None:
-    """Draw the code with its lower left corner at (x, y), `size` points wide."""
+    """Draw the code with its lower left corner at (x, y), `size` points wide: one
+    rectangle per horizontal run of dark modules, filled at once."""
     module = size / len(modules)
-    path = canvas.beginPath()
+    ops = []
     for row_index, row in enumerate(modules):
-        top = y + size - (row_index + 1) * module
+        bottom = y + size - (row_index + 1) * module
         column = 0
         while column < len(row):
             if row[column]:
                 end = column
                 while end < len(row) and row[end]:
                     end += 1
-                path.rect(x + column * module, top, (end - column) * module, module)
+                left = x + column * module
+                ops.append(f"{left:.3f} {bottom:.3f} {(end - column) * module:.3f} {module:.3f} re")
                 column = end
             else:
                 column += 1
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.addLiteral("\n".join([*ops, "f"]))

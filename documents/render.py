@@ -12,10 +12,12 @@ document id and dates, and nothing else varies.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -89,6 +91,17 @@ class _Row:
     is_space: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """What every page of one letter repeats."""
+
+    letter: Letter
+    reference_rows: list[_Row]
+    code: str
+    url: str
+    training: bool
+
+
 def render_letter(letter: Letter, *, training: bool, verify_base_url: str) -> bytes:
     """The letter as PDF bytes. `training` has no default: a training letter is
     watermarked on every page and its verification code says so."""
@@ -97,24 +110,42 @@ def render_letter(letter: Letter, *, training: bool, verify_base_url: str) -> by
     reference_rows = _reference_strip(letter)
     body_top = _HEADER_BOTTOM - sum(row.height for row in reference_rows) - 14
     pages = _paginate(rows, body_top)
+    frame = _Frame(letter, reference_rows, code, verify_url(verify_base_url, code), training)
 
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    with _binary_streams():
+        canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+        _draw_document(canvas, frame, pages)
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _binary_streams():
+    """Streams compressed without the ASCII85 layer: a quarter smaller, and ReportLab's
+    pure-Python encoder for it would cost more than drawing the letter."""
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = previous
+
+
+def _draw_document(canvas: Canvas, frame: _Frame, pages: list[list[tuple[_Row, float]]]):
+    letter = frame.letter
     title = LETTER_TITLES[letter.kind]
     canvas.setTitle(f"{title.en} — {', '.join(letter.claim_numbers)}")
     canvas.setAuthor(letter.commission.en)
-    canvas.setSubject(code)
+    canvas.setSubject(frame.code)
     canvas.setCreator("Qayd")
-    url = verify_url(verify_base_url, code)
+    # Drawn once, shown on every page.
     canvas.beginForm("qr")
-    draw_qr(canvas, qr_modules(url), LEFT, 24, 58)
+    draw_qr(canvas, qr_modules(frame.url), LEFT, 24, 58)
     canvas.endForm()
-    frame = _Frame(letter, reference_rows, code, url, training)
     for number, placed in enumerate(pages, start=1):
         _draw_page(canvas, frame, placed, number, len(pages))
         canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
 
 
 def _paginate(rows: list[_Row], body_top: float) -> list[list[tuple[_Row, float]]]:
@@ -577,17 +608,6 @@ def _reference_strip(letter: Letter) -> list[_Row]:
             _place(canvas, values, left, left + width, top - 13, "center", leading=14)
 
     return [_Row(height, draw)]
-
-
-@dataclass(frozen=True, slots=True)
-class _Frame:
-    """What every page of one letter repeats."""
-
-    letter: Letter
-    reference_rows: list[_Row]
-    code: str
-    url: str
-    training: bool
 
 
 def _draw_page(

@@ -45,15 +45,30 @@ class Glyphs:
 
 
 @dataclass(frozen=True, slots=True)
+class Segment:
+    """Glyphs of one direction within a line, ready for a TJ operator."""
+
+    chars: str
+    #: TJ numbers to put before glyphs: (glyph index, number as text).
+    kerns: tuple[tuple[int, str], ...]
+    #: Vertical offset of each glyph, or None when all sit on the baseline.
+    rises: tuple[float, ...] | None
+    #: The segment's text for readers, in display order, as a PDF hex string body.
+    actual_text: str
+    #: Code point drawn -> the characters it stands for, for the ToUnicode map.
+    glyph_texts: dict[int, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Line:
-    """A line ready to draw: glyph runs left to right, its width in points."""
+    """A line ready to draw: segments left to right, its width in points."""
 
     font_name: str
     size: float
-    runs: tuple[Glyphs, ...]
+    segments: tuple[Segment, ...]
     width: float
     rtl: bool
-    #: The line's characters in logical order, what a reader should extract.
+    #: The line's characters in logical order.
     text: str
 
 
@@ -188,8 +203,40 @@ def _cut(font_name: str, word: str, levels: list[int], limit: float):
 
 def _line(items: list[tuple[int, Glyphs]], font_name: str, size: float, rtl: bool, text: str):
     order = bidi.visual_order([level for level, _ in items])
-    runs = tuple(items[index][1] for index in order)
-    return Line(font_name, size, runs, _width(items) * size / 1000, rtl, text)
+    runs = [items[index][1] for index in order]
+    segments = []
+    carried = 0.0  # the shift left over after the previous run's last glyph
+    for segment_rtl, group in itertools.groupby(runs, key=lambda run: run.rtl):
+        group = list(group)
+        shifts: list[float] = []
+        rises: list[float] = []
+        for run in group:
+            shifts += [carried + run.shifts[0], *run.shifts[1:-1]]
+            carried = run.shifts[-1]
+            rises += run.rises or [0.0] * len(run.chars)
+        chars = "".join(run.chars for run in group)
+        glyph_texts: dict[int, str] = {}
+        for run in group:
+            for char, glyph_text in zip(run.chars, run.texts, strict=True):
+                if glyph_text:
+                    glyph_texts.setdefault(ord(char), glyph_text)
+        # Readers take the text from ActualText: contextual glyphs do not map one to
+        # one onto characters. It is given in display order, as drawn glyphs would be.
+        actual = "".join(_reversed(run.text) if segment_rtl else run.text for run in group)
+        segments.append(
+            Segment(
+                chars=chars,
+                kerns=tuple(
+                    (index, f"{-shift:.0f}")
+                    for index, shift in enumerate(shifts)
+                    if abs(shift) >= 0.5
+                ),
+                rises=tuple(rises) if any(rises) else None,
+                actual_text="FEFF" + actual.encode("utf-16-be").hex(),
+                glyph_texts=glyph_texts,
+            )
+        )
+    return Line(font_name, size, tuple(segments), _width(items) * size / 1000, rtl, text)
 
 
 def _reversed(text: str) -> str:
@@ -206,52 +253,55 @@ def _reversed(text: str) -> str:
 
 def draw_line(canvas, line: Line, x: float, y: float) -> None:
     """Draw `line` with its left end at `x` and its baseline at `y`."""
-    if not line.runs:
+    if not line.segments:
         return
     shaping_font = font(line.font_name)
     doc = canvas._doc
-    size = line.size
+    known = shaping_font.extracted_text(doc)
+    size = f"{line.size:g}"
     ops = [f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm"]
-    carried = 0.0
-    rise = 0.0
     current_subset = None
-    for rtl, group in itertools.groupby(line.runs, key=lambda run: run.rtl):
-        group = list(group)
-        chars = "".join(run.chars for run in group)
-        shaping_font.record_text(doc, chars, sum((run.texts for run in group), ()))
-        shifts: list[float] = []
-        rises: list[float] = []
-        for run in group:
-            shifts += [carried + run.shifts[0], *run.shifts[1:-1]]
-            carried = run.shifts[-1]
-            rises += run.rises or [0.0] * len(run.chars)
-        # Readers take the text from ActualText: contextual glyphs do not map one to
-        # one onto characters. It is given in display order, as drawn glyphs would be.
-        text = "".join(_reversed(run.text) if rtl else run.text for run in group)
-        ops.append(f"/Span <</ActualText <FEFF{text.encode('utf-16-be').hex()}>>> BDC")
-        position = 0
-        for subset, codes in shaping_font.splitString(chars, doc):
+    for segment in line.segments:
+        known.update(segment.glyph_texts)
+        ops.append(f"/Span <</ActualText <{segment.actual_text}>>> BDC")
+        start = 0
+        for subset, codes in shaping_font.splitString(segment.chars, doc):
             if subset != current_subset:
-                ops.append(f"{shaping_font.getSubsetInternalName(subset, doc)} {size:g} Tf")
+                ops.append(f"{shaping_font.getSubsetInternalName(subset, doc)} {size} Tf")
                 current_subset = subset
-            array: list[str] = []
-            for code in codes:
-                if rises[position] != rise:
-                    ops.append(f"[{' '.join(array)}] TJ")
-                    array = []
-                    rise = rises[position]
-                    ops.append(f"{rise * size / 1000:.2f} Ts")
-                shift = shifts[position]
-                if abs(shift) >= 0.5:
-                    array.append(f"{-shift:.0f}")
-                if array and array[-1].endswith(">"):
-                    array[-1] = f"{array[-1][:-1]}{code:02x}>"
-                else:
-                    array.append(f"<{code:02x}>")
-                position += 1
-            ops.append(f"[{' '.join(array)}] TJ")
+            if segment.rises is None:
+                ops.append(_tj(codes, segment.kerns, start))
+            else:
+                ops += _raised_tj(codes, segment, start, line.size)
+            start += len(codes)
         ops.append("EMC")
-    if rise:
-        ops.append("0 Ts")
     ops.append("ET")
     canvas.addLiteral("\n".join(ops))
+
+
+def _tj(codes: bytes, kerns: tuple[tuple[int, str], ...], start: int) -> str:
+    """A TJ operator for glyph codes `codes`, the glyphs from `start` of a segment."""
+    parts = []
+    previous = 0
+    end = start + len(codes)
+    for index, number in kerns:
+        if start <= index < end:
+            if index > start + previous:
+                parts.append(f"<{codes[previous : index - start].hex()}>")
+            parts.append(number)
+            previous = index - start
+    parts.append(f"<{codes[previous:].hex()}>")
+    return f"[{' '.join(parts)}] TJ"
+
+
+def _raised_tj(codes: bytes, segment: Segment, start: int, size: float) -> list[str]:
+    """TJ operators glyph by glyph with a text rise: marks placed above or below."""
+    kerns = dict(segment.kerns)
+    ops = []
+    for offset, code in enumerate(codes):
+        index = start + offset
+        number = kerns.get(index)
+        rise = segment.rises[index] * size / 1000
+        ops.append(f"{rise:.2f} Ts [{number or ''} <{code:02x}>] TJ")
+    ops.append("0 Ts")
+    return ops
