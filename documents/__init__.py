@@ -1,1 +1,6 @@
-"""PDF letters: receipts, decision letters, verification codes."""
+"""PDF letters: receipts, notices, decision and appeal letters, verification codes.
+
+Plain Python, no Flask: `documents.letters` holds the inputs (frozen dataclasses),
+`documents.render.render_letter(letter, training=..., verify_base_url=...)` returns
+the PDF bytes and `documents.verification` the code printed on them.
+"""
