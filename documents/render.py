@@ -12,7 +12,7 @@ document id and dates, and nothing else varies.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -112,23 +112,19 @@ def render_letter(letter: Letter, *, training: bool, verify_base_url: str) -> by
     pages = _paginate(rows, body_top)
     frame = _Frame(letter, reference_rows, code, verify_url(verify_base_url, code), training)
 
+    _use_binary_streams()
     buffer = io.BytesIO()
-    with _binary_streams():
-        canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
-        _draw_document(canvas, frame, pages)
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    _draw_document(canvas, frame, pages)
     return buffer.getvalue()
 
 
-@contextlib.contextmanager
-def _binary_streams():
-    """Streams compressed without the ASCII85 layer: a quarter smaller, and ReportLab's
-    pure-Python encoder for it would cost more than drawing the letter."""
-    previous = rl_config.useA85
+@functools.cache
+def _use_binary_streams() -> None:
+    """Streams compressed without ReportLab's default ASCII85 layer: a quarter smaller,
+    and its pure-Python encoder would cost more than drawing the letter. Set once for
+    the process (not per render) so concurrent renders always see the same setting."""
     rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = previous
 
 
 def _draw_document(canvas: Canvas, frame: _Frame, pages: list[list[tuple[_Row, float]]]):
