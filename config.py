@@ -57,6 +57,75 @@ class Config:
     MATCH_SAME_PERSON = 90
     MATCH_MAX_BLOCK_SIZE = 200
 
+    #: Adjudication deadlines, in days: the respondent's answer once served, the appeal
+    #: window after notification, the default time given for missing documents, and how
+    #: close a deadline must be for a case to show as near its deadline.
+    RESPONDENT_ANSWER_DAYS = 45
+    APPEAL_DAYS = 30
+    DOCUMENTS_DAYS = 60
+    NEAR_DEADLINE_DAYS = 7
+    #: Reason codes that annulment, inadmissibility and rejection must carry, and the
+    #: legal provisions a decision may cite: code -> (English, Arabic). Letters print both.
+    ANNULMENT_REASONS = {
+        "no_identity": ("No proof of the claimant's identity", "عدم إثبات هوية المطالِب"),
+        "no_property_details": (
+            "The property is not identified",
+            "عدم تحديد العقار موضوع المطالبة",
+        ),
+        "documents_not_supplied": (
+            "Requested documents not supplied in time",
+            "عدم تقديم المستندات المطلوبة في الموعد المحدد",
+        ),
+        "not_signed": ("The claim form is not signed", "استمارة المطالبة غير موقّعة"),
+    }
+    INADMISSIBILITY_REASONS = {
+        "outside_jurisdiction": (
+            "Outside the commission's jurisdiction",
+            "خارج اختصاص الهيئة",
+        ),
+        "time_limit": ("Filed after the time limit", "قُدّمت بعد انقضاء المدة القانونية"),
+        "already_decided": (
+            "Already decided by a court or the commission",
+            "سبق الفصل فيها قضائياً أو من قبل الهيئة",
+        ),
+        "not_real_property": ("Not real property", "ليست عقاراً"),
+    }
+    REJECTION_REASONS = {
+        "no_proof_of_ownership": ("No proof of ownership", "عدم إثبات الملكية"),
+        "lawful_transfer": (
+            "The property was transferred lawfully",
+            "انتقلت الملكية بصورة قانونية",
+        ),
+        "not_dispossessed": (
+            "No dispossession within the law's scope",
+            "عدم ثبوت نزع الملكية ضمن نطاق القانون",
+        ),
+    }
+    LEGAL_PROVISIONS = {
+        "law13_confiscation": (
+            "Law No. 13 of 2010: property confiscated for political, ethnic or sectarian reasons",
+            "القانون رقم 13 لسنة 2010: العقارات المصادرة لأسباب سياسية أو عرقية أو طائفية",
+        ),
+        "law13_public_purpose": (
+            "Law No. 13 of 2010: property taken for public purposes without fair compensation",
+            "القانون رقم 13 لسنة 2010: العقارات المستملكة للنفع العام دون تعويض عادل",
+        ),
+        "law13_compensation": (
+            "Law No. 13 of 2010: compensation where restitution is not possible",
+            "القانون رقم 13 لسنة 2010: التعويض عند تعذّر الإعادة",
+        ),
+        "law13_good_faith": (
+            "Law No. 13 of 2010: rights of a current holder in good faith",
+            "القانون رقم 13 لسنة 2010: حقوق الحائز الحالي حسن النية",
+        ),
+        "civil_code": (
+            "Iraqi Civil Code No. 40 of 1951",
+            "القانون المدني العراقي رقم 40 لسنة 1951",
+        ),
+    }
+    #: Currencies a compensation may be awarded in (ISO 4217).
+    CURRENCIES = ("IQD", "USD")
+
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     LANGUAGES = ("en", "ar")
     BABEL_DEFAULT_LOCALE = "en"

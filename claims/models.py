@@ -130,6 +130,9 @@ class Claim(WorkspaceScoped, Audited, Base):
         Index("ix_claim_workspace_list", "workspace_id", "id"),
         Index("ix_claim_workspace_office_list", "workspace_id", "office_id", "id"),
         Index("ix_claim_workspace_governorate_list", "workspace_id", "governorate_code", "id"),
+        # Work queues: a user's cases, the unassigned, the deadlines falling due.
+        Index("ix_claim_workspace_assignee_state", "workspace_id", "assigned_to_id", "state"),
+        Index("ix_claim_workspace_deadline", "workspace_id", "deadline_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -158,10 +161,19 @@ class Claim(WorkspaceScoped, Audited, Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     #: Optimistic lock: a form carries the version it showed; a stale save is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: The adjudicator who screens, reviews and drafts (see adjudication.workflow).
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the claim entered its current state (the age shown in the queues).
+    state_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The deadline the current state waits for: documents requested, the respondent's
+    #: answer, or the end of the appeal window; None when nothing is due.
+    deadline_on: Mapped[date | None] = mapped_column(Date)
 
     office: Mapped[Office] = relationship(lazy="joined")
     parcel: Mapped[Parcel] = relationship(back_populates="claims", lazy="joined")
     registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     parties: Mapped[list[Party]] = relationship(
         back_populates="claim", order_by="Party.id", cascade="all, delete-orphan", lazy="selectin"
     )

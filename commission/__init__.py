@@ -12,6 +12,7 @@ from config import Config, TestConfig
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the application. No queries, migrations or network calls happen here."""
+    from adjudication import views as adjudication_views
     from claims import views as claims_views
     from commission import cli, policy, web
     from commission.accounts import views as account_views
@@ -53,6 +54,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(claims_views.bp)
+    app.register_blueprint(adjudication_views.bp)
     policy.declare_endpoint(app, "static", policy.PUBLIC)
 
     app.before_request(policy.enforce_policy)

@@ -54,6 +54,9 @@ def make_test_config(database_url: str, data_dir) -> TestConfig:
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url
     config.QAYD_DATA_DIR = str(data_dir)
+    if database_url.startswith("postgresql"):
+        # Race tests hold one connection per thread (20) besides the test's own.
+        config.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
     return config
 
 
@@ -184,3 +187,20 @@ def logged_in(client, make_user):
         return user
 
     return as_roles
+
+
+@pytest.fixture
+def workspace(app):
+    """A fresh workspace of its own, so numbering, lists and queues start empty."""
+    return new_workspace(app, "intake-test")
+
+
+@pytest.fixture
+def intake(app, workspace):
+    """An app context inside the fresh workspace; yields helpers to register claims."""
+    from tests.claims.conftest import IntakeContext
+
+    with app.app_context(), use_workspace(workspace):
+        set_actor(Actor(None, "test"))
+        yield IntakeContext(app, workspace)
+        db.session.remove()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,19 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission.audit import AUDIT_INFO_KEY, Audited
 from commission.db import Base, UTCDateTime, utcnow
-
-
-class Role(enum.StrEnum):
-    CLERK = "clerk"
-    ADJUDICATOR = "adjudicator"
-    REVIEWER = "reviewer"
-    TRAINER = "trainer"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
+from commission.roles import Role
 
 ROLE_LABELS = {
     Role.CLERK: _l("clerk"),

@@ -21,10 +21,7 @@ from claims.operations import (
     update_claim,
 )
 from commission.accounts.models import Office, Role, User
-from commission.audit import Actor, set_actor
 from commission.extensions import db
-from commission.workspaces import use_workspace
-from tests.conftest import new_workspace
 
 TODAY = date(2026, 11, 24)
 
@@ -75,25 +72,10 @@ def evidence_input(data: bytes | None = None, name="صك الملكية.png") ->
 
 
 @pytest.fixture
-def workspace(app):
-    """A fresh workspace of its own, so numbering and lists start empty."""
-    return new_workspace(app, "intake-test")
-
-
-@pytest.fixture
 def reviewer(make_user, intake):
     """An adjudicator, loaded in the intake context's session."""
     ref = make_user(Role.ADJUDICATOR)
     return db.session.get(User, ref.id)
-
-
-@pytest.fixture
-def intake(app, workspace):
-    """An app context inside the fresh workspace; yields helpers for the test."""
-    with app.app_context(), use_workspace(workspace):
-        set_actor(Actor(None, "test"))
-        yield IntakeContext(app, workspace)
-        db.session.remove()
 
 
 class IntakeContext:
