@@ -144,6 +144,9 @@ _LATIN_ALIASES = {"mohd": "muhammad", "mhd": "muhammad", "md": "muhammad", "alla
 #: Arabic words that begin with ال but where it is not the article (Ilyas, Ilham).
 _ARABIC_NOT_ARTICLE = frozenset({"الياس", "الهام"})
 
+#: The skeleton of الدين / Din, the second half of compound names (Nur al-Din, Salah al-Din).
+_DIN = "dn"
+
 _ABD_WITH_ARTICLE = re.compile(r"^abd[aeiou]?l(?=[a-z]{3})")
 _ABD_WITH_ASSIMILATED_ARTICLE = re.compile(r"^abd[aeiou](?=([b-df-hj-np-tv-z])\1)")
 _ABD_ALONE = re.compile(r"^abd[aeiou]?l?$")
@@ -228,15 +231,28 @@ def _split_latin_words(text: str) -> list[str]:
     return words
 
 
-def _join_abd(skeletons: list[str]) -> list[str]:
-    """ "Abd" belongs to the next word: Abd al-Rahman is one name, not two."""
+def _join_compounds(skeletons: list[str]) -> list[str]:
+    """ "Abd" belongs to the next word and "al-Din" to the one before: Abd al-Rahman and
+    Nur al-Din are one name each, as in the glued spellings Abdulrahman and Nuraddin."""
     joined: list[str] = []
     for skeleton in skeletons:
-        if joined and joined[-1] == "abd":
+        if joined and (joined[-1] == "abd" or skeleton == _DIN):
             joined[-1] += skeleton
         else:
             joined.append(skeleton)
     return joined
+
+
+#: Latin t, d and z each stand for more than one Arabic letter: Iraqis say ذ, ظ and ض
+#: alike, and write them dh, th, z or d (كاظم: Kadhim, Kathim, Kazim, Kadim; ظاهر: Dhahir,
+#: Thahir, Zahir), while th is also ث (Thamer) and z also ز. Skeletons keep the three apart
+#: (Hamza is not Hamid); comparisons and name keys also look at them folded together.
+_INTERDENTAL_TABLE = str.maketrans("tz", "dd")
+
+
+def fold_interdentals(skeleton: str) -> str:
+    """A skeleton with t, d and z as one letter: "kzm" (Kazim) and "ktm" (Kathim) -> "kdm"."""
+    return skeleton.translate(_INTERDENTAL_TABLE)
 
 
 @lru_cache(maxsize=262144)
@@ -251,7 +267,7 @@ def name_skeleton(name: str) -> str:
         skeletons = [_arabic_word_skeleton(word) for word in _split_arabic_words(text)]
     else:
         skeletons = [_latin_word_skeleton(word) for word in _split_latin_words(text)]
-    return " ".join(word for word in _join_abd(skeletons) if word)
+    return " ".join(word for word in _join_compounds(skeletons) if word)
 
 
 # --------------------------------------------------------------------------- parcels

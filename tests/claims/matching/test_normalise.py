@@ -12,6 +12,7 @@ from claims.matching.normalise import (
     UnknownGovernorate,
     fold_arabic,
     fold_digits,
+    fold_interdentals,
     name_skeleton,
     normalise_address,
     parse_governorate,
@@ -87,6 +88,12 @@ def test_fold_digits_reads_arabic_indic_and_persian_digits() -> None:
         ("حسن", "Hassan", "Hasan"),  # doubled letters
         ("سعد", "Saad", "Sa'ad", "Saʿad", "Sa’ad", "Sa`ad"),  # ayn as apostrophes
         ("فاطمة", "Fatima", "Fatimah"),
+        ("جعفر", "Jaafar", "Ja'far", "Jaʿfar", "Jafar", "Jaffar"),  # ayn, aa, doubled f
+        ("مصطفى", "Mustafa", "Moustafa", "Mostafa", "Mustapha"),  # ou, o, ph
+        ("الجبوري", "al-Jubouri", "Al-Jubori", "Aljubouri", "el-Joubouri", "Al-Juburi"),
+        ("عبد الحسين", "Abdul-Hussain", "Abdulhussein", "Abd al-Husayn", "Abdel Hussein"),
+        ("نور الدين", "Nour al-Din", "Nur ad-Din", "Nuraddin", "Noureddine"),  # -Din compounds
+        ("صلاح الدين", "Salah al-Din", "Salah ad-Din", "SALAH EL-DIN"),
     ],
 )
 def test_spellings_of_one_name_share_a_skeleton(spellings: tuple[str, ...]) -> None:
@@ -110,6 +117,28 @@ def test_arabic_and_latin_skeletons_are_the_same_form() -> None:
 )
 def test_different_names_keep_different_skeletons(first: str, second: str) -> None:
     assert name_skeleton(first) != name_skeleton(second)
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("كاظم", "Kadhim", "Kazim", "Kathim", "Kadim", "Kazem"),
+        ("ظاهر", "Dhahir", "Thahir", "Zahir"),
+        ("نظام", "Nidham", "Nizam", "Nitham"),
+        ("ذياب", "Dhiyab", "Diyab", "Thiab"),
+        ("فاضل", "Fadhil", "Fadil", "Fadel", "Fazil"),
+    ],
+)
+def test_interdental_spellings_meet_once_folded(spellings: tuple[str, ...]) -> None:
+    # Iraqis say ذ ظ ض alike and write them dh, th, z or d.
+    folded = {fold_interdentals(name_skeleton(spelling)) for spelling in spellings}
+    assert len(folded) == 1
+
+
+def test_interdental_folding_is_not_part_of_the_skeleton() -> None:
+    # Hamza and Hamid are two names; only comparisons look at them folded.
+    assert name_skeleton("Hamza") != name_skeleton("Hamid")
+    assert fold_interdentals("hmz") == fold_interdentals("hmd") == "hmd"
 
 
 def test_hyphens_and_case_do_not_matter() -> None:
