@@ -53,7 +53,7 @@ class Config:
     #: Conflict matching: pairs scoring below MATCH_MIN_SCORE are not reported; a name
     #: similarity of MATCH_SAME_PERSON or more counts as the same person; blocks larger than
     #: MATCH_MAX_BLOCK_SIZE (very common keys) are not expanded pair by pair.
-    MATCH_MIN_SCORE = 40
+    MATCH_MIN_SCORE = 35
     MATCH_SAME_PERSON = 90
     MATCH_MAX_BLOCK_SIZE = 200
 

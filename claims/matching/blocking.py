@@ -13,11 +13,13 @@ Families (the prefix), and the mistake each one survives:
 
 - ``P`` parcel: governorate, muqata'a (number, and name as a second identity) and main parcel
   number; sub-numbers share the block, so 345 and 345/6 are compared and scored.
-- ``T`` transposed parcel: the same with the digits sorted, so 345 typed as 354 still meets.
+- ``T`` transposed parcel: the number with two neighbouring digits swapped, so 345 typed as
+  354 still meets.
 - ``A`` address: the labelled numbers of the address (mahalla, zuqaq, house), stored also
   without the zuqaq or the house, for claims whose parcel number is missing or mistyped.
-- ``N`` party: governorate and a party's name skeleton, from the claimant *and* the
-  respondent, so duplicates and counterclaims meet even without a parcel number.
+- ``N`` party: governorate, muqata'a and the start of a party's name, from the claimant
+  *and* the respondent, so duplicates, counterclaims and claims naming the same occupant
+  meet without a parcel number, whether or not a register gives the grandfather's name.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from claims.matching.normalise import NormalisedClaim, ParcelNumber
+from claims.matching.normalise import NormalisedClaim, ParcelNumber, fold_interdentals
 
 PARCEL = "P"
 TRANSPOSED_PARCEL = "T"
@@ -80,9 +82,10 @@ def _parcel_keys(claim: NormalisedClaim) -> FamilyKeys:
         probes = [f"{PARCEL}|{ANY}|{identities[0]}|{main}"]
     elif claim.governorate is None:
         probes = []  # a parcel number alone, anywhere in Iraq, pins nothing down
-    elif identities:
+    elif claim.muqataa:
         probes = [stored[0]]
     else:
+        # The muqata'a's name alone would miss claims that give only its number.
         probes = [f"{PARCEL}|{governorate}|{ANY}|{main}"]
     return FamilyKeys(tuple(stored), tuple(probes))
 
@@ -90,9 +93,20 @@ def _parcel_keys(claim: NormalisedClaim) -> FamilyKeys:
 def _transposed_parcel_keys(claim: NormalisedClaim) -> FamilyKeys:
     if claim.parcel is None or claim.governorate is None or not claim.muqataa:
         return _NO_KEYS
-    digits = "".join(sorted(str(claim.parcel.main)))
-    key = f"{TRANSPOSED_PARCEL}|{claim.governorate}|{claim.muqataa}|{digits}"
-    return FamilyKeys((key,), (key,))
+    # One key per swap of neighbouring digits, naming the number and its swap in order:
+    # 345 and 354 both have "345-354", and only they do (sorted digits would also bring
+    # 435, 453, 534 and 543, none of them a slip of one keystroke).
+    number = str(claim.parcel.main)
+    swaps = {
+        number[:i] + number[i + 1] + number[i] + number[i + 2 :] for i in range(len(number) - 1)
+    }
+    place = f"{TRANSPOSED_PARCEL}|{claim.governorate}|{claim.muqataa}"
+    keys = tuple(
+        f"{place}|{'-'.join(sorted((number, swap)))}"
+        for swap in sorted(swaps)
+        if swap != number and not swap.startswith("0")
+    )
+    return FamilyKeys(keys, keys)
 
 
 def _address_keys(claim: NormalisedClaim) -> FamilyKeys:
@@ -109,13 +123,23 @@ def _address_keys(claim: NormalisedClaim) -> FamilyKeys:
     return FamilyKeys(tuple(dict.fromkeys([full, *partial])), (full,))
 
 
+def _name_prefixes(skeleton: str) -> list[str]:
+    """Given and father's name with the next name and with the last: a register that leaves
+    out the grandfather's name (or the family name) still shares one of the two. A two-word
+    name is its own key."""
+    words = fold_interdentals(skeleton).split()
+    if len(words) <= _MIN_NAME_WORDS:
+        return [" ".join(words)] if len(words) == _MIN_NAME_WORDS else []
+    return [" ".join([*words[:2], other]) for other in dict.fromkeys(words[2:3] + words[-1:])]
+
+
 def _party_keys(claim: NormalisedClaim) -> FamilyKeys:
-    governorate = claim.governorate or UNKNOWN
-    keys = tuple(
-        f"{PARTY}|{governorate}|{name}"
-        for name in sorted({claim.claimant, claim.respondent})
-        if len(name.split()) >= _MIN_NAME_WORDS
-    )
+    """Party names within one muqata'a: the same occupant or claimant named on two claims
+    meets there even when a parcel number is missing or mistyped."""
+    identities = _muqataa_identities(claim)
+    place = f"{claim.governorate or UNKNOWN}|{identities[0] if identities else UNKNOWN}"
+    names = {key for name in (claim.claimant, claim.respondent) for key in _name_prefixes(name)}
+    keys = tuple(f"{PARTY}|{place}|{name}" for name in sorted(names))
     return FamilyKeys(keys, keys)
 
 

@@ -11,11 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from itertools import combinations
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from claims.matching.normalise import ADDRESS_NUMBER_LABELS, NormalisedClaim, ParcelNumber
+from claims.matching.normalise import (
+    ADDRESS_NUMBER_LABELS,
+    NormalisedClaim,
+    ParcelNumber,
+    fold_interdentals,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +30,7 @@ class MatchThresholds:
     """Cut-offs the app configuration passes in; the defaults are tuned on bench data."""
 
     #: Pairs scoring at least this are reported as conflict candidates.
-    min_score: int = 40
+    min_score: int = 35
     #: Name similarity (0-100, on skeletons) from which two parties count as one person.
     same_person: int = 90
     #: Blocks with more claims than this are skipped (except parcel blocks): a key shared by
@@ -45,30 +52,47 @@ class PairScore:
     reasons: tuple[str, ...]
 
 
-# Points per piece of evidence (see the module docstring).
+# Points per piece of evidence, about 20 per tenfold change in the odds that two claims
+# are about one parcel, measured on labelled bench data (bench/matching.py) and rounded.
 PARCEL_EQUAL = 70
-#: Parcel numbers repeat in every muqata'a: equal numbers with the muqata'a unknown on one
-#: side say much less.
-PARCEL_EQUAL_UNLOCATED = 40
+#: Parcel numbers repeat in every muqata'a: equal numbers with the muqata'a's number missing
+#: on one side say much less.
+PARCEL_EQUAL_UNLOCATED = 30
 PARCEL_SUB_MISSING = 45
 PARCEL_SUB_DIFFERENT = -40
-PARCEL_POSSIBLE_TYPO = -10
+#: A typo's shape (two digits swapped, one added or dropped, one wrong far from the other
+#: number): more often another parcel of the muqata'a than a slip of the keyboard...
+PARCEL_TYPO = -5
+#: ... unless both claims are on the same street, where the other parcels are numbered close
+#: to this one, so a number of that shape is a slip, not a neighbour.
+PARCEL_TYPO_SAME_STREET = 10
+#: One digit apart and close in value: the next parcel as often as a typo, usually the next.
+PARCEL_NEXT_OR_TYPO = -30
 PARCEL_DIFFERENT = -60
 MUQATAA_EQUAL = 10
-MUQATAA_DIFFERENT = -30
-ADDRESS_MAX = 20
-ADDRESS_HOUSE_EQUAL = 40
-ADDRESS_HOUSE_NUMBER_EQUAL = 20
-ADDRESS_STREET_EQUAL = 10
-ADDRESS_STREET_DIFFERENT = -45
-ADDRESS_NEIGHBOUR = -25
-RESPONDENT_SAME = 25
-RESPONDENT_DIFFERENT = -10
-CLAIMANT_SAME = 25
-RESPONDENT_SAME_SHORT_NAME = 10
+#: Muqata'a numbers are copied from the title deed and rarely mistyped.
+MUQATAA_DIFFERENT = -60
+MUQATAA_NAME_DIFFERENT = -50
+ADDRESS_HOUSE_EQUAL = 60
+#: The same house number in the same mahalla, with the zuqaq given on one claim only.
+ADDRESS_HOUSE_NUMBER_EQUAL = 15
+ADDRESS_STREET_EQUAL = 15
+ADDRESS_STREET_DIFFERENT = -80
+ADDRESS_NEIGHBOUR = -15
+#: Addresses without labelled numbers (a village, a street name) are compared as text.
+ADDRESS_TEXT_MAX = 10
+PROPERTY_TYPE_EQUAL = 10
+PROPERTY_TYPE_DIFFERENT = -20
+CLAIMANT_SAME_ID = 35
+#: Namesakes are common (a father's name passed to a son, cousins on adjoining land), so a
+#: claimant's name without an identity number to back it is modest evidence.
+CLAIMANT_SAME = 20
 CLAIMANT_SAME_SHORT_NAME = 10
-COUNTERCLAIM_PARTIES = 15
-PROPERTY_TYPE_DIFFERENT = -10
+#: The occupant named in both claims: the person actually living on the parcel.
+RESPONDENT_SAME = 35
+RESPONDENT_SAME_SHORT_NAME = 10
+RESPONDENT_DIFFERENT = -12
+COUNTERCLAIM_PARTIES = 30
 
 #: Name similarity below which two named respondents are clearly different people.
 _DIFFERENT_PERSON = 60
@@ -76,40 +100,95 @@ _DIFFERENT_PERSON = 60
 _FULL_NAME_WORDS = 3
 #: Address similarity that earns no points either way.
 _ADDRESS_NEUTRAL = 70
+#: Parcels along one street are numbered close together: two numbers this close that differ
+#: in one digit may be neighbours.
+_NEIGHBOUR_SPAN = 30
+#: Points taken off a name match for each word one register has and the other lacks.
+_MISSING_WORD_PENALTY = 3
+#: Points taken off a match that holds only with the interdentals folded (Kazim ~ Kadhim).
+_INTERDENTAL_PENALTY = 3
+#: Similarity from which two muqata'a names are one name.
+_SAME_MUQATAA_NAME = 85
+#: Similarity from which two given names may be one name with a typo.
+_SAME_WORD = 60
+
+
+@lru_cache(maxsize=262144)
+def _folded_words(skeleton: str) -> tuple[str, ...]:
+    return tuple(fold_interdentals(skeleton).split())
+
+
+def _words_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
+    return fuzz.ratio(" ".join(first), " ".join(second))
 
 
 def name_similarity(first: str, second: str) -> int:
-    """0-100 similarity of two name skeletons, tolerant of one name being shorter.
+    """0-100 similarity of two name skeletons, tolerant of one name having fewer words.
 
-    Registers give three, four or five names; "Ali Hussein Kadhim" and "Ali Hussein Kadhim
-    al-Jubouri" are one person. Word order matters (Ali Hussein is not Hussein Ali), so the
-    shorter name is compared with the same number of leading words of the longer.
+    Latin writes ظ as z, th or dh, so skeletons are compared with t, d and z folded
+    together, a match that holds only that way losing a few points (Kazim ~ Kadhim).
+    Registers give two, three or four names, with or without the family name: "Ali Hussein
+    Kadhim", "Ali Hussein al-Jubouri" and "Ali Hussein Kadhim al-Jubouri" are one person.
+    So the shorter name (two words at least) is also compared with the longer one with the
+    words it lacks left out, the given name always kept; each left-out word costs a few
+    points. Word order matters: Ali Hussein is not Hussein Ali.
     """
     if not first or not second:
         return 0
-    whole = fuzz.ratio(first, second)
-    first_words, second_words = first.split(), second.split()
+    if first == second:
+        return 100
+    first_words, second_words = _folded_words(first), _folded_words(second)
+    best = _words_similarity(first_words, second_words)
+    if first_words == second_words:
+        return 100 - _INTERDENTAL_PENALTY
     shorter, longer = sorted((first_words, second_words), key=len)
-    if len(shorter) < 2 or len(shorter) == len(longer):
-        return round(whole)
-    prefix = fuzz.ratio(" ".join(shorter), " ".join(longer[: len(shorter)]))
-    return round(max(whole, prefix - 3))
+    missing = len(longer) - len(shorter)
+    # Leaving words out keeps the given name, so different given names stay different.
+    if len(shorter) < 2 or missing == 0 or fuzz.ratio(shorter[0], longer[0]) < _SAME_WORD:
+        return round(best)
+    penalty = _MISSING_WORD_PENALTY * missing
+    for kept in combinations(range(1, len(longer)), len(shorter) - 1):
+        reduced = (longer[0], *(longer[index] for index in kept))
+        best = max(best, _words_similarity(shorter, reduced) - penalty)
+    return round(best)
 
 
-def _is_possible_typo(first: ParcelNumber, second: ParcelNumber) -> bool:
-    """One digit wrong, missing, extra, or two neighbouring digits swapped."""
+class _ParcelDifference(StrEnum):
+    """How two different parcel numbers differ, from the likeliest slip to none."""
+
+    TYPO = "possible typo"
+    NEXT_OR_TYPO = "next parcel or typo"
+    DIFFERENT = "different"
+
+
+def _parcel_difference(first: ParcelNumber, second: ParcelNumber) -> _ParcelDifference:
+    """Two digits swapped, or one added or dropped, is a typo's shape; one digit wrong is
+    too, unless the numbers are close enough to be neighbours on one street."""
     a, b = str(first.main), str(second.main)
-    return sorted(a) == sorted(b) or Levenshtein.distance(a, b) == 1
+    swapped = sorted(a) == sorted(b) and Levenshtein.distance(a, b) == 2
+    one_edit = Levenshtein.distance(a, b) == 1
+    if swapped or (one_edit and len(a) != len(b)):
+        return _ParcelDifference.TYPO
+    if one_edit:
+        close = abs(first.main - second.main) <= _NEIGHBOUR_SPAN
+        return _ParcelDifference.NEXT_OR_TYPO if close else _ParcelDifference.TYPO
+    return _ParcelDifference.DIFFERENT
 
 
-def _parcel_evidence(a: NormalisedClaim, b: NormalisedClaim) -> tuple[int, str]:
+def _parcel_evidence(a: NormalisedClaim, b: NormalisedClaim, same_street: bool) -> tuple[int, str]:
     shown = f"{a.fields.parcel_no.strip()} / {b.fields.parcel_no.strip()}"
     if a.parcel is None or b.parcel is None:
         return 0, ""
     if a.parcel.main != b.parcel.main:
-        if _is_possible_typo(a.parcel, b.parcel):
-            return PARCEL_POSSIBLE_TYPO, f"parcel {shown}: possible typo"
-        return PARCEL_DIFFERENT, f"parcel {shown}: different"
+        difference = _parcel_difference(a.parcel, b.parcel)
+        if difference is _ParcelDifference.TYPO and same_street:
+            return PARCEL_TYPO_SAME_STREET, f"parcel {shown}: possible typo on the same street"
+        points = {
+            _ParcelDifference.TYPO: PARCEL_TYPO,
+            _ParcelDifference.NEXT_OR_TYPO: PARCEL_NEXT_OR_TYPO,
+            _ParcelDifference.DIFFERENT: PARCEL_DIFFERENT,
+        }[difference]
+        return points, f"parcel {shown}: {difference}"
     equal = f"parcel {a.fields.parcel_no.strip()} = {b.fields.parcel_no.strip()}"
     if a.parcel.sub == b.parcel.sub:
         return (PARCEL_EQUAL if _muqataa_known(a, b) else PARCEL_EQUAL_UNLOCATED), equal
@@ -119,59 +198,89 @@ def _parcel_evidence(a: NormalisedClaim, b: NormalisedClaim) -> tuple[int, str]:
 
 
 def _muqataa_known(a: NormalisedClaim, b: NormalisedClaim) -> bool:
-    """Whether both claims name their muqata'a the same way (number or name)."""
-    return bool((a.muqataa and b.muqataa) or (a.muqataa_by_name and b.muqataa_by_name))
+    """Whether both claims give their muqata'a's number: a name (Karrada) may be shared by
+    several muqata'as of a governorate, so it does not locate a parcel number."""
+    return bool(a.muqataa and b.muqataa)
 
 
 def _muqataa_evidence(a: NormalisedClaim, b: NormalisedClaim) -> tuple[int, str]:
     if a.muqataa and b.muqataa:
         shown = f"muqataa {a.fields.muqataa_no.strip()} / {b.fields.muqataa_no.strip()}"
         equal = a.muqataa == b.muqataa
+        different = MUQATAA_DIFFERENT
     elif a.muqataa_by_name and b.muqataa_by_name:
         shown = f"muqataa {a.fields.muqataa_name.strip()} / {b.fields.muqataa_name.strip()}"
-        equal = a.muqataa_by_name == b.muqataa_by_name
+        # Names are spelled more freely than numbers (Karrada, al-Karada).
+        equal = fuzz.ratio(a.muqataa_by_name, b.muqataa_by_name) >= _SAME_MUQATAA_NAME
+        different = MUQATAA_NAME_DIFFERENT
     else:
         return 0, ""
     if equal:
         return MUQATAA_EQUAL, shown.replace(" / ", " = ", 1)
-    return MUQATAA_DIFFERENT, f"{shown}: different"
+    return different, f"{shown}: different"
 
 
-def _address_numbers_evidence(a: NormalisedClaim, b: NormalisedClaim) -> tuple[int, str]:
+class _Place(StrEnum):
+    """Where two addresses put their claims, by the labelled numbers both give."""
+
+    SAME_HOUSE = "same house"
+    SAME_HOUSE_NUMBER = "same house number"
+    SAME_STREET = "same street"
+    NEIGHBOUR = "different house"
+    DIFFERENT_STREET = "different street"
+    UNKNOWN = ""
+
+
+_PLACE_POINTS = {
+    _Place.SAME_HOUSE: ADDRESS_HOUSE_EQUAL,
+    _Place.SAME_HOUSE_NUMBER: ADDRESS_HOUSE_NUMBER_EQUAL,
+    _Place.SAME_STREET: ADDRESS_STREET_EQUAL,
+    _Place.NEIGHBOUR: ADDRESS_NEIGHBOUR,
+    _Place.DIFFERENT_STREET: ADDRESS_STREET_DIFFERENT,
+}
+
+
+def _place(a: NormalisedClaim, b: NormalisedClaim) -> _Place:
     """Mahalla and zuqaq name the street, dar the house: a different street is strong
     evidence against, the next house on the same street is the classic neighbour."""
+    if not a.address.numbers or not b.address.numbers:
+        return _Place.UNKNOWN
+    first_numbers, second_numbers = dict(a.address.numbers), dict(b.address.numbers)
     shared = {
-        label: (a.address.number(label), b.address.number(label))
+        label: (first_numbers[label], second_numbers[label])
         for label in ADDRESS_NUMBER_LABELS
-        if a.address.number(label) is not None and b.address.number(label) is not None
+        if label in first_numbers and label in second_numbers
     }
     street = [pair for label, pair in shared.items() if label != "dar"]
     if any(first != second for first, second in street):
-        return ADDRESS_STREET_DIFFERENT, ", different street"
-    if "dar" in shared:
+        return _Place.DIFFERENT_STREET
+    if "dar" in shared and "mahalla" in shared:
         first, second = shared["dar"]
         if first != second:
-            return ADDRESS_NEIGHBOUR, ", different house"
-        if len(street) == 2:
-            return ADDRESS_HOUSE_EQUAL, ", same house"
-        return ADDRESS_HOUSE_NUMBER_EQUAL, ", same house number"
-    return (ADDRESS_STREET_EQUAL, ", same street") if len(street) == 2 else (0, "")
+            return _Place.NEIGHBOUR
+        return _Place.SAME_HOUSE if len(street) == 2 else _Place.SAME_HOUSE_NUMBER
+    return _Place.SAME_STREET if len(street) == 2 else _Place.UNKNOWN
 
 
-def _address_evidence(a: NormalisedClaim, b: NormalisedClaim) -> tuple[int, str]:
+def _address_evidence(a: NormalisedClaim, b: NormalisedClaim, place: _Place) -> tuple[int, str]:
     if not a.address.words or not b.address.words:
         return 0, ""
     similarity = round(fuzz.token_sort_ratio(a.address.words, b.address.words))
-    points = (similarity - _ADDRESS_NEUTRAL) * ADDRESS_MAX // (100 - _ADDRESS_NEUTRAL)
-    points = max(-ADDRESS_MAX, min(ADDRESS_MAX, points))
-    number_points, note = _address_numbers_evidence(a, b)
+    if place is _Place.UNKNOWN:
+        points = (similarity - _ADDRESS_NEUTRAL) * ADDRESS_TEXT_MAX // (100 - _ADDRESS_NEUTRAL)
+        points = max(-ADDRESS_TEXT_MAX, min(ADDRESS_TEXT_MAX, points))
+        note = ""
+    else:
+        points, note = _PLACE_POINTS[place], f", {place}"
     shown = f"address {similarity}{note}: {a.fields.address.strip()} ~ {b.fields.address.strip()}"
-    return points + number_points, shown
+    return points, shown
 
 
 def _property_type_evidence(a: NormalisedClaim, b: NormalisedClaim) -> tuple[int, str]:
-    if not a.property_type or not b.property_type or a.property_type == b.property_type:
+    if not a.property_type or not b.property_type:
         return 0, ""
+    if a.property_type == b.property_type:
+        return PROPERTY_TYPE_EQUAL, ""
     shown = f"{a.fields.property_type.strip()} ≠ {b.fields.property_type.strip()}"
     return PROPERTY_TYPE_DIFFERENT, f"property type {shown}"
 
@@ -216,7 +325,7 @@ def _party_evidence(
     evidence: list[tuple[int, str]] = []
     if parties.same_id:
         shown = f"claimant id {a.fields.claimant_id_no.strip()} = {b.fields.claimant_id_no.strip()}"
-        evidence.append((CLAIMANT_SAME, shown))
+        evidence.append((CLAIMANT_SAME_ID, shown))
     elif parties.claimants >= thresholds.same_person and parties.same_id is None:
         evidence.append(
             (
@@ -262,10 +371,12 @@ def score_pair(
     kind = _kind(parties, thresholds)
     if a.governorate and b.governorate and a.governorate != b.governorate:
         return PairScore(0, kind, (f"governorate {a.governorate} ≠ {b.governorate}",))
+    place = _place(a, b)
+    same_street = place in (_Place.SAME_HOUSE, _Place.SAME_HOUSE_NUMBER, _Place.SAME_STREET)
     evidence = [
-        _parcel_evidence(a, b),
+        _parcel_evidence(a, b, same_street),
         _muqataa_evidence(a, b),
-        _address_evidence(a, b),
+        _address_evidence(a, b, place),
         _property_type_evidence(a, b),
         *_party_evidence(a, b, parties, thresholds),
     ]

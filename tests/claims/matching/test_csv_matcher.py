@@ -59,9 +59,19 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 
 
 def test_higher_threshold_reports_fewer_pairs(tmp_path: Path) -> None:
-    out = tmp_path / "pairs.csv"
-    match_csv(CLAIMS, out, MatchThresholds(min_score=90), workers=1)
-    assert found_pairs(out) < expected_pairs()
+    # The same parcel number and nothing else in common: a candidate, not a certainty.
+    source = tmp_path / "claims.csv"
+    source.write_text(
+        "ref,governorate,muqataa_no,parcel_no,claimant_name\n"
+        "A,IQ-BG,12,345,Ali Hussein Kadhim\n"
+        "B,Baghdad,12,٣٤٥,Zainab Hassan Ali\n",
+        encoding="utf-8",
+    )
+    default, strict = tmp_path / "default.csv", tmp_path / "strict.csv"
+    match_csv(source, default, workers=1)
+    match_csv(source, strict, MatchThresholds(min_score=90), workers=1)
+    assert found_pairs(default) == {("A", "B", "competing")}
+    assert found_pairs(strict) == set()
 
 
 def test_unparseable_parcel_number_counts_as_missing(tmp_path: Path) -> None:

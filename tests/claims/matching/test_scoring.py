@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from claims.matching.blocking import blocking_keys, parcel_key, probe_keys
-from claims.matching.normalise import ClaimFields, ParcelNumber, normalise_claim
+from claims.matching.normalise import ClaimFields, ParcelNumber, name_skeleton, normalise_claim
 from claims.matching.scoring import ConflictKind, MatchThresholds, name_similarity, score_pair
 
 THRESHOLDS = MatchThresholds()
@@ -101,9 +101,10 @@ def test_neighbouring_parcel_with_other_owner_scores_low() -> None:
 
 
 def test_different_sub_parcel_is_not_the_same_parcel() -> None:
-    split_off = claim(ref="B", parcel_no="345/7", claimant_name="Zainab Hassan Ali")
+    other_claimant = {"claimant_name": "Zainab Hassan Ali", "claimant_id_no": "", "address": ""}
+    split_off = claim(ref="B", parcel_no="345/7", **other_claimant)
     result = score(CLAIM, split_off)
-    assert result.score < score(CLAIM, claim(ref="B", claimant_name="Zainab Hassan Ali")).score
+    assert result.score < score(CLAIM, claim(ref="B", **other_claimant)).score
     assert "parcel 345/6 / 345/7: different sub-parcels" in result.reasons
 
 
@@ -171,3 +172,87 @@ def test_name_similarity_respects_word_order() -> None:
 def test_thresholds_are_immutable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         THRESHOLDS.min_score = 10  # type: ignore[misc]
+
+
+def test_digit_added_on_the_same_street_is_a_typo_not_another_parcel() -> None:
+    typo = claim(
+        ref="B",
+        parcel_no="3045/6",
+        address="محلة 903 زقاق 14",
+        claimant_name="Zainab Hassan Ali",
+        claimant_id_no="",
+        respondent_name="",
+    )
+    result = score(CLAIM, typo)
+    assert "parcel 345/6 / 3045/6: possible typo on the same street" in result.reasons
+    assert result.score >= THRESHOLDS.min_score
+
+
+def test_close_number_one_digit_apart_reads_as_the_next_parcel() -> None:
+    result = score(CLAIM, claim(ref="B", parcel_no="347", address="", respondent_name=""))
+    assert "parcel 345/6 / 347: next parcel or typo" in result.reasons
+
+
+def test_same_number_in_another_muqataa_is_another_parcel() -> None:
+    elsewhere = claim(
+        ref="B",
+        muqataa_no="13",
+        address="",
+        claimant_name="Zainab Hassan Ali",
+        claimant_id_no="",
+        respondent_name="",
+    )
+    result = score(CLAIM, elsewhere)
+    assert "muqataa 12 / 13: different" in result.reasons
+    assert result.score < THRESHOLDS.min_score
+
+
+def test_same_occupant_finds_a_claim_whose_parcel_number_is_mistyped() -> None:
+    mistyped = claim(
+        ref="B",
+        parcel_no="945/6",
+        address="",
+        claimant_name="Zainab Hassan Ali",
+        claimant_id_no="",
+        respondent_name="Ali Kazim Jassim",
+    )
+    assert shares_a_block(CLAIM, mistyped)
+    result = score(CLAIM, mistyped)
+    assert "respondent name 97: علي كاظم جاسم ~ Ali Kazim Jassim" in result.reasons
+    assert result.score >= THRESHOLDS.min_score
+
+
+def test_muqataa_given_by_name_only_meets_the_claims_giving_its_number() -> None:
+    by_name = claim(ref="B", muqataa_no="", muqataa_name="Karrada", address="", claimant_name="X")
+    assert shares_a_block(claim(muqataa_name=""), by_name)
+
+
+def test_a_claim_has_a_modest_number_of_keys() -> None:
+    # One indexed row per key: a registration must not write dozens.
+    assert len(blocking_keys(normalise_claim(CLAIM))) <= 15
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("SALAH KHALED AD-DURI", "Saleh Khaled Faisal Aldouri"),  # grandfather left out
+        ("Jasim Aly al-Kaabi", "جاسم علي داود الكعبي"),
+        ("Kazim Noori Nouri", "كاظم نوري نوري"),  # z for ظ
+        ("Roqaya Thahir", "رقية ظاهر"),  # th for ظ
+    ],
+)
+def test_one_person_written_with_fewer_names_or_another_spelling(first: str, second: str) -> None:
+    similarity = name_similarity(name_skeleton(first), name_skeleton(second))
+    assert similarity >= THRESHOLDS.same_person
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Hussein Ali Kadhim", "Hamid Ali Kadhim al-Jubouri"),  # another given name
+        ("Zainab Jasim Kadhim", "Fatima Jasim Ali Kadhim"),
+    ],
+)
+def test_leaving_words_out_does_not_make_two_people_one(first: str, second: str) -> None:
+    similarity = name_similarity(name_skeleton(first), name_skeleton(second))
+    assert similarity < THRESHOLDS.same_person
