@@ -12,11 +12,12 @@ in flight, never the whole workspace.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, create_engine, func, select
 from sqlalchemy.orm import Session
 
 from claims.conflicts import fields_per_claimant, name_of
@@ -32,6 +33,7 @@ from claims.models import (
     PartyRole,
 )
 from commission.db import utcnow
+from commission.workspaces import current_workspace_id
 
 #: (claim_a_id, claim_b_id, kind, score, reasons) with claim_a_id < claim_b_id.
 ScoredPair = tuple[int, int, str, int, str]
@@ -83,22 +85,56 @@ def scan_shards(
     """Scan the shards not yet done, yielding after each one's pairs and its done-row
     are in the session: the caller commits there (one shard, one commit)."""
     todo, _ = shard_sizes(session, scan)
+    workspace_id = current_workspace_id()
     if workers <= 1:
         for code in todo:
-            fields, versions = _shard_fields(session, code)
-            yield _store_shard(session, scan, code, versions, _score_shard(fields, thresholds))
+            pairs, versions = _match_governorate(
+                session.connection(), workspace_id, code, thresholds
+            )
+            yield _store_shard(session, scan, code, versions, pairs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        in_flight: list[tuple[str, dict[int, int], Future]] = []
-        for code in todo:
-            fields, versions = _shard_fields(session, code)
-            in_flight.append((code, versions, pool.submit(_score_shard, fields, thresholds)))
-            del fields
-            if len(in_flight) >= workers:
-                done_code, done_versions, future = in_flight.pop(0)
-                yield _store_shard(session, scan, done_code, done_versions, future.result())
-        for done_code, done_versions, future in in_flight:
-            yield _store_shard(session, scan, done_code, done_versions, future.result())
+    # Workers read their governorate themselves: nothing large passes through this
+    # process, which only writes. A fresh interpreter each ("spawn"), so no worker holds a
+    # copy of this process's database connections.
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_connect_worker,
+        initargs=(url,),
+    )
+    try:
+        futures = [
+            (code, pool.submit(_match_in_worker, workspace_id, code, thresholds)) for code in todo
+        ]
+        for code, future in futures:
+            pairs, versions = future.result()
+            yield _store_shard(session, scan, code, versions, pairs)
+    finally:
+        # An interrupted scan stops now; the shards it stored are kept.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+_worker_engine = None
+
+
+def _connect_worker(url: str) -> None:
+    global _worker_engine
+    _worker_engine = create_engine(url)
+
+
+def _match_in_worker(
+    workspace_id: int, code: str, thresholds: MatchThresholds
+) -> tuple[list[ScoredPair], dict[int, int]]:
+    with _worker_engine.connect() as connection:
+        return _match_governorate(connection, workspace_id, code, thresholds)
+
+
+def _match_governorate(
+    connection: Connection, workspace_id: int, code: str, thresholds: MatchThresholds
+) -> tuple[list[ScoredPair], dict[int, int]]:
+    fields, versions = _shard_fields(connection, workspace_id, code)
+    return _score_shard(fields, thresholds), versions
 
 
 def finish_scan(session: Session, scan: ConflictScan) -> None:
@@ -106,43 +142,49 @@ def finish_scan(session: Session, scan: ConflictScan) -> None:
     session.flush()
 
 
-def _shard_fields(session: Session, code: str) -> tuple[list[ClaimFields], dict[int, int]]:
+def _shard_fields(
+    connection: Connection, workspace_id: int, code: str
+) -> tuple[list[ClaimFields], dict[int, int]]:
     """The claims of one governorate as the matcher sees them (ref = the claim's id), read
-    as plain rows in two queries, and each claim's version."""
-    claims = session.execute(
+    as plain rows in two queries, and each claim's version. Core statements on a bare
+    connection are not scoped by the session's workspace hook, so the workspace is named
+    here explicitly."""
+    claim_table, parcel_table, party_table = Claim.__table__, Parcel.__table__, Party.__table__
+    claims = connection.execute(
         select(
-            Claim.id,
-            Claim.version,
-            Claim.address,
-            Parcel.governorate_code,
-            Parcel.muqataa_no,
-            Parcel.muqataa_name,
-            Parcel.parcel_no_entered,
-            Parcel.property_type,
+            claim_table.c.id,
+            claim_table.c.version,
+            claim_table.c.address,
+            parcel_table.c.governorate_code,
+            parcel_table.c.muqataa_no,
+            parcel_table.c.muqataa_name,
+            parcel_table.c.parcel_no_entered,
+            parcel_table.c.property_type,
         )
-        .join(Claim.parcel)
-        .where(Claim.governorate_code == code)
-        .order_by(Claim.id)
+        .join(parcel_table, parcel_table.c.id == claim_table.c.parcel_id)
+        .where(claim_table.c.workspace_id == workspace_id, claim_table.c.governorate_code == code)
+        .order_by(claim_table.c.id)
     ).all()
     claimants: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
     respondents: dict[int, str] = {}
-    parties = session.execute(
+    parties = connection.execute(
         select(
-            Party.claim_id,
-            Party.role,
-            Party.given_name,
-            Party.father_name,
-            Party.grandfather_name,
-            Party.family_name,
-            Party.latin_name,
-            Party.id_document_number,
+            party_table.c.claim_id,
+            party_table.c.role,
+            party_table.c.given_name,
+            party_table.c.father_name,
+            party_table.c.grandfather_name,
+            party_table.c.family_name,
+            party_table.c.latin_name,
+            party_table.c.id_document_number,
         )
-        .join(Claim, Claim.id == Party.claim_id)
+        .join(claim_table, claim_table.c.id == party_table.c.claim_id)
         .where(
-            Claim.governorate_code == code,
-            or_(Party.role == PartyRole.CLAIMANT, Party.role == PartyRole.RESPONDENT),
+            claim_table.c.workspace_id == workspace_id,
+            claim_table.c.governorate_code == code,
+            party_table.c.role.in_((PartyRole.CLAIMANT, PartyRole.RESPONDENT)),
         )
-        .order_by(Party.id)
+        .order_by(party_table.c.id)
     )
     for party in parties:
         if party.role == PartyRole.CLAIMANT:
