@@ -1,8 +1,9 @@
 """Scoring: how likely two claims are about the same parcel, what kind of conflict, and why.
 
-Each field adds or removes points: an equal parcel number is strong evidence, a different
-one strong evidence against; the muqata'a, the address, the occupant named as respondent
-and the property type each move the score a little. The sum is clamped to 0-100. The
+Each field adds or removes points: an equal parcel number or the same house is strong
+evidence, a different muqata'a or street strong evidence against; a parcel number that
+differs by a typo's shape, the occupant named as respondent, the claimant and the property
+type each move the score less. The sum is clamped to 0-100. The
 weights were set on generated labelled data (bench/matching.py) and live here, next to the
 rules they weigh; the cut-offs a commission may want to change are in MatchThresholds.
 """
@@ -30,7 +31,7 @@ class MatchThresholds:
     """Cut-offs the app configuration passes in; the defaults are tuned on bench data."""
 
     #: Pairs scoring at least this are reported as conflict candidates.
-    min_score: int = 35
+    min_score: int = 30
     #: Name similarity (0-100, on skeletons) from which two parties count as one person.
     same_person: int = 90
     #: Blocks with more claims than this are skipped (except parcel blocks): a key shared by
@@ -198,12 +199,15 @@ def _parcel_evidence(a: NormalisedClaim, b: NormalisedClaim, same_street: bool) 
 
 
 def _muqataa_known(a: NormalisedClaim, b: NormalisedClaim) -> bool:
-    """Whether both claims give their muqata'a's number: a name (Karrada) may be shared by
-    several muqata'as of a governorate, so it does not locate a parcel number."""
-    return bool(a.muqataa and b.muqataa)
+    """Whether both claims give their governorate and muqata'a's number. Muqata'a numbers
+    start again in each governorate, and a name (Karrada) may be shared by several
+    muqata'as of one, so neither locates a parcel number on its own."""
+    return bool(a.governorate and b.governorate and a.muqataa and b.muqataa)
 
 
 def _muqataa_evidence(a: NormalisedClaim, b: NormalisedClaim) -> tuple[int, str]:
+    if not a.governorate or not b.governorate:
+        return 0, ""  # muqata'a 2 of one governorate is not muqata'a 2 of another
     if a.muqataa and b.muqataa:
         shown = f"muqataa {a.fields.muqataa_no.strip()} / {b.fields.muqataa_no.strip()}"
         equal = a.muqataa == b.muqataa
