@@ -210,6 +210,13 @@ def _undecided_group_members(session: Session, claim: Claim) -> list[Claim]:
     ]
 
 
+def members_of_decision(session: Session, claim: Claim) -> list[Claim]:
+    """The claims a decision drafted on this claim covers: the claim, and the undecided
+    claims of its conflict group, in id order."""
+    members = [claim, *_undecided_group_members(session, claim)]
+    return sorted(members, key=lambda member: member.id)
+
+
 def claim_facts(session: Session, claim: Claim) -> ClaimFacts:
     """What the transition table's guards look at, read from the database."""
     group = _undecided_group_members(session, claim)
@@ -311,7 +318,7 @@ def perform(
 def _claims_moved_together(session: Session, claim: Claim, action: Action) -> list[Claim]:
     """The claim, and for a decision the other claims it covers, locked in id order."""
     if action == Action.DRAFT_DECISION:
-        members = [claim, *_undecided_group_members(session, claim)]
+        members = members_of_decision(session, claim)
     elif action in (Action.APPROVE_DECISION, Action.RETURN_DRAFT):
         draft = pending_decision(session, claim)
         members = [outcome.claim for outcome in draft.outcomes] if draft else [claim]

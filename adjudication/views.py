@@ -1,9 +1,541 @@
-"""Adjudication screens: the actions on a claim, work queues, assignment, hearings."""
+"""Adjudication screens and API: the actions on a claim, work queues, assignment, hearings.
+
+Every action, from a button, a form page or the JSON API, goes through
+`adjudication.operations.perform`; the views only turn the request into its input and
+its refusals into messages: a stale version is a message and a reload (409 in the API),
+a refused guard a message (422), a role the rule does not name a 403.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
-from adjudication import models  # noqa: F401 - the tables, for the metadata and migrations
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from adjudication.forms import (
+    ACTION_FIELDS,
+    ACTION_LABELS,
+    APPEAL_OUTCOME_LABELS,
+    COMMENT_LABELS,
+    OUTCOME_LABELS,
+    ActionForm,
+    AssignForm,
+    coded_choices,
+    coded_label,
+    needs_form,
+)
+from adjudication.models import Outcome
+from adjudication.operations import (
+    ActionInput,
+    ActionNotAllowed,
+    ActionRefused,
+    AssignmentRefused,
+    ClaimOutcome,
+    InvalidActionInput,
+    WorkflowSettings,
+    acting_of,
+    assign_claims,
+    available_to,
+    claim_facts,
+    members_of_decision,
+    perform,
+)
+from adjudication.queries import deadlines, hearing_calendar, my_cases, timeline, unassigned
+from adjudication.workflow import Action, AppealOutcome, refusal, rule_for
+from claims.forms import STATE_LABELS
+from claims.models import Claim
+from claims.operations import StaleClaim
+from claims.queries import claim_visible_to, find_claim
+from commission.accounts.models import Office, Role, User, UserRole
+from commission.extensions import db
+from commission.policy import allow
 
 bp = Blueprint("adjudication", __name__, url_prefix="/adjudication", template_folder="templates")
+api = Blueprint("adjudication_api", __name__, url_prefix="/api")
+
+#: Everyone who may act on a claim at some point of its life.
+ACTORS = (Role.CLERK, Role.ADJUDICATOR, Role.REVIEWER)
+HEARING_DAYS_SHOWN = 14
+UNASSIGNED_PAGE_SIZE = 50
+
+
+def _settings() -> WorkflowSettings:
+    return WorkflowSettings.from_config(current_app.config)
+
+
+def _today() -> date:
+    return datetime.now(_zone()).date()
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _visible_claim_or_404(number: str) -> Claim:
+    claim = find_claim(db.session, number)
+    if claim is None or not claim_visible_to(claim, current_user):
+        abort(404)
+    return claim
+
+
+def _message(error) -> str:
+    """A refusal (WorkflowError or Refusal) in the user's language."""
+    values = {
+        key: str(STATE_LABELS.get(value, value)) if key == "state" else str(value)
+        for key, value in error.values.items()
+    }
+    return _(error.message, **values)
+
+
+def _labels() -> dict:
+    config = current_app.config
+    return {
+        "action_labels": ACTION_LABELS,
+        "state_labels": STATE_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "appeal_outcome_labels": APPEAL_OUTCOME_LABELS,
+        "reason_label": lambda code: coded_label(
+            {
+                **config["ANNULMENT_REASONS"],
+                **config["INADMISSIBILITY_REASONS"],
+                **config["REJECTION_REASONS"],
+            },
+            code,
+        ),
+        "provision_label": lambda code: coded_label(config["LEGAL_PROVISIONS"], code),
+        "today": _today(),
+        "near_days": config["NEAR_DEADLINE_DAYS"],
+    }
+
+
+def case_context(claim: Claim) -> dict:
+    """What the claim page shows of the case: the actions the user may take now, and
+    the timeline."""
+    actions = available_to(db.session, claim, current_user, _today())
+    return {
+        "case_actions": [(action, needs_form(action)) for action in actions],
+        "timeline": timeline(db.session, claim),
+        **_labels(),
+    }
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def _prepare_form(form: ActionForm, action: Action, claim: Claim) -> None:
+    config = current_app.config
+    form.comment.label.text = COMMENT_LABELS.get(action, "")
+    if action == Action.ANNUL:
+        form.reason_code.choices = coded_choices(config["ANNULMENT_REASONS"], blank=_("— choose —"))
+    elif action == Action.DECLARE_INADMISSIBLE:
+        form.reason_code.choices = coded_choices(
+            config["INADMISSIBILITY_REASONS"], blank=_("— choose —")
+        )
+    form.provisions.choices = coded_choices(config["LEGAL_PROVISIONS"])
+    reasons = coded_choices(
+        {**config["REJECTION_REASONS"], **config["INADMISSIBILITY_REASONS"]}, blank="—"
+    )
+    currencies = [SelectChoice("", "—")] + [
+        SelectChoice(code, code) for code in config["CURRENCIES"]
+    ]
+    for entry in form.outcomes:
+        entry.form.reason_code.choices = reasons
+        entry.form.currency.choices = currencies
+
+
+def _decision_members(claim: Claim, action: Action) -> list[Claim]:
+    return members_of_decision(db.session, claim) if action == Action.DRAFT_DECISION else []
+
+
+def _action_input(form: ActionForm) -> ActionInput:
+    starts_at = form.hearing_starts_at.data
+    outcomes = {}
+    for entry in form.outcomes:
+        values = entry.form
+        if values.outcome.data and values.claim_id.data:
+            outcomes[values.claim_id.data] = ClaimOutcome(
+                outcome=Outcome(values.outcome.data),
+                reason_code=values.reason_code.data or "",
+                compensation_amount=values.amount.data,
+                compensation_currency=values.currency.data or "",
+            )
+    return ActionInput(
+        comment=form.comment.data or "",
+        reason_code=form.reason_code.data or "",
+        deadline=form.deadline.data,
+        hearing_starts_at=starts_at.replace(tzinfo=_zone()) if starts_at else None,
+        hearing_place=form.hearing_place.data or "",
+        parties_notified=bool(form.parties_notified.data),
+        hearing_outcome=form.hearing_outcome.data or "",
+        outcomes=outcomes,
+        provisions=tuple(form.provisions.data or ()),
+        legal_basis_note=form.legal_basis_note.data or "",
+        notified_on=form.notified_on.data,
+        appeal_outcome=AppealOutcome(form.appeal_outcome.data)
+        if form.appeal_outcome.data
+        else None,
+    )
+
+
+def _show_errors(form: ActionForm, errors: dict[str, str]) -> None:
+    """Put the operation's {field: message} next to the form's fields."""
+    entries = {entry.form.claim_id.data: entry.form for entry in form.outcomes}
+    for key, message in errors.items():
+        text = _(message)
+        parts = key.split(".")
+        if parts[0] == "outcome" and len(parts) >= 2 and parts[1].isdigit():
+            entry = entries.get(int(parts[1]))
+            field = entry[parts[2] if len(parts) > 2 else "outcome"] if entry else None
+        else:
+            field = form._fields.get(key)
+        if field is None:
+            form.form_errors.append(text)
+        else:
+            field.errors = [*field.errors, text]
+
+
+def _render_action(form, claim, action, status=200):
+    return render_template(
+        "adjudication/act.html",
+        form=form,
+        claim=claim,
+        action=action,
+        fields=ACTION_FIELDS.get(action, ()),
+        has_comment=action in COMMENT_LABELS,
+        members={member.id: member for member in _decision_members(claim, action)},
+        **_labels(),
+    ), status
+
+
+@bp.route("/claims/<number>/<action_name>", methods=["GET", "POST"])
+@allow(*ACTORS)
+def act(number: str, action_name: str):
+    claim = _visible_claim_or_404(number)
+    try:
+        action = Action(action_name)
+    except ValueError:
+        abort(404)
+    back = url_for("claims.claim_page", number=claim.number)
+    if request.method == "GET":
+        refused = refusal(
+            rule_for(claim.state, action),
+            claim_facts(db.session, claim),
+            acting_of(current_user),
+            _today(),
+        )
+        if refused is not None:
+            flash(_message(refused), "error")
+            return redirect(back)
+        form = ActionForm(data={"version": claim.version})
+        for member in _decision_members(claim, action):
+            form.outcomes.append_entry({"claim_id": member.id})
+        _prepare_form(form, action, claim)
+        return _render_action(form, claim, action)
+
+    form = ActionForm()
+    _prepare_form(form, action, claim)
+    if not form.validate():
+        return _render_action(form, claim, action, status=400)
+    try:
+        perform(
+            db.session,
+            claim,
+            action,
+            by=current_user._get_current_object(),
+            expected_version=form.version.data,
+            today=_today(),
+            settings=_settings(),
+            data=_action_input(form),
+        )
+    except StaleClaim as stale:
+        db.session.rollback()
+        flash(str(stale.message), "error")
+        return redirect(back), 303
+    except ActionNotAllowed:
+        db.session.rollback()
+        abort(403)
+    except ActionRefused as refused:
+        db.session.rollback()
+        flash(_message(refused), "error")
+        return redirect(back), 303
+    except InvalidActionInput as invalid:
+        db.session.rollback()
+        claim = _visible_claim_or_404(number)
+        _show_errors(form, invalid.errors)
+        return _render_action(form, claim, action, status=400)
+    number = claim.number
+    db.session.commit()
+    flash(_("%(action)s: done.", action=ACTION_LABELS[action]), "info")
+    return redirect(url_for("claims.claim_page", number=number))
+
+
+# --------------------------------------------------------------------------- queues
+
+
+@bp.route("/")
+@allow(Role.ADJUDICATOR)
+def my_case_list():
+    return render_template(
+        "adjudication/my_cases.html",
+        claims=my_cases(db.session, current_user),
+        **_labels(),
+    )
+
+
+@bp.route("/deadlines")
+@allow(Role.ADJUDICATOR, Role.REVIEWER)
+def deadline_list():
+    mine_only = Role.REVIEWER not in current_user.roles
+    lists = deadlines(
+        db.session,
+        current_user,
+        today=_today(),
+        near_days=current_app.config["NEAR_DEADLINE_DAYS"],
+        mine_only=mine_only,
+    )
+    return render_template(
+        "adjudication/deadlines.html", lists=lists, mine_only=mine_only, **_labels()
+    )
+
+
+def _adjudicators_for(viewer: User) -> list[User]:
+    statement = (
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.ADJUDICATOR, User.is_active_account.is_(True))
+        .order_by(User.full_name)
+    )
+    if not viewer.sees_all_offices:
+        headquarters = select(Office.id).where(Office.is_headquarters.is_(True))
+        statement = statement.where(
+            (User.office_id == viewer.office_id) | User.office_id.in_(headquarters)
+        )
+    return list(db.session.scalars(statement))
+
+
+@bp.route("/unassigned", methods=["GET", "POST"])
+@allow(Role.REVIEWER)
+def unassigned_list():
+    form = AssignForm()
+    people = _adjudicators_for(current_user)
+    form.adjudicator.choices = [SelectChoice(0, _("— choose —"))] + [
+        SelectChoice(person.id, f"{person.full_name} · {person.office.code}") for person in people
+    ]
+    if request.method == "POST":
+        if not form.validate() or not form.adjudicator.data:
+            flash(_("Choose the adjudicator."), "error")
+            return redirect(url_for(".unassigned_list")), 303
+        ids = request.form.getlist("claim", type=int)
+        claims = [claim for claim in _claims_by_id(ids) if claim_visible_to(claim, current_user)]
+        if not claims:
+            flash(_("Tick the claims to assign."), "error")
+            return redirect(url_for(".unassigned_list")), 303
+        adjudicator = next((p for p in people if p.id == form.adjudicator.data), None)
+        if adjudicator is None:
+            abort(400)
+        try:
+            assigned = assign_claims(
+                db.session, claims, adjudicator, by=current_user._get_current_object()
+            )
+        except (AssignmentRefused, ActionNotAllowed, StaleClaim) as refused:
+            db.session.rollback()
+            message = refused.message if isinstance(refused, StaleClaim) else _message(refused)
+            flash(str(message), "error")
+            return redirect(url_for(".unassigned_list")), 303
+        count, name = len(assigned), adjudicator.full_name
+        db.session.commit()
+        flash(_("%(count)s claims assigned to %(name)s.", count=count, name=name), "info")
+        return redirect(url_for(".unassigned_list"))
+    after = request.args.get("after", type=int)
+    rows = unassigned(db.session, current_user, after_id=after, limit=UNASSIGNED_PAGE_SIZE + 1)
+    claims, has_more = rows[:UNASSIGNED_PAGE_SIZE], len(rows) > UNASSIGNED_PAGE_SIZE
+    return render_template(
+        "adjudication/unassigned.html",
+        form=form,
+        claims=claims,
+        next_after=claims[-1].id if has_more else None,
+        **_labels(),
+    )
+
+
+def _claims_by_id(ids: list[int]) -> list[Claim]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Claim).where(Claim.id.in_(ids[:500]))))
+
+
+@bp.route("/hearings")
+@allow(*ACTORS)
+def hearing_list():
+    offices = list(
+        db.session.scalars(
+            select(Office).where(Office.is_headquarters.is_(False)).order_by(Office.code)
+        )
+    )
+    code = request.args.get("office", "")
+    if current_user.sees_all_offices:
+        office = next((o for o in offices if o.code == code), offices[0] if offices else None)
+    else:
+        office = current_user.office
+    try:
+        start_day = (
+            date.fromisoformat(request.args["from"]) if request.args.get("from") else _today()
+        )
+    except ValueError:
+        abort(400)
+    start = datetime.combine(start_day, time.min, tzinfo=_zone())
+    hearings = hearing_calendar(db.session, office.id, start=start, days=HEARING_DAYS_SHOWN)
+    days: dict[date, list] = {}
+    for hearing in hearings:
+        days.setdefault(hearing.starts_at.astimezone(_zone()).date(), []).append(hearing)
+    return render_template(
+        "adjudication/hearings.html",
+        office=office,
+        offices=offices if current_user.sees_all_offices else [],
+        days=days,
+        start_day=start_day,
+        previous_day=start_day - timedelta(days=HEARING_DAYS_SHOWN),
+        next_day=start_day + timedelta(days=HEARING_DAYS_SHOWN),
+        zone=_zone(),
+        **_labels(),
+    )
+
+
+# --------------------------------------------------------------------------- API
+
+
+def _json_error(status: int, error: str, message: str, **extra):
+    return jsonify(error=error, message=message, status=status, **extra), status
+
+
+def _claim_json(claim: Claim) -> dict:
+    return {
+        "number": claim.number,
+        "state": str(claim.state),
+        "version": claim.version,
+        "assigned_to": claim.assigned_to.username if claim.assigned_to else None,
+        "deadline": claim.deadline_on.isoformat() if claim.deadline_on else None,
+        "actions": [
+            str(action) for action in available_to(db.session, claim, current_user, _today())
+        ],
+    }
+
+
+@api.route("/claims/<number>")
+@allow(*ACTORS)
+def api_claim(number: str):
+    """The claim's state, the version to send back with an action, and the actions the
+    caller may take now."""
+    return jsonify(_claim_json(_visible_claim_or_404(number)))
+
+
+def _api_input(payload: dict, claim: Claim) -> ActionInput:
+    """The action's input from JSON; ValueError names what is malformed."""
+
+    def day(key):
+        value = payload.get(key)
+        return date.fromisoformat(value) if value else None
+
+    def text(key):
+        value = payload.get(key, "")
+        if not isinstance(value, str):
+            raise ValueError(key)
+        return value
+
+    starts_at = payload.get("hearing_starts_at")
+    outcomes = {}
+    for item in payload.get("outcomes") or []:
+        member = find_claim(db.session, str(item.get("claim", "")))
+        if member is None:
+            raise ValueError("outcomes")
+        amount = item.get("compensation_amount")
+        outcomes[member.id] = ClaimOutcome(
+            outcome=Outcome(item.get("outcome")),
+            reason_code=str(item.get("reason_code", "")),
+            compensation_amount=Decimal(str(amount)) if amount is not None else None,
+            compensation_currency=str(item.get("compensation_currency", "")),
+        )
+    appeal_outcome = payload.get("appeal_outcome")
+    return ActionInput(
+        comment=text("comment"),
+        reason_code=text("reason_code"),
+        deadline=day("deadline"),
+        hearing_starts_at=datetime.fromisoformat(starts_at) if starts_at else None,
+        hearing_place=text("hearing_place"),
+        parties_notified=bool(payload.get("parties_notified")),
+        hearing_outcome=text("hearing_outcome"),
+        outcomes=outcomes,
+        provisions=tuple(str(code) for code in payload.get("provisions") or ()),
+        legal_basis_note=text("legal_basis_note"),
+        notified_on=day("notified_on"),
+        appeal_outcome=AppealOutcome(appeal_outcome) if appeal_outcome else None,
+    )
+
+
+@api.route("/claims/<number>/actions", methods=["POST"])
+@allow(*ACTORS)
+def api_act(number: str):
+    """Apply one action: {"action": ..., "version": <the version read>, ...its input}."""
+    claim = _visible_claim_or_404(number)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return _json_error(400, "bad_request", _("Send a JSON object."))
+    try:
+        action = Action(payload.get("action"))
+    except ValueError:
+        return _json_error(400, "bad_request", _("Unknown action."))
+    version = payload.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        return _json_error(400, "bad_request", _("Send the version of the claim you read."))
+    try:
+        data = _api_input(payload, claim)
+    except (ValueError, TypeError, InvalidOperation, AttributeError):
+        return _json_error(400, "bad_request", _("A value of the request is malformed."))
+    if data.hearing_starts_at is not None and data.hearing_starts_at.tzinfo is None:
+        data.hearing_starts_at = data.hearing_starts_at.replace(tzinfo=_zone())
+    try:
+        perform(
+            db.session,
+            claim,
+            action,
+            by=current_user._get_current_object(),
+            expected_version=version,
+            today=_today(),
+            settings=_settings(),
+            data=data,
+        )
+    except StaleClaim as stale:
+        db.session.rollback()
+        return _json_error(409, "conflict", str(stale.message))
+    except ActionNotAllowed as refused:
+        db.session.rollback()
+        return _json_error(403, "forbidden", _message(refused))
+    except ActionRefused as refused:
+        db.session.rollback()
+        return _json_error(422, "refused", _message(refused))
+    except InvalidActionInput as invalid:
+        db.session.rollback()
+        return _json_error(
+            400,
+            "invalid_input",
+            _message(invalid),
+            fields={key: _(message) for key, message in invalid.errors.items()},
+        )
+    db.session.commit()
+    return jsonify(_claim_json(_visible_claim_or_404(number)))

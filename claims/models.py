@@ -131,7 +131,7 @@ class Claim(WorkspaceScoped, Audited, Base):
         Index("ix_claim_workspace_office_list", "workspace_id", "office_id", "id"),
         Index("ix_claim_workspace_governorate_list", "workspace_id", "governorate_code", "id"),
         # Work queues: a user's cases, the unassigned, the deadlines falling due.
-        Index("ix_claim_workspace_assignee_state", "workspace_id", "assigned_to_id", "state"),
+        Index("ix_claim_workspace_assignee", "workspace_id", "assigned_to_id", "id"),
         Index("ix_claim_workspace_deadline", "workspace_id", "deadline_on"),
     )
 

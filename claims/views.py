@@ -29,6 +29,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from adjudication.states import ClaimState
+from adjudication.views import case_context
 from claims.conflicts import (
     ReviewRefused,
     check_conflicts,
@@ -341,7 +342,7 @@ def claim_page(number: str):
         conflicts=open_candidates_of(db.session, claim),
         group=group_of(db.session, claim),
         can_edit=Role.CLERK in current_user.roles and claim.is_editable,
-        **_labels(),
+        **{**_labels(), **case_context(claim)},
     )
 
 

@@ -55,6 +55,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(account_views.bp)
     app.register_blueprint(claims_views.bp)
     app.register_blueprint(adjudication_views.bp)
+    app.register_blueprint(adjudication_views.api)
     policy.declare_endpoint(app, "static", policy.PUBLIC)
 
     app.before_request(policy.enforce_policy)

@@ -13,6 +13,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from commission.accounts.models import Role
+from commission.extensions import csrf
 
 #: Anyone, logged in or not (login page, static files, letter verification).
 PUBLIC = "public"
@@ -74,6 +75,17 @@ def wants_json() -> bool:
 
 
 def enforce_policy():
+    """Login and roles first, then the CSRF token: an anonymous API call learns it must
+    log in (401), not that its token is missing."""
+    refused = _refusal()
+    if refused is not None:
+        return refused
+    if request.method in current_app.config["WTF_CSRF_METHODS"]:
+        csrf.protect()
+    return None
+
+
+def _refusal():
     if request.endpoint is None:
         return None  # 404 and 405 are answered by their error handlers
     access = endpoint_access(current_app, request.endpoint)

@@ -226,8 +226,8 @@ def upgrade():
         batch_op.add_column(sa.Column("state_since", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("deadline_on", sa.Date(), nullable=True))
         batch_op.create_index(
-            "ix_claim_workspace_assignee_state",
-            ["workspace_id", "assigned_to_id", "state"],
+            "ix_claim_workspace_assignee",
+            ["workspace_id", "assigned_to_id", "id"],
             unique=False,
         )
         batch_op.create_index(
@@ -248,7 +248,7 @@ def downgrade():
     with op.batch_alter_table("claim", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_claim_assigned_to_id_user"), type_="foreignkey")
         batch_op.drop_index("ix_claim_workspace_deadline")
-        batch_op.drop_index("ix_claim_workspace_assignee_state")
+        batch_op.drop_index("ix_claim_workspace_assignee")
         batch_op.drop_column("deadline_on")
         batch_op.drop_column("state_since")
         batch_op.drop_column("assigned_at")

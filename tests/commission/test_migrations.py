@@ -38,3 +38,43 @@ def test_migrations_downgrade_and_upgrade_again(tmp_path):
         upgrade()
         assert "audit_entry" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_a_database_with_claims_is_migrated_down_and_up_without_loss(tmp_path):
+    """SQLite changes a table by copying it; the claims and the rows pointing at them
+    (parties, keys) must come through, in both directions."""
+    from sqlalchemy import text
+
+    from commission.accounts.operations import sync_offices
+    from commission.audit import Actor, set_actor
+    from commission.workspaces import operational_workspace_id, use_workspace
+    from tests.claims.conftest import IntakeContext, claim_input
+
+    app = create_app(make_test_config(f"sqlite:///{tmp_path / 'claims.sqlite'}", tmp_path))
+    with app.app_context():
+        upgrade()
+        with use_workspace(operational_workspace_id(db.session)):
+            set_actor(Actor(None, "test"))
+            sync_offices(db.session)
+            intake = IntakeContext(app, operational_workspace_id(db.session))
+            numbers = {intake.register(claim_input()).number for _ in range(3)}
+            db.session.commit()
+        db.session.remove()
+
+        def claims_and_parties():
+            with db.engine.connect() as connection:
+                return (
+                    {row[0] for row in connection.execute(text("SELECT number FROM claim"))},
+                    connection.execute(text("SELECT count(*) FROM party")).scalar(),
+                )
+
+        before = claims_and_parties()
+        assert before[0] == numbers
+        downgrade(revision="4459557ad621")  # before the workflow columns of `claim`
+        assert claims_and_parties() == before
+        upgrade()
+        assert claims_and_parties() == before
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()
