@@ -89,8 +89,11 @@ def check_upload(data: bytes, filename: str | None, *, max_bytes: int) -> Checke
 
 
 class EvidenceStore:
+    #: The directory under QAYD_DATA_DIR; issued letters use the same scheme in their own.
+    subdirectory = "evidence"
+
     def __init__(self, data_dir: str | os.PathLike):
-        self.root = Path(data_dir).resolve() / "evidence"
+        self.root = Path(data_dir).resolve() / self.subdirectory
 
     def path_for(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(char not in "0123456789abcdef" for char in sha256):

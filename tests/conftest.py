@@ -204,3 +204,19 @@ def intake(app, workspace):
         set_actor(Actor(None, "test"))
         yield IntakeContext(app, workspace)
         db.session.remove()
+
+
+@pytest.fixture
+def staff(make_user, intake):
+    """Two adjudicators, two reviewers and a clerk, loaded in the intake context."""
+    from tests.adjudication.conftest import Staff
+
+    return Staff(make_user)
+
+
+@pytest.fixture
+def cases(intake, staff):
+    """Claims of the intake workspace put in any state (tests.adjudication.conftest.Cases)."""
+    from tests.adjudication.conftest import Cases
+
+    return Cases(intake, staff)

@@ -1,11 +1,10 @@
-"""Adjudication fixtures: a fresh workspace with its staff, and claims put in any state
-with the records that state implies (a draft, an issued decision, an appeal, a hearing)."""
+"""Adjudication test helpers: a fresh workspace's staff, and claims put in any state
+with the records that state implies (a draft, an issued decision, an appeal, a hearing).
+Their fixtures, `staff` and `cases`, are in tests/conftest.py for other packages' tests."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from adjudication.models import Appeal, Decision, DecisionClaim, DecisionStatus, Hearing, Outcome
 from adjudication.operations import ActionInput, ClaimOutcome, WorkflowSettings, perform
@@ -46,11 +45,6 @@ class Staff:
             Role.REVIEWER: self.reviewer,
             Role.CLERK: self.clerk,
         }.get(role)
-
-
-@pytest.fixture
-def staff(make_user, intake) -> Staff:
-    return Staff(make_user)
 
 
 def respondent() -> PartyInput:
@@ -175,8 +169,3 @@ def input_for(action: Action, claim: Claim, **overrides) -> ActionInput:
         values["appeal_outcome"] = AppealOutcome.UPHELD
     values.update(overrides)
     return ActionInput(**values)
-
-
-@pytest.fixture
-def cases(intake, staff) -> Cases:
-    return Cases(intake, staff)

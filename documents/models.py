@@ -1,0 +1,115 @@
+"""Issued letters: one row per letter, its PDF stored content-addressed beside evidence.
+
+A letter is issued once for one record (a claim's registration, a transition, a hearing,
+a decision, an appeal) and never changes afterwards: re-downloading serves the stored
+bytes. A decision on a conflict group is one letter covering every claim of the group;
+`LetterClaim` lists the claims a letter covers, so each of their pages shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from claims.models import Claim
+from commission.accounts.models import User
+from commission.audit import Audited
+from commission.db import Base, UTCDateTime, utcnow
+from commission.workspaces import WorkspaceScoped
+from documents.letters import LetterKind
+
+
+def _in(enum_class) -> str:
+    return "({})".format(", ".join(f"'{member.value}'" for member in enum_class))
+
+
+class LetterImmutable(RuntimeError):
+    """Something tried to change an issued letter."""
+
+
+class Letter(WorkspaceScoped, Audited, Base):
+    __tablename__ = "letter"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_in(LetterKind)}", name="kind"),
+        # Each kind names the record it was issued for.
+        CheckConstraint(
+            "kind NOT IN ('respondent_notice', 'document_request') OR transition_id IS NOT NULL",
+            name="transition_letter",
+        ),
+        CheckConstraint("kind <> 'hearing_notice' OR hearing_id IS NOT NULL", name="hearing"),
+        CheckConstraint("kind <> 'decision' OR decision_id IS NOT NULL", name="decision"),
+        CheckConstraint("kind <> 'appeal_outcome' OR appeal_id IS NOT NULL", name="appeal"),
+        # One letter per record: issuing it again returns this row.
+        UniqueConstraint("workspace_id", "source_key"),
+        # Training runs seeded from one scenario can produce letters with the same content,
+        # hence the same code, in different workspaces; codes are unique within one.
+        UniqueConstraint("workspace_id", "verification_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[LetterKind] = mapped_column(String(30))
+    #: The claim it was issued for; for a group decision, the first claim of the group.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    #: The serve_respondent or request_documents transition of a notice or request.
+    transition_id: Mapped[int | None] = mapped_column(ForeignKey("transition.id"))
+    hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearing.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeal.id"))
+    #: kind:record-id, e.g. "decision:17": what makes issuing idempotent.
+    source_key: Mapped[str] = mapped_column(String(60))
+    #: The reference printed on every page, e.g. BGD-2026-000123-D17.
+    document_id: Mapped[str] = mapped_column(String(40))
+    verification_code: Mapped[str] = mapped_column(String(24), index=True)
+    #: Of the PDF bytes, which are stored under QAYD_DATA_DIR/letters/ by this hash.
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    #: The date printed on the letter: the day of the act it records.
+    issued_on: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: None when issued by a command-line batch.
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: Copied from the workspace's kind when issued: a training letter is watermarked.
+    is_training: Mapped[bool] = mapped_column(Boolean)
+
+    claim: Mapped[Claim] = relationship()
+    issued_by: Mapped[User | None] = relationship()
+    covered: Mapped[list[LetterClaim]] = relationship(
+        back_populates="letter", order_by="LetterClaim.id", cascade="save-update, merge"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Letter {self.id} {self.kind} {self.verification_code}>"
+
+
+class LetterClaim(WorkspaceScoped, Audited, Base):
+    """A claim a letter covers (every claim of a group decision; otherwise just one)."""
+
+    __tablename__ = "letter_claim"
+    __table_args__ = (UniqueConstraint("letter_id", "claim_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+
+    letter: Mapped[Letter] = relationship(back_populates="covered")
+    claim: Mapped[Claim] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<LetterClaim letter={self.letter_id} claim={self.claim_id}>"
+
+
+@event.listens_for(Letter, "before_update")
+@event.listens_for(LetterClaim, "before_update")
+def _refuse_changes(mapper, connection, target) -> None:
+    raise LetterImmutable(f"{target!r} was issued and cannot change")
