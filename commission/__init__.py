@@ -21,6 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
     from commission.extensions import babel, csrf, db, login_manager, migrate
     from commission.sessions import DatabaseSessionInterface
     from commission.views import bp as main_bp
+    from documents import views as documents_views
 
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     app.config.from_object(config or TestConfig())
@@ -56,6 +57,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(claims_views.bp)
     app.register_blueprint(adjudication_views.bp)
     app.register_blueprint(adjudication_views.api)
+    app.register_blueprint(documents_views.bp)
     policy.declare_endpoint(app, "static", policy.PUBLIC)
 
     app.before_request(policy.enforce_policy)
