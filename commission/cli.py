@@ -192,8 +192,10 @@ def verify_audit_command():
 
 def register(app) -> None:
     from claims.cli import claims_cli, conflicts_cli
+    from documents.cli import letters_cli
 
     app.cli.add_command(claims_cli)
+    app.cli.add_command(letters_cli)
     app.cli.add_command(conflicts_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(offices_cli)
