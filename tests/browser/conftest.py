@@ -31,14 +31,20 @@ def _require_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_app(tmp_path_factory):
+    """The live server's app, for tests that prepare data through the service layer."""
     tmp = tmp_path_factory.mktemp("browser")
     app = create_app(make_test_config(f"sqlite:///{tmp / 'browser.sqlite'}", tmp / "files"))
     with app.app_context():
         upgrade()
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
