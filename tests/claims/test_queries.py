@@ -203,8 +203,16 @@ def test_claim_numbers_are_normalised_leniently(entered, normalised):
     assert normalise_claim_number(entered) == normalised
 
 
-@pytest.mark.parametrize(("viewer", "index"), [("baghdad", "office_list"), ("hq", "list")])
-def test_the_plain_list_walks_an_index_newest_first(intake, viewers, viewer, index):
+@pytest.mark.parametrize(
+    ("viewer", "indexes"),
+    [
+        ("baghdad", ("ix_claim_workspace_office_list",)),
+        # In SQLite every index ends with the rowid (= id), so (workspace_id) serves as
+        # well as (workspace_id, id); the planner may take either.
+        ("hq", ("ix_claim_workspace_list", "ix_claim_workspace_id")),
+    ],
+)
+def test_the_plain_list_walks_an_index_newest_first(intake, viewers, viewer, indexes):
     """The statement search_claims sends is an index range scan with no sort step, so a
     page costs the same with a million claims (checked on SQLite's plan)."""
     if db.session.get_bind().dialect.name != "sqlite":
@@ -228,5 +236,5 @@ def test_the_plain_list_walks_an_index_newest_first(intake, viewers, viewer, ind
         str(row[-1])
         for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
     )
-    assert f"ix_claim_workspace_{index}" in plan, plan
+    assert any(f"USING INDEX {index} " in plan for index in indexes), plan
     assert "TEMP B-TREE" not in plan, plan  # no sort: the index gives the order
