@@ -125,7 +125,8 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
 @claims_cli.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(path: Path):
-    """Write every claim of the workspace to a CSV file (UTF-8 with BOM), streamed."""
+    """Write every claim of the workspace to a CSV file (UTF-8 with BOM), streamed: the
+    interchange columns, then each claim's number and state."""
     partial_path = path.with_name(f".{path.name}.partial")
     with command_boundary("claims-export"):
         max_claimants = (

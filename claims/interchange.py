@@ -17,7 +17,6 @@ and these optional ones:
 
     office                 office code that registers the row (BGD, NIN …); the
                            `--office` option of the import overrides it
-    claim_number           written by the export, ignored by the import
     remedy                 restitution (default) or compensation
     area_m2                parcel area in square metres
     description            free text
@@ -32,6 +31,11 @@ and these optional ones:
     claimant_share_2, claimant_contact_2, claimant_heir_of_2, then _3, _4 …
                            further co-claimants, as many as the header names; the
                            shares of all claimants must add up to 100
+
+The export writes two more columns after all of these, `number` and `state` (the
+claim's number and its state in the workflow), and the import ignores them, as it
+ignores `claim_number`, which older exports wrote instead of `number`: a claim's number
+and state are the commission's to give, not the file's.
 
 Values:
 
@@ -113,7 +117,6 @@ CLAIMANT_FIELDS = ("name", "latin_name", "id_no", "id_type", "share", "contact",
 #: The optional columns, in the order the export writes them after the base ones.
 EXTRA_COLUMNS = (
     "office",
-    "claim_number",
     "remedy",
     "area_m2",
     "description",
@@ -124,6 +127,10 @@ EXTRA_COLUMNS = (
     "claimant_heir_of",
     "respondent_latin_name",
 )
+#: Written by the export after every interchange column; ignored by the import.
+RECORD_COLUMNS = ("number", "state")
+#: Older exports wrote the claim's number under this name: still known, still ignored.
+_OLD_RECORD_COLUMNS = ("claim_number",)
 _NUMBERED_CLAIMANT_RE = re.compile(r"^claimant_(" + "|".join(CLAIMANT_FIELDS) + r")_(\d+)$")
 
 #: Import files larger than this are refused; the CLI reads overrides from the app
@@ -182,7 +189,7 @@ def export_columns(max_claimants: int = 1) -> list[str]:
     columns = [*BASE_COLUMNS, *EXTRA_COLUMNS]
     for index in range(2, max_claimants + 1):
         columns.extend(claimant_columns(index))
-    return columns
+    return [*columns, *RECORD_COLUMNS]
 
 
 # ---------------------------------------------------------------------------- names
@@ -511,7 +518,7 @@ class ClaimFile:
         except StopIteration:
             raise InterchangeError("the file is empty") from None
         self.columns = _header(header)
-        known = set(BASE_COLUMNS) | set(EXTRA_COLUMNS)
+        known = {*BASE_COLUMNS, *EXTRA_COLUMNS, *RECORD_COLUMNS, *_OLD_RECORD_COLUMNS}
         self.claimant_indexes = [1]
         for column in self.columns:
             match = _NUMBERED_CLAIMANT_RE.match(column)
@@ -756,7 +763,8 @@ def _text(value) -> str:
 
 
 def claim_record(claim: Claim) -> dict[str, str]:
-    """One claim in the interchange columns (the import reads it back unchanged)."""
+    """One claim in the interchange columns (the import reads it back unchanged), then
+    its number and state."""
     parcel = claim.parcel
     record = {
         "ref": claim.import_ref or claim.number,
@@ -771,7 +779,6 @@ def claim_record(claim: Claim) -> dict[str, str]:
         "dispossession_date": _text(claim.dispossession_on),
         "filed_date": _text(claim.filed_on),
         "office": claim.office.code,
-        "claim_number": claim.number,
         "remedy": _text(claim.remedy),
         "area_m2": _text(parcel.area_m2),
         "description": claim.description,
@@ -789,6 +796,8 @@ def claim_record(claim: Claim) -> dict[str, str]:
     if respondents:
         record["respondent_name"] = respondents[0].full_name
         record["respondent_latin_name"] = respondents[0].latin_name
+    record["number"] = claim.number
+    record["state"] = _text(claim.state)
     return record
 
 

@@ -7,6 +7,7 @@ number, and asserts only on the claims it made.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import random
 import zipfile
@@ -405,6 +406,41 @@ def test_export_then_import_gives_back_the_same_claims(app, runner, tmp_path, pr
     # The export of an already imported file imports as nothing new.
     second = run(runner, "import", ours)
     assert "Imported 0 claims: 4 rows read, 0 bad, 4 already imported" in second.output
+
+
+def test_the_export_ends_with_number_and_state_and_the_import_ignores_them(
+    app, runner, tmp_path, prefix, muqataa
+):
+    source = fill("claims_good.csv", tmp_path, prefix=prefix, muqataa=muqataa)
+    assert run(runner, "import", source).exit_code == 0
+    exported = tmp_path / "export.csv"
+    assert run(runner, "export", exported).exit_code == 0
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header[-2:] == ["number", "state"] and "claim_number" not in header
+    ours = [row for row in rows if row[0].startswith(prefix)]
+    numbers = {claim.import_ref: claim.number for claim in claims_with(app, prefix)}
+    assert {row[0]: tuple(row[-2:]) for row in ours} == {
+        ref: (number, "registered") for ref, number in numbers.items()
+    }
+
+    # Imported again under new refs, with made-up numbers and states and an older
+    # export's claim_number: no warning, and the claims get their own number and state.
+    again = unique("imp")
+    reimport = tmp_path / "reimport.csv"
+    with reimport.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*header, "claim_number"])
+        for row in ours:
+            row = [again + row[0].removeprefix(prefix), *row[1:-2]]
+            writer.writerow([*row, "BGD-1999-000001", "final", "BGD-1999-000001"])
+    result = run(runner, "import", reimport)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    imported = claims_with(app, again)
+    assert len(imported) == len(ours)
+    assert {claim.state for claim in imported} == {"registered"}
+    assert not {claim.number for claim in imported} & {"BGD-1999-000001", *numbers.values()}
 
 
 def test_demo_claims_survive_an_export_and_import(intake, tmp_path):
