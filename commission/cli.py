@@ -191,9 +191,11 @@ def verify_audit_command():
 
 
 def register(app) -> None:
+    from adjudication.cli import adjudication_cli
     from claims.cli import claims_cli, conflicts_cli
     from documents.cli import letters_cli
 
+    app.cli.add_command(adjudication_cli)
     app.cli.add_command(claims_cli)
     app.cli.add_command(letters_cli)
     app.cli.add_command(conflicts_cli)
