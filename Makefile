@@ -25,7 +25,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo
+	$(FLASK) seed-demo --claims 300
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install-test

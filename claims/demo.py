@@ -379,9 +379,10 @@ def seed_demo_claims(
     today: date,
     store: EvidenceStore,
     seed: int = DEMO_SEED,
-) -> int:
+) -> list[tuple[DemoClaim, Claim]]:
     """Register demo-1 … demo-n through `register_claim`, each at the office of its
-    governorate; refs already present are skipped. Returns how many were created."""
+    governorate; refs already present are skipped. Returns the claims this call
+    registered, with what was planted in each."""
     offices = {
         office.governorate_code: office
         for office in session.scalars(select(Office).where(Office.is_headquarters.is_(False)))
@@ -391,11 +392,11 @@ def seed_demo_claims(
             select(Claim.import_ref).where(Claim.import_ref.startswith(DEMO_REF_PREFIX))
         )
     )
-    created = 0
+    created = []
     for demo in iter_demo_claims(n, seed, today=today):
         if demo.claim.import_ref in existing:
             continue
         office = offices[demo.claim.parcel.governorate_code]
-        register_claim(session, demo.claim, by=by, office=office, today=today, store=store)
-        created += 1
+        claim = register_claim(session, demo.claim, by=by, office=office, today=today, store=store)
+        created.append((demo, claim))
     return created

@@ -16,7 +16,9 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from claims.demo import seed_demo_claims
+from adjudication.demo import DemoStaff, advance_demo_claims, demo_state_counts
+from adjudication.operations import WorkflowSettings
+from claims.demo import DEMO_SEED, seed_demo_claims
 from claims.files import EvidenceStore
 from commission.accounts.models import Role, User
 from commission.accounts.operations import (
@@ -34,17 +36,26 @@ from commission.workspaces import Workspace, operational_workspace_id, use_works
 #: Password of every demo user: printed by `flask seed-demo` and in the README.
 DEMO_PASSWORD = "qayd-demo-2026"
 
-#: One demo user per role: username, full name, roles, office code.
+#: The demo users: username, full name, roles, office code. The adjudicator and the
+#: reviewers work at headquarters so that the demo claims of every office can be theirs;
+#: a second reviewer decides the appeals, since the one who approved a decision may not.
 DEMO_USERS = [
     ("clerk", "Zainab Hassan Ali", {Role.CLERK}, "BGD"),
-    ("adjudicator", "Omar Khalid al-Jubouri", {Role.ADJUDICATOR}, "BGD"),
-    ("reviewer", "Huda Salman al-Tamimi", {Role.REVIEWER}, "BGD"),
+    ("adjudicator", "Omar Khalid al-Jubouri", {Role.ADJUDICATOR}, "HQ"),
+    ("reviewer", "Huda Salman al-Tamimi", {Role.REVIEWER}, "HQ"),
+    ("reviewer2", "Faisal Jaber al-Rubaie", {Role.REVIEWER}, "HQ"),
     ("trainer", "Karim Aziz Mahmoud", {Role.TRAINER}, "HQ"),
     ("admin", "Layla Nouri Abbas", {Role.ADMIN}, "HQ"),
 ]
 
-#: The demo user who registers the demo claims (at the office of each claim's parcel).
-DEMO_CLERK = "clerk"
+#: Who does what in the demo claims' history: the clerk registers them (at the office of
+#: each claim's parcel), lodges appeals and records withdrawals.
+DEMO_STAFF = {
+    "clerk": "clerk",
+    "adjudicator": "adjudicator",
+    "reviewer": "reviewer",
+    "appeals_reviewer": "reviewer2",
+}
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 offices_cli = AppGroup("offices", help="Manage branch offices.")
@@ -129,15 +140,16 @@ def sync_offices_command():
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Also register demo claims demo-1 … demo-N (with planted conflicts).",
+    help="Also register demo claims demo-1 … demo-N (with planted conflicts) and give "
+    "them a history through the workflow.",
 )
 @with_appcontext
 def seed_demo_command(claim_count):
-    """Offices, one demo user per role and N demo claims (idempotent). Refused in
-    production."""
+    """Offices, the demo users and N demo claims in every state of the workflow
+    (idempotent). Refused in production."""
     if not current_app.config["ALLOW_DEMO_SEED"]:
         raise click.ClickException("seed-demo writes known passwords and is refused here.")
-    claims_created = 0
+    registered = []
     with command_boundary("seed-demo"):
         sync_offices(db.session)
         created = []
@@ -154,19 +166,37 @@ def seed_demo_command(claim_count):
                 )
                 created.append(username)
         if claim_count:
-            claims_created = seed_demo_claims(
+            staff = DemoStaff(
+                **{
+                    part: db.session.scalar(select(User).where(User.username == username))
+                    for part, username in DEMO_STAFF.items()
+                }
+            )
+            today = date.today()
+            registered = seed_demo_claims(
                 db.session,
                 claim_count,
-                by=db.session.scalar(select(User).where(User.username == DEMO_CLERK)),
-                today=date.today(),
+                by=staff.clerk,
+                today=today,
                 store=EvidenceStore(current_app.config["QAYD_DATA_DIR"]),
             )
+            advance_demo_claims(
+                db.session,
+                registered,
+                staff=staff,
+                settings=WorkflowSettings.from_config(current_app.config),
+                today=today,
+                seed=DEMO_SEED,
+            )
+            states = demo_state_counts(db.session)
     click.echo(f"Demo data ready ({len(created)} users created).")
     if claim_count:
         click.echo(
-            f"Demo claims demo-1 … demo-{claim_count}: {claims_created} created, "
-            f"{claim_count - claims_created} already there."
+            f"Demo claims demo-1 … demo-{claim_count}: {len(registered)} created, "
+            f"{claim_count - len(registered)} already there. Demo claims by state:"
         )
+        for state, count in states.items():
+            click.echo(f"  {state:<18} {count:>5}")
     click.echo(f"Demo logins (password {DEMO_PASSWORD!r} for all):")
     for username, _full_name, roles, office_code in DEMO_USERS:
         click.echo(f"  {username:<12} {', '.join(sorted(roles)):<12} office {office_code}")

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import func, select
 
+from adjudication.states import ClaimState
 from claims.demo import generate_demo_claims, iter_demo_claims
 from claims.interchange import is_latin_script
 from claims.models import Claim
@@ -94,6 +95,8 @@ def demo_claims(app) -> list[tuple[str, str, str | None]]:
 def test_seed_demo_claims_is_idempotent(app, runner):
     first = runner.invoke(args=["seed-demo", "--claims", "25"])
     assert first.exit_code == 0, first.output
+    assert "Demo claims by state:" in first.output
+    assert all(f"  {state} " in first.output for state in ClaimState)
     seeded = demo_claims(app)
     assert len(seeded) == 25
     assert {username for _ref, _number, username in seeded} == {"clerk"}
