@@ -41,7 +41,7 @@ format: install-test
 
 # Re-extract the strings to translate and merge them into the Arabic catalogue.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/qayd-messages.pot --ignore-dirs=".venv tests" .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o /tmp/qayd-messages.pot --ignore-dirs=".venv tests" .
 	$(BIN)/pybabel update -i /tmp/qayd-messages.pot -d commission/translations
 	$(BIN)/pybabel compile -d commission/translations
 

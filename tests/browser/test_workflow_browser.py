@@ -85,3 +85,8 @@ def test_screen_review_draft_and_approve_with_four_eyes(page, live_server):
     expect(history).to_contain_text("Restitution of the property")
     expect(history).to_contain_text("approved by Huda Salman al-Tamimi")
     screenshot(page, "claim-decision-issued-en")
+
+    page.locator(".lang-switch button").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("ol.timeline")).to_contain_text("إعادة العقار")
+    screenshot(page, "claim-decision-issued-ar")
