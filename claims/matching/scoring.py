@@ -57,9 +57,10 @@ class PairScore:
 # are about one parcel, measured on labelled bench data (bench/matching.py) and rounded.
 PARCEL_EQUAL = 70
 #: Parcel numbers repeat in every muqata'a: equal numbers with the muqata'a's number missing
-#: on one side say much less.
-PARCEL_EQUAL_UNLOCATED = 30
+#: on one side say much less, and less the larger the governorate.
+PARCEL_EQUAL_UNLOCATED = 20
 PARCEL_SUB_MISSING = 45
+PARCEL_SUB_MISSING_UNLOCATED = 10
 PARCEL_SUB_DIFFERENT = -40
 #: A typo's shape (two digits swapped, one added or dropped, one wrong far from the other
 #: number): more often another parcel of the muqata'a than a slip of the keyboard...
@@ -191,10 +192,12 @@ def _parcel_evidence(a: NormalisedClaim, b: NormalisedClaim, same_street: bool) 
         }[difference]
         return points, f"parcel {shown}: {difference}"
     equal = f"parcel {a.fields.parcel_no.strip()} = {b.fields.parcel_no.strip()}"
+    located = _muqataa_known(a, b)
     if a.parcel.sub == b.parcel.sub:
-        return (PARCEL_EQUAL if _muqataa_known(a, b) else PARCEL_EQUAL_UNLOCATED), equal
+        return (PARCEL_EQUAL if located else PARCEL_EQUAL_UNLOCATED), equal
     if a.parcel.sub is None or b.parcel.sub is None:
-        return PARCEL_SUB_MISSING, f"parcel {shown}: sub-number on one only"
+        points = PARCEL_SUB_MISSING if located else PARCEL_SUB_MISSING_UNLOCATED
+        return points, f"parcel {shown}: sub-number on one only"
     return PARCEL_SUB_DIFFERENT, f"parcel {shown}: different sub-parcels"
 
 
