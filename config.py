@@ -123,6 +123,10 @@ class Config:
             "القانون المدني العراقي رقم 40 لسنة 1951",
         ),
     }
+    #: The public address of /verify printed in every letter's QR code, e.g.
+    #: https://qayd.example.gov.iq/verify/. Production must set it: the address a request
+    #: came in on is the client's to choose.
+    VERIFY_BASE_URL = ""
     #: Currencies a compensation may be awarded in (ISO 4217).
     CURRENCIES = ("IQD", "USD")
 
@@ -191,6 +195,8 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         config.SQLALCHEMY_DATABASE_URI = normalise_database_url(environ["DATABASE_URL"])
     if environ.get("QAYD_DATA_DIR"):
         config.QAYD_DATA_DIR = environ["QAYD_DATA_DIR"]
+    if environ.get("VERIFY_BASE_URL"):
+        config.VERIFY_BASE_URL = environ["VERIFY_BASE_URL"]
     if environ.get("QAYD_EVIDENCE_MAX_MB"):
         config.EVIDENCE_MAX_BYTES = int(environ["QAYD_EVIDENCE_MAX_MB"]) * 1024 * 1024
         config.MAX_CONTENT_LENGTH = config.EVIDENCE_MAX_BYTES + 5 * 1024 * 1024
@@ -200,11 +206,16 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
 
 
 def check_config(config: Config) -> None:
-    """Refuse a production configuration that would run with a guessable secret."""
+    """Refuse a production configuration with a guessable secret or no verify address."""
     if isinstance(config, ProductionConfig):
         key = config.SECRET_KEY or ""
         if key in WEAK_SECRET_KEYS or len(key) < 32:
             raise ConfigError(
                 "Production needs SECRET_KEY set to a random value of at least 32 characters "
                 '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+        if not config.VERIFY_BASE_URL.startswith("https://"):
+            raise ConfigError(
+                "Production needs VERIFY_BASE_URL, the public https:// address of /verify "
+                "that letters print in their QR code."
             )

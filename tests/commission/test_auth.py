@@ -140,8 +140,15 @@ def test_session_cookie_flags(client, make_user):
     assert "Expires" not in cookie_header  # no long-lived cookie: the browser session only
 
 
+PRODUCTION = {
+    "QAYD_ENV": "production",
+    "SECRET_KEY": "k" * 48,
+    "VERIFY_BASE_URL": "https://qayd.example.gov.iq/verify/",
+}
+
+
 def test_production_sets_secure_cookies_and_hsts():
-    config = load_config({"QAYD_ENV": "production", "SECRET_KEY": "k" * 48})
+    config = load_config(PRODUCTION)
     assert isinstance(config, ProductionConfig)
     assert config.SESSION_COOKIE_SECURE is True
     assert config.SEND_HSTS is True
@@ -154,6 +161,15 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret):
     if secret is not None:
         environ["SECRET_KEY"] = secret
     with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(environ)
+
+
+@pytest.mark.parametrize("address", [None, "", "http://qayd.example.gov.iq/verify/"])
+def test_production_refuses_to_start_without_an_https_verify_address(address):
+    environ = {key: value for key, value in PRODUCTION.items() if key != "VERIFY_BASE_URL"}
+    if address is not None:
+        environ["VERIFY_BASE_URL"] = address
+    with pytest.raises(ConfigError, match="VERIFY_BASE_URL"):
         load_config(environ)
 
 
