@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from claims.conflicts import match_thresholds
+from claims.conflicts import match_thresholds, refresh_match_keys
 from claims.files import EvidenceStore
 from claims.interchange import (
     MAX_XLSX_MEMBERS,
@@ -211,3 +211,34 @@ def scan_command(restart: bool, workers: int | None):
         finish_scan(db.session, scan)
         new_pairs, claims = scan.new_pairs, done_claims + sum(todo.values())
     click.echo(f"Scan {scan.id} done: {claims} claims, {new_pairs} new candidate pairs.")
+
+
+#: Claims whose keys are rewritten per transaction by `conflicts rekey`.
+REKEY_BATCH_SIZE = 500
+
+
+@conflicts_cli.command("rekey")
+def rekey_command():
+    """Rewrite every claim's stored blocking keys with the current matcher.
+
+    Needed once after an upgrade that changes how keys are made (the release notes say
+    so): until then, new claims do not meet older ones through the changed key families.
+    Commits every 500 claims; run again after an interruption (it is idempotent).
+    """
+    with command_boundary("conflicts-rekey"):
+        total = db.session.scalar(select(func.count()).select_from(Claim))
+        with click.progressbar(length=total, label="Rewriting keys", show_pos=True) as bar:
+            after = 0
+            while True:
+                batch = db.session.scalars(
+                    select(Claim).where(Claim.id > after).order_by(Claim.id).limit(REKEY_BATCH_SIZE)
+                ).all()
+                if not batch:
+                    break
+                for claim in batch:
+                    refresh_match_keys(db.session, claim)
+                after = batch[-1].id
+                db.session.commit()
+                db.session.expunge_all()
+                bar.update(len(batch))
+    click.echo(f"Rewrote the blocking keys of {total} claims.")

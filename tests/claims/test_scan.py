@@ -125,3 +125,31 @@ def test_the_scan_command_reports_what_it_found(runner):
     result = runner.invoke(args=["conflicts", "scan", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "done:" in result.output and "new candidate pairs" in result.output
+
+
+def test_rekey_rewrites_stale_keys(app, runner):
+    from claims.models import Claim, ClaimMatchKey
+    from commission.workspaces import operational_workspace_id, use_workspace
+    from tests.claims.conftest import IntakeContext
+
+    with app.app_context(), use_workspace(operational_workspace_id(db.session)):
+        claim = IntakeContext(app, operational_workspace_id(db.session)).register(claim_input())
+        db.session.commit()
+        claim_id = claim.id
+        fresh = set(
+            db.session.scalars(select(ClaimMatchKey.key).where(ClaimMatchKey.claim_id == claim_id))
+        )
+        db.session.execute(delete(ClaimMatchKey).where(ClaimMatchKey.claim_id == claim_id))
+        db.session.add(ClaimMatchKey(claim_id=claim_id, key="P|old-format"))
+        db.session.commit()
+        db.session.remove()
+
+    result = runner.invoke(args=["conflicts", "rekey"])
+    assert result.exit_code == 0, result.output
+    with app.app_context(), use_workspace(operational_workspace_id(db.session)):
+        keys = set(
+            db.session.scalars(select(ClaimMatchKey.key).where(ClaimMatchKey.claim_id == claim_id))
+        )
+        assert keys == fresh
+        assert db.session.get(Claim, claim_id) is not None
+        db.session.remove()
