@@ -564,6 +564,8 @@ def _reference_errors(name: str, document: dict) -> list[str]:
             for ref in step.get("outcomes", {}):
                 if ref not in refs:
                     errors.append(f"{name}: {where}.outcomes.{ref}: no such claim")
+    if not any(document["model_answer"].values()):
+        errors.append(f"{name}: model_answer: has no items to score")
     for section, items in document["model_answer"].items():
         for index, item in enumerate(items):
             where = f"model_answer.{section}[{index}]"

@@ -147,6 +147,15 @@ def test_references_to_claims_that_do_not_exist_are_refused(tmp_path):
     ]
 
 
+def test_a_model_answer_with_nothing_to_score_is_refused(tmp_path):
+    def empty(document):
+        document["model_answer"] = {"conflicts": []}
+
+    assert _refused(_broken(tmp_path, empty)) == [
+        "two-families.json: model_answer: has no items to score"
+    ]
+
+
 def test_the_id_must_be_the_file_name(tmp_path):
     assert _refused(_broken(tmp_path, lambda document: None, name="renamed.json")) == [
         "renamed.json: id: must be the file's name without .json"
