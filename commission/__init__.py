@@ -21,6 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
     from commission.extensions import babel, csrf, db, login_manager, migrate
     from commission.sessions import DatabaseSessionInterface
     from commission.views import bp as main_bp
+    from training import views as training_views
     from documents import views as documents_views
 
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
@@ -58,10 +59,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(adjudication_views.bp)
     app.register_blueprint(adjudication_views.api)
     app.register_blueprint(documents_views.bp)
+    app.register_blueprint(training_views.bp)
     policy.declare_endpoint(app, "static", policy.PUBLIC)
 
-    app.before_request(policy.enforce_policy)
+    # The workspace first: roles (and so the policy) depend on it.
     app.before_request(web.start_request)
+    app.before_request(policy.enforce_policy)
     app.after_request(web.set_security_headers)
     app.register_error_handler(web.CSRFError, web.handle_csrf_error)
     app.register_error_handler(web.InternalServerError, web.handle_server_error)

@@ -224,6 +224,7 @@ def register(app) -> None:
     from adjudication.cli import adjudication_cli
     from claims.cli import claims_cli, conflicts_cli
     from documents.cli import letters_cli
+    from training.cli import training_cli
 
     app.cli.add_command(adjudication_cli)
     app.cli.add_command(claims_cli)
@@ -233,3 +234,4 @@ def register(app) -> None:
     app.cli.add_command(offices_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(training_cli)

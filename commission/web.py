@@ -39,6 +39,10 @@ def operational_id() -> int:
 
 def start_request() -> None:
     set_current_workspace(operational_id())
+    # A user who chose a training workspace works there (training.views installs this).
+    choose = current_app.extensions.get("qayd_choose_workspace")
+    if choose is not None and current_user.is_authenticated:
+        choose()
     if current_user.is_authenticated:
         set_actor(Actor(current_user.id, current_user.username))
     else:

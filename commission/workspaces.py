@@ -100,15 +100,30 @@ def set_current_workspace(workspace_id: int | None) -> None:
     g.workspace_id = workspace_id
 
 
+def training_roles() -> dict[int, frozenset] | None:
+    """Within a request in a training workspace: every member's roles there, by user id;
+    None elsewhere (operational requests, commands, tests of the service layer)."""
+    if not has_app_context():
+        return None
+    return g.get("training_roles")
+
+
+def enter_training(workspace_id: int, roles: dict[int, frozenset]) -> None:
+    """Make the rest of this request run in a training workspace with its members' roles."""
+    g.workspace_id = workspace_id
+    g.training_roles = roles
+
+
 @contextmanager
 def use_workspace(workspace_id: int) -> Iterator[None]:
-    """Run a block (a CLI command, a test, one batch item) in the given workspace."""
-    previous = g.get("workspace_id")
-    g.workspace_id = workspace_id
+    """Run a block (a CLI command, a test, one batch item, seeding a training run) in the
+    given workspace, with people's own roles (a request's training roles are set aside)."""
+    previous = g.get("workspace_id"), g.get("training_roles")
+    g.workspace_id, g.training_roles = workspace_id, None
     try:
         yield
     finally:
-        g.workspace_id = previous
+        g.workspace_id, g.training_roles = previous
 
 
 def _scoped_entities(state: ORMExecuteState) -> bool:

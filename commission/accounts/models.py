@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from commission.audit import AUDIT_INFO_KEY, Audited
 from commission.db import Base, UTCDateTime, utcnow
 from commission.roles import Role
+from commission.workspaces import training_roles
 
 ROLE_LABELS = {
     Role.CLERK: _l("clerk"),
@@ -74,6 +75,11 @@ class User(UserMixin, Audited, Base):
 
     @property
     def roles(self) -> frozenset[Role]:
+        """The roles in the current workspace: in a training workspace only those held
+        there (see training.models.WorkspaceRole), elsewhere the user's own."""
+        in_training = training_roles()
+        if in_training is not None:
+            return in_training.get(self.id, frozenset())
         return frozenset(Role(grant.role) for grant in self.role_grants)
 
     def has_any_role(self, roles) -> bool:
@@ -81,7 +87,8 @@ class User(UserMixin, Audited, Base):
 
     @property
     def sees_all_offices(self) -> bool:
-        return self.office.is_headquarters
+        # A training workspace is the trainee's own sandbox: every claim in it is theirs.
+        return self.office.is_headquarters or training_roles() is not None
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now

@@ -1,0 +1,306 @@
+"""Practice runs: a seeded workspace per trainee, roles that stay inside it, the TRAINING
+banner, isolation from the real claims both ways, scoring, reset and delete."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from adjudication.operations import WorkflowSettings
+from claims.conflicts import match_thresholds
+from claims.files import EvidenceStore
+from claims.models import Claim, Evidence
+from commission.accounts.models import Role, User
+from commission.audit import Actor, set_actor
+from commission.db import Base
+from commission.extensions import db
+from commission.workspaces import ALL_WORKSPACES, Workspace, operational_workspace_id, use_workspace
+from tests.conftest import csrf_token, login, unique
+from training.models import TrainingRun, TrainingSeat, WorkspaceRole
+from training.runs import Seeding, delete_run, remove_unreferenced_files, reset_seat, start_run
+from training.scenarios import load_scenarios
+
+SCENARIO = "two-families"
+
+
+class Operational:
+    def __init__(self, app):
+        self.app = app
+
+    def __enter__(self):
+        self._context = self.app.app_context()
+        self._context.push()
+        self._workspace = use_workspace(operational_workspace_id(db.session))
+        self._workspace.__enter__()
+        set_actor(Actor(None, "test"))
+        return db.session
+
+    def __exit__(self, *exc):
+        db.session.remove()
+        self._workspace.__exit__(*exc)
+        self._context.pop()
+
+
+def _seeding(app) -> Seeding:
+    return Seeding(
+        today=date(2026, 11, 24),
+        store=EvidenceStore(app.config["QAYD_DATA_DIR"]),
+        settings=WorkflowSettings.from_config(app.config),
+        thresholds=match_thresholds(app.config),
+        hasher=app.extensions["qayd_password_hasher"],
+    )
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "trainer": make_user(Role.TRAINER, office="HQ"),
+        "trainee": make_user(Role.CLERK),
+        "second": make_user(Role.CLERK),
+    }
+
+
+@pytest.fixture
+def run(app, people):
+    """A committed run of the two-families scenario for two trainees."""
+    with Operational(app) as session:
+        users = {name: session.get(User, ref.id) for name, ref in people.items()}
+        started = start_run(
+            session,
+            load_scenarios()[SCENARIO],
+            trainer=users["trainer"],
+            trainees=[users["trainee"], users["second"]],
+            seeding=_seeding(app),
+        )
+        session.commit()
+        run_id = started.id
+    return run_id
+
+
+def _seats(app, run_id) -> dict[int, int]:
+    with Operational(app) as session:
+        return {
+            seat.trainee_id: seat.workspace_id
+            for seat in session.scalars(select(TrainingSeat).where(TrainingSeat.run_id == run_id))
+        }
+
+
+def _claims_in(app, workspace_id) -> list[Claim]:
+    with app.app_context(), use_workspace(workspace_id):
+        claims = list(db.session.scalars(select(Claim)))
+        db.session.expunge_all()
+        db.session.remove()
+        return claims
+
+
+def test_each_trainee_gets_a_seeded_workspace_of_their_own(app, run, people):
+    scenario = load_scenarios()[SCENARIO]
+    seats = _seats(app, run)
+    assert set(seats) == {people["trainee"].id, people["second"].id}
+    assert len(set(seats.values())) == 2
+    for workspace_id in seats.values():
+        refs = {claim.import_ref for claim in _claims_in(app, workspace_id)}
+        assert refs == {scenario.import_ref(claim.ref) for claim in scenario.claims}
+    with Operational(app) as session:
+        roles = set(
+            session.execute(
+                select(WorkspaceRole.user_id, WorkspaceRole.role).where(
+                    WorkspaceRole.workspace_id == seats[people["trainee"].id]
+                )
+            ).tuples()
+        )
+    assert roles == {
+        (people["trainee"].id, "clerk"),
+        (people["trainee"].id, "adjudicator"),
+        (people["trainee"].id, "reviewer"),
+        (people["trainer"].id, "reviewer"),
+    }
+
+
+def test_nothing_of_a_run_reaches_the_operational_workspace(app, runner, run, tmp_path):
+    scenario = load_scenarios()[SCENARIO]
+    refs = {scenario.import_ref(claim.ref) for claim in scenario.claims}
+    with Operational(app) as session:
+        operational_refs = set(session.scalars(select(Claim.import_ref)))
+    assert not refs & operational_refs
+
+    # Export and scan of the operational workspace.
+    out = tmp_path / "export.csv"
+    assert runner.invoke(args=["claims", "export", str(out)]).exit_code == 0
+    with out.open(encoding="utf-8-sig") as handle:
+        exported = {row["ref"] for row in csv.DictReader(handle)}
+    assert not refs & exported
+    scan = runner.invoke(args=["conflicts", "scan", "--restart", "--workers", "1"])
+    assert scan.exit_code == 0, scan.output
+    # The operational chain verifies on its own (other tests break chains of their own
+    # training workspaces on purpose, so the exit code is not this test's to judge).
+    verify = runner.invoke(args=["audit", "verify"])
+    with Operational(app) as session:
+        operational = operational_workspace_id(session)
+    [line] = [
+        line for line in verify.output.splitlines() if line.startswith(f"workspace {operational} ")
+    ]
+    assert ": OK," in line
+
+
+def test_trainees_work_in_their_workspace_with_its_roles_only(app, client, run, people):
+    seats = _seats(app, run)
+    mine = seats[people["trainee"].id]
+    login(client, people["trainee"])
+    # Outside training the trainee is a clerk: no conflict queue.
+    assert client.get("/claims/conflicts").status_code == 403
+    token = csrf_token(client, "/training/")
+    response = client.post("/training/workspace", data={"csrf_token": token, "workspace": mine})
+    assert response.status_code == 302
+    page = client.get("/claims/").get_data(as_text=True)
+    assert "TRAINING" in page and "تدريب" in page
+    # In the sandbox the trainee holds an adjudicator's and a reviewer's roles too.
+    assert client.get("/claims/conflicts").status_code == 200
+    training_numbers = {claim.number for claim in _claims_in(app, mine)}
+    assert all(number in page for number in training_numbers)
+
+    # Another trainee's sandbox is not theirs to enter.
+    other = seats[people["second"].id]
+    token = csrf_token(client, "/training/")
+    refused = client.post("/training/workspace", data={"csrf_token": token, "workspace": other})
+    assert refused.status_code == 404
+
+
+def test_a_trainee_cannot_reach_operational_claims(app, client, run, people):
+    from tests.claims.conftest import IntakeContext, claim_input, claimant
+
+    family = unique("الحقيقي")
+    with Operational(app) as session:
+        intake = IntakeContext(app, operational_workspace_id(session))
+        real = intake.register(claim_input(parties=[claimant(family=family)]))
+        session.commit()
+        number, claim_id = real.number, real.id
+    seats = _seats(app, run)
+    login(client, people["trainee"])
+    token = csrf_token(client, "/training/")
+    client.post(
+        "/training/workspace",
+        data={"csrf_token": token, "workspace": seats[people["trainee"].id]},
+    )
+    # Claim numbers restart in every workspace: the same number in the sandbox is the
+    # sandbox's own claim, never the real one.
+    page = client.get(f"/claims/{number}")
+    assert page.status_code == 404 or family not in page.get_data(as_text=True)
+    assert "No claim matches this search." in client.get(f"/claims/?name={family}").get_data(
+        as_text=True
+    )
+    with Operational(app) as session:
+        assert session.get(Claim, claim_id).state == "registered"
+
+
+def test_operational_roles_do_not_carry_into_training(app, client, run, people, make_user):
+    seats = _seats(app, run)
+    login(client, people["trainer"])
+    token = csrf_token(client, "/training/")
+    client.post(
+        "/training/workspace",
+        data={"csrf_token": token, "workspace": seats[people["trainee"].id]},
+    )
+    # The trainer looks around as a reviewer: the trainer's own pages are not reachable
+    # from inside, and no adjudicator's queue.
+    assert client.get(f"/training/runs/{run}").status_code == 403
+    assert client.get("/adjudication/").status_code == 403
+    assert "TRAINING" in client.get("/claims/").get_data(as_text=True)
+
+    outsider = make_user(Role.ADJUDICATOR, Role.REVIEWER, Role.CLERK)
+    login(client, outsider)
+    token = csrf_token(client, "/training/")
+    refused = client.post(
+        "/training/workspace",
+        data={"csrf_token": token, "workspace": seats[people["trainee"].id]},
+    )
+    assert refused.status_code == 404
+
+
+def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
+    scenario = load_scenarios()[SCENARIO]
+    seats = _seats(app, run)
+    workspace_ids = set(seats.values())
+    with app.app_context(), use_workspace(seats[people["trainee"].id]):
+        set_actor(Actor(None, "test"))
+        first = db.session.scalars(select(Claim).order_by(Claim.id)).first()
+        first.description = "changed by the trainee"
+        db.session.commit()
+        db.session.remove()
+
+    with Operational(app) as session:
+        seat = session.scalar(
+            select(TrainingSeat).where(
+                TrainingSeat.trainee_id == people["trainee"].id, TrainingSeat.run_id == run
+            )
+        )
+        files = reset_seat(session, seat, scenario, seeding=_seeding(app))
+        session.commit()
+        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
+    claims = _claims_in(app, seats[people["trainee"].id])
+    assert len(claims) == len(scenario.claims)
+    assert "changed by the trainee" not in {claim.description for claim in claims}
+
+    with Operational(app) as session:
+        evidence_hashes = set(
+            session.scalars(
+                select(Evidence.sha256)
+                .where(Evidence.workspace_id.in_(workspace_ids))
+                .execution_options(**{ALL_WORKSPACES: True})
+            )
+        )
+        files = delete_run(session, session.get(TrainingRun, run))
+        session.commit()
+        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
+        for table in Base.metadata.sorted_tables:
+            if "workspace_id" in table.c:
+                left = session.execute(
+                    select(func.count())
+                    .select_from(table)
+                    .where(table.c.workspace_id.in_(workspace_ids)),
+                    execution_options={ALL_WORKSPACES: True},
+                ).scalar()
+                assert left == 0, table.name
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Workspace).where(Workspace.id.in_(workspace_ids))
+            )
+            == 0
+        )
+        assert session.get(TrainingRun, run) is None
+        # Seeding is deterministic, so other runs may share these scans: a file goes
+        # exactly when no row of any workspace refers to it any more.
+        still_used = set(
+            session.scalars(
+                select(Evidence.sha256)
+                .where(Evidence.sha256.in_(evidence_hashes))
+                .execution_options(**{ALL_WORKSPACES: True})
+            )
+        )
+    store = EvidenceStore(app.config["QAYD_DATA_DIR"])
+    assert evidence_hashes
+    for sha in evidence_hashes:
+        assert store.path_for(sha).exists() == (sha in still_used), sha
+
+
+def test_delete_keeps_a_file_that_real_evidence_shares(app, run, people):
+    from tests.claims.conftest import IntakeContext, claim_input, evidence_input
+
+    seats = _seats(app, run)
+    workspace_id = seats[people["trainee"].id]
+    with app.app_context(), use_workspace(workspace_id):
+        sha = db.session.scalars(select(Evidence.sha256)).first()
+        path = EvidenceStore(app.config["QAYD_DATA_DIR"]).path_for(sha)
+        data = path.read_bytes()
+        db.session.remove()
+    with Operational(app) as session:
+        intake = IntakeContext(app, operational_workspace_id(session))
+        intake.register(claim_input(), evidence=[evidence_input(data, name="same-scan.png")])
+        session.commit()
+        files = delete_run(session, session.get(TrainingRun, run))
+        session.commit()
+        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
+    assert path.exists()  # the operational claim's scan stays
