@@ -91,7 +91,11 @@ def choose_workspace() -> None:
 
 def _banner() -> dict:
     seat = g.get("training_seat")
-    helpers = {"scenario_title": _scenario_title, "scenario_lesson": _scenario_lesson}
+    helpers = {
+        "scenario_title": _scenario_title,
+        "scenario_lesson": _scenario_lesson,
+        "scenario_briefing": _scenario_briefing,
+    }
     if seat is None:
         return {"training_seat": None, **helpers}
     scenario = load_scenarios().get(seat.run.scenario_id)
@@ -108,6 +112,10 @@ def _scenario_title(scenario) -> str:
 
 def _scenario_lesson(scenario) -> str:
     return scenario.lesson.ar if _arabic() else scenario.lesson.en
+
+
+def _scenario_briefing(scenario) -> str:
+    return scenario.briefing.ar if _arabic() else scenario.briefing.en
 
 
 def _seeding() -> Seeding:
