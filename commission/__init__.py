@@ -21,8 +21,8 @@ def create_app(config: Config | None = None) -> Flask:
     from commission.extensions import babel, csrf, db, login_manager, migrate
     from commission.sessions import DatabaseSessionInterface
     from commission.views import bp as main_bp
-    from training import views as training_views
     from documents import views as documents_views
+    from training import views as training_views
 
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     app.config.from_object(config or TestConfig())
