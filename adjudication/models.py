@@ -24,12 +24,8 @@ from adjudication.workflow import Action, AppealOutcome
 from claims.models import Claim
 from commission.accounts.models import Office, User
 from commission.audit import Audited
-from commission.db import Base, UTCDateTime, utcnow
+from commission.db import Base, UTCDateTime, utcnow, values_in
 from commission.workspaces import WorkspaceScoped
-
-
-def _in(enum_class) -> str:
-    return "({})".format(", ".join(f"'{member.value}'" for member in enum_class))
 
 
 class Transition(WorkspaceScoped, Audited, Base):
@@ -38,9 +34,9 @@ class Transition(WorkspaceScoped, Audited, Base):
 
     __tablename__ = "transition"
     __table_args__ = (
-        CheckConstraint(f"from_state IN {_in(ClaimState)}", name="from_state"),
-        CheckConstraint(f"to_state IN {_in(ClaimState)}", name="to_state"),
-        CheckConstraint(f"action IN {_in(Action)}", name="action"),
+        CheckConstraint(f"from_state IN {values_in(ClaimState)}", name="from_state"),
+        CheckConstraint(f"to_state IN {values_in(ClaimState)}", name="to_state"),
+        CheckConstraint(f"action IN {values_in(Action)}", name="action"),
         Index("ix_transition_claim_history", "claim_id", "id"),
     )
 
@@ -84,7 +80,7 @@ class Decision(WorkspaceScoped, Audited, Base):
 
     __tablename__ = "decision"
     __table_args__ = (
-        CheckConstraint(f"status IN {_in(DecisionStatus)}", name="status"),
+        CheckConstraint(f"status IN {values_in(DecisionStatus)}", name="status"),
         CheckConstraint(
             "approved_by_id IS NULL OR approved_by_id <> drafted_by_id", name="four_eyes"
         ),
@@ -133,7 +129,7 @@ class DecisionClaim(WorkspaceScoped, Audited, Base):
     __tablename__ = "decision_claim"
     __table_args__ = (
         UniqueConstraint("decision_id", "claim_id"),
-        CheckConstraint(f"outcome IN {_in(Outcome)}", name="outcome"),
+        CheckConstraint(f"outcome IN {values_in(Outcome)}", name="outcome"),
         CheckConstraint(
             "(outcome = 'compensation') = "
             "(compensation_amount IS NOT NULL AND compensation_amount > 0 "
@@ -191,7 +187,9 @@ class Appeal(WorkspaceScoped, Audited, Base):
 
     __tablename__ = "appeal"
     __table_args__ = (
-        CheckConstraint(f"outcome IS NULL OR outcome IN {_in(AppealOutcome)}", name="outcome"),
+        CheckConstraint(
+            f"outcome IS NULL OR outcome IN {values_in(AppealOutcome)}", name="outcome"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

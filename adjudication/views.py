@@ -58,6 +58,7 @@ from adjudication.operations import (
 )
 from adjudication.queries import deadlines, hearing_calendar, my_cases, timeline, unassigned
 from adjudication.workflow import Action, AppealOutcome, refusal, rule_for
+from claims.access import visible_claim_or_404
 from claims.forms import STATE_LABELS
 from claims.models import Claim
 from claims.operations import StaleClaim
@@ -85,13 +86,6 @@ def _today() -> date:
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def _visible_claim_or_404(number: str) -> Claim:
-    claim = find_claim(db.session, number)
-    if claim is None or not claim_visible_to(claim, current_user):
-        abort(404)
-    return claim
 
 
 def _message(error) -> str:
@@ -226,7 +220,7 @@ def _render_action(form, claim, action, status=200):
 @bp.route("/claims/<number>/<action_name>", methods=["GET", "POST"])
 @allow(*ACTORS)
 def act(number: str, action_name: str):
-    claim = _visible_claim_or_404(number)
+    claim = visible_claim_or_404(number)
     try:
         action = Action(action_name)
     except ValueError:
@@ -276,7 +270,7 @@ def act(number: str, action_name: str):
         return redirect(back), 303
     except InvalidActionInput as invalid:
         db.session.rollback()
-        claim = _visible_claim_or_404(number)
+        claim = visible_claim_or_404(number)
         _show_errors(form, invalid.errors)
         return _render_action(form, claim, action, status=400)
     number = claim.number
@@ -442,7 +436,7 @@ def _claim_json(claim: Claim) -> dict:
 def api_claim(number: str):
     """The claim's state, the version to send back with an action, and the actions the
     caller may take now."""
-    return jsonify(_claim_json(_visible_claim_or_404(number)))
+    return jsonify(_claim_json(visible_claim_or_404(number)))
 
 
 def _api_input(payload: dict, claim: Claim) -> ActionInput:
@@ -492,7 +486,7 @@ def _api_input(payload: dict, claim: Claim) -> ActionInput:
 @allow(*ACTORS)
 def api_act(number: str):
     """Apply one action: {"action": ..., "version": <the version read>, ...its input}."""
-    claim = _visible_claim_or_404(number)
+    claim = visible_claim_or_404(number)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return _json_error(400, "bad_request", _("Send a JSON object."))
@@ -538,4 +532,4 @@ def api_act(number: str):
             fields={key: _(message) for key, message in invalid.errors.items()},
         )
     db.session.commit()
-    return jsonify(_claim_json(_visible_claim_or_404(number)))
+    return jsonify(_claim_json(visible_claim_or_404(number)))

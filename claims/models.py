@@ -24,12 +24,8 @@ from adjudication.states import ClaimState
 from claims.matching import ConflictKind
 from commission.accounts.models import Office, User
 from commission.audit import Audited
-from commission.db import Base, UTCDateTime, utcnow
+from commission.db import Base, UTCDateTime, utcnow, values_in
 from commission.workspaces import WorkspaceScoped
-
-
-def _in(enum_class) -> str:
-    return "({})".format(", ".join(f"'{member.value}'" for member in enum_class))
 
 
 class ClaimBasis(enum.StrEnum):
@@ -82,7 +78,7 @@ class Parcel(WorkspaceScoped, Audited, Base):
     __tablename__ = "parcel"
     __table_args__ = (
         UniqueConstraint("workspace_id", "parcel_key"),
-        CheckConstraint(f"property_type IN {_in(PropertyType)}", name="property_type"),
+        CheckConstraint(f"property_type IN {values_in(PropertyType)}", name="property_type"),
         Index("ix_parcel_workspace_area", "workspace_id", "governorate_code", "muqataa_no"),
         Index("ix_parcel_workspace_number", "workspace_id", "parcel_no", "parcel_sub"),
     )
@@ -119,9 +115,9 @@ class Claim(WorkspaceScoped, Audited, Base):
         UniqueConstraint("workspace_id", "number"),
         UniqueConstraint("workspace_id", "office_id", "year", "seq"),
         UniqueConstraint("workspace_id", "import_ref"),
-        CheckConstraint(f"state IN {_in(ClaimState)}", name="state"),
-        CheckConstraint(f"claim_basis IN {_in(ClaimBasis)}", name="claim_basis"),
-        CheckConstraint(f"remedy IN {_in(Remedy)}", name="remedy"),
+        CheckConstraint(f"state IN {values_in(ClaimState)}", name="state"),
+        CheckConstraint(f"claim_basis IN {values_in(ClaimBasis)}", name="claim_basis"),
+        CheckConstraint(f"remedy IN {values_in(Remedy)}", name="remedy"),
         CheckConstraint(
             "dispossession_on IS NULL OR dispossession_on <= filed_on",
             name="dispossessed_before_filing",
@@ -221,7 +217,7 @@ class ClaimCounter(WorkspaceScoped, Base):
 class Party(WorkspaceScoped, Audited, Base):
     __tablename__ = "party"
     __table_args__ = (
-        CheckConstraint(f"role IN {_in(PartyRole)}", name="role"),
+        CheckConstraint(f"role IN {values_in(PartyRole)}", name="role"),
         CheckConstraint(
             "share_percent IS NULL OR (share_percent > 0 AND share_percent <= 100)",
             name="share_percent",
@@ -265,7 +261,7 @@ class Evidence(WorkspaceScoped, Audited, Base):
     is never overwritten or silently dropped."""
 
     __tablename__ = "evidence"
-    __table_args__ = (CheckConstraint(f"kind IN {_in(EvidenceKind)}", name="kind"),)
+    __table_args__ = (CheckConstraint(f"kind IN {values_in(EvidenceKind)}", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
@@ -320,8 +316,8 @@ class ConflictCandidate(WorkspaceScoped, Audited, Base):
     __table_args__ = (
         UniqueConstraint("claim_a_id", "claim_b_id"),
         CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
-        CheckConstraint(f"kind IN {_in(ConflictKind)}", name="kind"),
-        CheckConstraint(f"status IN {_in(CandidateStatus)}", name="status"),
+        CheckConstraint(f"kind IN {values_in(ConflictKind)}", name="kind"),
+        CheckConstraint(f"status IN {values_in(CandidateStatus)}", name="status"),
         CheckConstraint("score BETWEEN 0 AND 100", name="score"),
         # A reviewed pair records who reviewed it, when and why.
         CheckConstraint(

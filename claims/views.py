@@ -30,6 +30,7 @@ from flask_login import current_user
 
 from adjudication.states import ClaimState
 from adjudication.views import case_context
+from claims.access import visible_claim_or_404
 from claims.conflicts import (
     ReviewRefused,
     check_conflicts,
@@ -66,7 +67,7 @@ from claims.operations import (
     update_claim,
     validate_claim,
 )
-from claims.queries import ClaimFilters, claim_visible_to, find_claim, search_claims
+from claims.queries import ClaimFilters, claim_visible_to, search_claims
 from commission.accounts.models import Role
 from commission.extensions import db
 from commission.policy import allow, may_call
@@ -87,13 +88,6 @@ _SECTION_KEYS = ("claimants", "shares")
 
 def _store() -> EvidenceStore:
     return EvidenceStore(current_app.config["QAYD_DATA_DIR"])
-
-
-def _visible_claim_or_404(number: str) -> Claim:
-    claim = find_claim(db.session, number)
-    if claim is None or not claim_visible_to(claim, current_user):
-        abort(404)
-    return claim
 
 
 def _add_error(field, message) -> None:
@@ -280,7 +274,7 @@ def register():
 @bp.route("/<number>/edit", methods=["GET", "POST"])
 @allow(Role.CLERK)
 def edit(number: str):
-    claim = _visible_claim_or_404(number)
+    claim = visible_claim_or_404(number)
     if not claim.is_editable:
         flash(str(ClaimNotEditable.message), "error")
         return redirect(url_for(".claim_page", number=claim.number))
@@ -314,7 +308,7 @@ def edit(number: str):
         )
     except StaleClaim as stale:
         db.session.rollback()
-        claim = _visible_claim_or_404(number)
+        claim = visible_claim_or_404(number)
         current = ClaimForm(formdata=None, data=claim_form_data(claim))
         return _render_form(current, claim, status=409, stale_message=str(stale.message))
     except ClaimNotEditable as refusal:
@@ -333,7 +327,7 @@ def edit(number: str):
 @bp.route("/<number>")
 @allow(*CLAIM_ROLES)
 def claim_page(number: str):
-    claim = _visible_claim_or_404(number)
+    claim = visible_claim_or_404(number)
     parties = {role: claim.parties_in(role) for role in PartyRole}
     return render_template(
         "claims/claim.html",
@@ -349,7 +343,7 @@ def claim_page(number: str):
 @bp.route("/<number>/evidence/<int:evidence_id>")
 @allow(*CLAIM_ROLES)
 def evidence_file(number: str, evidence_id: int):
-    claim = _visible_claim_or_404(number)
+    claim = visible_claim_or_404(number)
     evidence = next((item for item in claim.evidence if item.id == evidence_id), None)
     if evidence is None:
         abort(404)
@@ -427,7 +421,7 @@ QUEUE_PAGE_SIZE = 20
 def conflict_queue():
     after = request.args.get("after", type=int)
     number = request.args.get("claim", "").strip()
-    claim = _visible_claim_or_404(number) if number else None
+    claim = visible_claim_or_404(number) if number else None
     rows = review_queue(
         db.session, current_user, after_id=after, claim=claim, limit=QUEUE_PAGE_SIZE + 1
     )

@@ -51,3 +51,8 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def values_in(enum_class) -> str:
+    """An enum's values as an SQL list for a CHECK constraint: ('a', 'b')."""
+    return "({})".format(", ".join(f"'{member.value}'" for member in enum_class))

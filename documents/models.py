@@ -25,13 +25,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from claims.models import Claim
 from commission.accounts.models import User
 from commission.audit import Audited
-from commission.db import Base, UTCDateTime, utcnow
+from commission.db import Base, UTCDateTime, utcnow, values_in
 from commission.workspaces import WorkspaceScoped
 from documents.letters import LetterKind
-
-
-def _in(enum_class) -> str:
-    return "({})".format(", ".join(f"'{member.value}'" for member in enum_class))
 
 
 class LetterImmutable(RuntimeError):
@@ -41,7 +37,7 @@ class LetterImmutable(RuntimeError):
 class Letter(WorkspaceScoped, Audited, Base):
     __tablename__ = "letter"
     __table_args__ = (
-        CheckConstraint(f"kind IN {_in(LetterKind)}", name="kind"),
+        CheckConstraint(f"kind IN {values_in(LetterKind)}", name="kind"),
         # Each kind names the record it was issued for.
         CheckConstraint(
             "kind NOT IN ('respondent_notice', 'document_request') OR transition_id IS NOT NULL",

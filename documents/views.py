@@ -27,8 +27,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from claims.access import visible_claim_or_404
 from claims.models import Claim
-from claims.queries import claim_visible_to, find_claim
 from commission.accounts.models import Role
 from commission.extensions import db
 from commission.policy import allow, allow_public
@@ -79,13 +79,6 @@ def _settings() -> LetterSettings:
     )
 
 
-def _visible_claim_or_404(number: str) -> Claim:
-    claim = find_claim(db.session, number)
-    if claim is None or not claim_visible_to(claim, current_user):
-        abort(404)
-    return claim
-
-
 # --------------------------------------------------------------------------- claim page
 
 
@@ -132,7 +125,7 @@ def issue_letter_view(number: str, kind: str):
 
 
 def _issue(number: str, kind: LetterKind):
-    claim = _visible_claim_or_404(number)
+    claim = visible_claim_or_404(number)
     back = url_for("claims.claim_page", number=claim.number, _anchor="letters")
     try:
         letter = issue_letter(
@@ -165,7 +158,7 @@ def _issue(number: str, kind: LetterKind):
 @bp.route("/claims/<number>/letters/<int:letter_id>.pdf")
 @allow(*LETTER_READERS)
 def download(number: str, letter_id: int):
-    claim = _visible_claim_or_404(number)
+    claim = visible_claim_or_404(number)
     letter = letter_of(db.session, claim, letter_id)
     if letter is None:
         abort(404)

@@ -220,3 +220,24 @@ def cases(intake, staff):
     from tests.adjudication.conftest import Cases
 
     return Cases(intake, staff)
+
+
+class InOperational:
+    """`with InOperational(app) as session:` — read or prepare data of the operational
+    workspace outside any request, as the requests of a test see it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __enter__(self):
+        self._context = self.app.app_context()
+        self._context.push()
+        self._workspace = use_workspace(operational_workspace_id(db.session))
+        self._workspace.__enter__()
+        set_actor(Actor(None, "test"))
+        return db.session
+
+    def __exit__(self, *exc):
+        db.session.remove()
+        self._workspace.__exit__(*exc)
+        self._context.pop()

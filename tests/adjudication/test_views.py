@@ -20,31 +20,17 @@ from claims.files import EvidenceStore
 from claims.models import Claim
 from claims.operations import register_claim
 from commission.accounts.models import Office, Role
-from commission.audit import Actor, set_actor
 from commission.extensions import db
-from commission.workspaces import operational_workspace_id, use_workspace
 from tests.claims.conftest import TODAY, claim_input, claimant
-from tests.conftest import csrf_token, login
+from tests.conftest import InOperational, csrf_token, login
 
 
-class Operational:
+class Operational(InOperational):
     """Prepare and read claims of the operational workspace, outside any request."""
 
-    def __init__(self, app):
-        self.app = app
-
     def __enter__(self):
-        self._context = self.app.app_context()
-        self._context.push()
-        self._workspace = use_workspace(operational_workspace_id(db.session))
-        self._workspace.__enter__()
-        set_actor(Actor(None, "test"))
+        super().__enter__()
         return self
-
-    def __exit__(self, *exc):
-        db.session.remove()
-        self._workspace.__exit__(*exc)
-        self._context.pop()
 
     def claim(self, state=ClaimState.REGISTERED, *, assigned_to=None, deadline=None) -> str:
         """A claim of its own parcel (no conflicts), in `state`, assigned as asked."""

@@ -27,10 +27,10 @@ from commission.extensions import db
 from commission.workspaces import (
     Workspace,
     WorkspaceKind,
-    operational_workspace_id,
     use_workspace,
 )
 from tests.claims.conftest import TODAY, claim_input, claimant, evidence_input, png_bytes
+from tests.conftest import InOperational as Db
 from tests.conftest import csrf_token, login, unique
 
 NUMBER_RE = re.compile(r"/claims/([A-Z]+-\d{4}-\d{6})$")
@@ -86,26 +86,6 @@ def register(client, **overrides) -> str:
     match = NUMBER_RE.search(response.headers["Location"])
     assert match, response.headers["Location"]
     return match.group(1)
-
-
-class Db:
-    """Read what the requests stored, in the operational workspace."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __enter__(self):
-        self._ctx = self.app.app_context()
-        self._ctx.push()
-        self._workspace = use_workspace(operational_workspace_id(db.session))
-        self._workspace.__enter__()
-        set_actor(Actor(None, "test"))
-        return db.session
-
-    def __exit__(self, *exc):
-        db.session.remove()
-        self._workspace.__exit__(*exc)
-        self._ctx.pop()
 
 
 @pytest.fixture

@@ -18,30 +18,13 @@ from commission.audit import Actor, set_actor
 from commission.db import Base
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES, Workspace, operational_workspace_id, use_workspace
+from tests.conftest import InOperational as Operational
 from tests.conftest import csrf_token, login, unique
 from training.models import TrainingRun, TrainingSeat, WorkspaceRole
 from training.runs import Seeding, delete_run, remove_unreferenced_files, reset_seat, start_run
 from training.scenarios import load_scenarios
 
 SCENARIO = "two-families"
-
-
-class Operational:
-    def __init__(self, app):
-        self.app = app
-
-    def __enter__(self):
-        self._context = self.app.app_context()
-        self._context.push()
-        self._workspace = use_workspace(operational_workspace_id(db.session))
-        self._workspace.__enter__()
-        set_actor(Actor(None, "test"))
-        return db.session
-
-    def __exit__(self, *exc):
-        db.session.remove()
-        self._workspace.__exit__(*exc)
-        self._context.pop()
 
 
 def _seeding(app) -> Seeding:
