@@ -6,7 +6,8 @@ one shard per governorate and the shards are matched in parallel worker processe
 is bounded by the largest governorate, not the whole file. Claims whose governorate is
 missing or unreadable are *guests* in every shard: compared with that shard's claims, and
 with each other only once, in a shard of their own. Within a shard, claims are normalised
-once, blocked one key family at a time, and only pairs sharing a block are scored.
+once, blocked one key family at a time, and only pairs sharing a block are scored. Two
+claims each strongly linked to a third in one small group are reported as a pair too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, fields
+from itertools import combinations
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -123,12 +125,16 @@ def match_claims(
     guests: Iterable[ClaimFields] = (),
 ) -> tuple[list[PairRow], int]:
     """Output rows (ref_a < ref_b, sorted) for every pair scoring at least the threshold,
-    and the number of candidate pairs scored. Guests are not paired with each other."""
+    and the number of candidate pairs scored. Guests are not paired with each other.
+
+    Pairs linked through a third claim are reported too (see ``_linked_rows``)."""
     thresholds = thresholds or MatchThresholds()
     normalised = [normalise_claim(claim) for claim in claims]
     guests_from = len(normalised)
     normalised.extend(normalise_claim(claim) for claim in guests)
     rows: list[PairRow] = []
+    reported: set[tuple[int, int]] = set()
+    strong: defaultdict[int, dict[int, int]] = defaultdict(dict)
     scored = 0
     for first, second in candidate_pairs(normalised, thresholds, guests_from):
         scored += 1
@@ -137,10 +143,80 @@ def match_claims(
             a, b = b, a
         result = score_pair(a, b, thresholds)
         if result.score >= thresholds.min_score:
+            reported.add((first, second))
             reasons = REASON_SEPARATOR.join(result.reasons)
             rows.append((a.fields.ref, b.fields.ref, result.kind.value, result.score, reasons))
+        if result.score >= thresholds.link_score:
+            strong[first][second] = strong[second][first] = result.score
+    rows.extend(_linked_rows(normalised, strong, reported, thresholds))
     rows.sort()
     return rows, scored
+
+
+def _linked_groups(strong: dict[int, dict[int, int]]) -> Iterator[list[int]]:
+    """The groups of claims joined by strong links, each claim in one group."""
+    seen: set[int] = set()
+    for start in strong:
+        if start in seen:
+            continue
+        seen.add(start)
+        group: list[int] = []
+        stack = [start]
+        while stack:
+            index = stack.pop()
+            group.append(index)
+            for other in strong[index]:
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        yield group
+
+
+def _linked_rows(
+    normalised: list[NormalisedClaim],
+    strong: dict[int, dict[int, int]],
+    reported: set[tuple[int, int]],
+    thresholds: MatchThresholds,
+) -> Iterator[PairRow]:
+    """Rows for pairs A~B not reported on their own where A~C and C~B are strong links.
+
+    A claim with a missing or mistyped parcel number may share little with one claim on its
+    parcel and much with another. Only groups of at most ``max_linked_group`` strongly
+    linked claims are linked through, so a large block never turns into all its pairs, and
+    only claims of one governorate. A pair scoring at least ``min_score`` on its own (one no
+    block put forward) is reported with that score; any other with the weaker of its two
+    links, kept below ``link_score``, and the claim it is linked through as first reason.
+    """
+    for group in _linked_groups(strong):
+        if len(group) > thresholds.max_linked_group:
+            continue
+        best: dict[tuple[int, int], tuple[int, int]] = {}  # pair -> (weaker link, through)
+        for through in sorted(group, key=lambda index: normalised[index].fields.ref):
+            links = strong[through]
+            for first, second in combinations(sorted(links), 2):
+                weaker = min(links[first], links[second])
+                if (first, second) not in reported and weaker > best.get((first, second), (0,))[0]:
+                    best[first, second] = (weaker, through)
+        for (first, second), (weaker, through) in best.items():
+            a, b = normalised[first], normalised[second]
+            if not a.governorate or a.governorate != b.governorate:
+                continue
+            if a.fields.ref > b.fields.ref:
+                a, b = b, a
+            result = score_pair(a, b, thresholds)
+            reasons = result.reasons
+            score = result.score
+            if score < thresholds.min_score:
+                links = strong[through]
+                via = (
+                    f"linked through {normalised[through].fields.ref}: "
+                    f"{links[first]} with {normalised[first].fields.ref}, "
+                    f"{links[second]} with {normalised[second].fields.ref}"
+                )
+                reasons = (via, *reasons)
+                score = max(thresholds.min_score, min(weaker, thresholds.link_score - 1))
+            joined = REASON_SEPARATOR.join(reasons)
+            yield a.fields.ref, b.fields.ref, result.kind.value, score, joined
 
 
 # --------------------------------------------------------------------------- shards
@@ -192,7 +268,8 @@ def match_csv(
     workers: int | None = None,
 ) -> MatchSummary:
     """Write ``ref_a, ref_b, kind, score, reasons`` for every pair of claims in ``in_path``
-    scoring at least ``thresholds.min_score``. Unreadable parcel numbers count as missing.
+    scoring at least ``thresholds.min_score`` or linked through a third claim. Unreadable
+    parcel numbers count as missing.
 
     ``workers`` processes match governorates in parallel (default: one per CPU; 1 runs
     everything in this process).

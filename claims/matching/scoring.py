@@ -37,6 +37,12 @@ class MatchThresholds:
     #: Blocks with more claims than this are skipped (except parcel blocks): a key shared by
     #: that many claims, like a ministry named as respondent everywhere, is no evidence.
     max_block_size: int = 200
+    #: Pairs scoring at least this are strong links: two claims strongly linked to one
+    #: third claim (and in one governorate) are reported as a pair too.
+    link_score: int = 70
+    #: Only groups of at most this many strongly linked claims are linked through: a
+    #: larger group is more likely neighbours chained together than one parcel.
+    max_linked_group: int = 8
 
 
 class ConflictKind(StrEnum):

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from claims.matching.csv_matcher import OUTPUT_COLUMNS, InvalidMatchInput, match_csv
-from claims.matching.scoring import MatchThresholds
+from claims.matching.csv_matcher import (
+    OUTPUT_COLUMNS,
+    InvalidMatchInput,
+    match_claims,
+    match_csv,
+)
+from claims.matching.normalise import ClaimFields, normalise_claim
+from claims.matching.scoring import MatchThresholds, score_pair
 
 DATA = Path(__file__).parent / "data"
 CLAIMS = DATA / "claims_small.csv"
@@ -106,3 +113,61 @@ def test_unusable_input_is_refused_with_a_message(
     with pytest.raises(InvalidMatchInput, match=message):
         match_csv(source, out, workers=1)
     assert not out.exists()
+
+
+# A~C on the parcel number, C~B on the house and the occupant; A and B share only the
+# muqata'a (B's parcel number is missing, A gives no address).
+CHAIN = [
+    ClaimFields(
+        ref="A",
+        governorate="Baghdad",
+        muqataa_no="12",
+        parcel_no="345",
+        claimant_name="Omar Saad Majid",
+    ),
+    ClaimFields(
+        ref="B",
+        governorate="IQ-BG",
+        muqataa_no="12",
+        address="Mahalla 903, Zuqaq 14, House 7",
+        claimant_name="Zainab Hassan Ali",
+        respondent_name="Ali Kadhim Jassim",
+    ),
+    ClaimFields(
+        ref="C",
+        governorate="بغداد",
+        muqataa_no="12",
+        parcel_no="٣٤٥",
+        address="محلة 903 زقاق 14 دار 7",
+        claimant_name="Hamza Adnan Nouri",
+        respondent_name="علي كاظم جاسم",
+    ),
+]
+
+
+def test_a_pair_linked_through_a_third_claim_is_reported() -> None:
+    thresholds = MatchThresholds()
+    a, b = normalise_claim(CHAIN[0]), normalise_claim(CHAIN[1])
+    assert score_pair(a, b, thresholds).score < thresholds.min_score
+    rows, _ = match_claims(CHAIN, thresholds)
+    by_pair = {
+        (ref_a, ref_b): (kind, score, reasons) for ref_a, ref_b, kind, score, reasons in rows
+    }
+    assert set(by_pair) == {("A", "B"), ("A", "C"), ("B", "C")}
+    assert by_pair["A", "C"][1] >= thresholds.link_score
+    assert by_pair["B", "C"][1] >= thresholds.link_score
+    kind, score, reasons = by_pair["A", "B"]
+    assert kind == "competing"
+    assert thresholds.min_score <= score < thresholds.link_score
+    assert reasons.startswith("linked through C: ")
+
+
+def test_a_group_larger_than_the_cap_is_not_linked_through() -> None:
+    rows, _ = match_claims(CHAIN, MatchThresholds(max_linked_group=2))
+    assert {(row[0], row[1]) for row in rows} == {("A", "C"), ("B", "C")}
+
+
+def test_claims_without_a_governorate_are_not_linked_through() -> None:
+    guest = replace(CHAIN[1], governorate="")
+    rows, _ = match_claims([CHAIN[0], CHAIN[2]], MatchThresholds(), guests=[guest])
+    assert {(row[0], row[1]) for row in rows} == {("A", "C"), ("B", "C")}
