@@ -2,7 +2,7 @@
 the others, for pairs not yet known.
 
 Two claims in different governorates are never the same parcel, so the scan works one
-governorate (shard) at a time, with the same blocking and scoring as `match-csv`, in
+governorate (shard) at a time, with the same matcher as `match-csv`, in
 worker processes while the next shard is read. Each shard's new pairs are stored together
 with a row saying the shard is done, in one commit, so an interrupted scan continues with
 the shards it had not finished rather than starting again. Memory is bounded by the shards
@@ -21,8 +21,8 @@ from sqlalchemy import Connection, create_engine, func, select
 from sqlalchemy.orm import Session
 
 from claims.conflicts import fields_per_claimant, name_of
-from claims.matching import ClaimFields, MatchThresholds, normalise_claim, score_pair
-from claims.matching.csv_matcher import candidate_pairs
+from claims.matching import ClaimFields, MatchThresholds, match_claims
+from claims.matching.csv_matcher import REASON_SEPARATOR
 from claims.models import (
     Claim,
     ConflictCandidate,
@@ -210,25 +210,16 @@ def _shard_fields(
 
 
 def _score_shard(fields: list[ClaimFields], thresholds: MatchThresholds) -> list[ScoredPair]:
-    """Every pair of one shard scoring at least the threshold, best score per pair of
-    claims (a claim with co-claimants appears once per claimant). Runs in a worker."""
-    normalised = [normalise_claim(one) for one in fields]
-    best = {}
-    for first, second in candidate_pairs(normalised, thresholds):
-        a, b = normalised[first], normalised[second]
-        id_a, id_b = int(a.fields.ref), int(b.fields.ref)
-        if id_a == id_b:
-            continue
-        if id_a > id_b:
-            a, b, id_a, id_b = b, a, id_b, id_a
-        result = score_pair(a, b, thresholds)
-        known = best.get((id_a, id_b))
-        if result.score >= thresholds.min_score and (known is None or result.score > known.score):
-            best[(id_a, id_b)] = result
-    return [
-        (id_a, id_b, result.kind.value, result.score, "\n".join(result.reasons))
-        for (id_a, id_b), result in sorted(best.items())
-    ]
+    """Every pair of one shard at or above the threshold, exactly as `match-csv` finds
+    them (pairs linked through a third claim included), best score per pair of claims (a
+    claim with co-claimants appears once per claimant). Runs in a worker."""
+    rows, _ = match_claims(fields, thresholds)
+    best: dict[tuple[int, int], tuple[str, int, str]] = {}
+    for ref_a, ref_b, kind, score, reasons in rows:
+        id_a, id_b = sorted((int(ref_a), int(ref_b)))
+        if id_a != id_b and score > best.get((id_a, id_b), ("", -1, ""))[1]:
+            best[id_a, id_b] = (kind, score, "\n".join(reasons.split(REASON_SEPARATOR)))
+    return [(id_a, id_b, *found) for (id_a, id_b), found in sorted(best.items())]
 
 
 def _store_shard(
