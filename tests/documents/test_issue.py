@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -83,7 +84,9 @@ def test_receipt_prints_claim_number_parties_parcel_and_evidence(app, cases, tmp
     assert "345/6" in text
     assert claim.evidence[0].sha256[:12] in text
     assert letter.document_id == f"{claim.number}-R"
-    assert letter.issued_on == claim.registered_at.date()
+    # The day of registration in the commission's time zone (Baghdad, UTC+3), not UTC's.
+    baghdad = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    assert letter.issued_on == claim.registered_at.astimezone(baghdad).date()
     assert [covered.claim_id for covered in letter.covered] == [claim.id]
 
 
