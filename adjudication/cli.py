@@ -7,7 +7,7 @@ it again, or twice at once, changes nothing more (`finalise_if_due` checks again
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from flask import current_app
@@ -24,6 +24,7 @@ from adjudication.operations import (
 from claims.models import Claim
 from claims.operations import StaleClaim
 from commission.cli import command_boundary
+from commission.clock import local_today
 from commission.extensions import db
 
 adjudication_cli = AppGroup("adjudication", help="Adjudication jobs.")
@@ -40,8 +41,8 @@ adjudication_cli = AppGroup("adjudication", help="Adjudication jobs.")
 def tick_command(as_of: datetime | None):
     """Make final every claim whose appeal window has closed without an appeal, and every
     appeal decided without remand (for a daily cron). Exits with 1 if any claim failed."""
-    today = as_of.date() if as_of else date.today()
-    if today > date.today():
+    today = as_of.date() if as_of else local_today()
+    if today > local_today():
         # A day ahead would close appeal windows that are still open.
         raise click.BadParameter("cannot be after today.", param_hint="--today")
     settings = WorkflowSettings.from_config(current_app.config)

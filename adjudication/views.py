@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -64,6 +63,7 @@ from claims.models import Claim
 from claims.operations import StaleClaim
 from claims.queries import claim_visible_to, find_claim
 from commission.accounts.models import Office, Role, User, UserRole
+from commission.clock import commission_zone, local_today
 from commission.extensions import db
 from commission.policy import allow
 
@@ -78,14 +78,6 @@ UNASSIGNED_PAGE_SIZE = 50
 
 def _settings() -> WorkflowSettings:
     return WorkflowSettings.from_config(current_app.config)
-
-
-def _today() -> date:
-    return datetime.now(_zone()).date()
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def _message(error) -> str:
@@ -113,7 +105,7 @@ def _labels() -> dict:
             code,
         ),
         "provision_label": lambda code: coded_label(config["LEGAL_PROVISIONS"], code),
-        "today": _today(),
+        "today": local_today(),
         "near_days": config["NEAR_DEADLINE_DAYS"],
     }
 
@@ -121,7 +113,7 @@ def _labels() -> dict:
 def case_context(claim: Claim) -> dict:
     """What the claim page shows of the case: the actions the user may take now, and
     the timeline."""
-    actions = available_to(db.session, claim, current_user, _today())
+    actions = available_to(db.session, claim, current_user, local_today())
     return {
         "case_actions": [(action, needs_form(action)) for action in actions],
         "timeline": timeline(db.session, claim),
@@ -173,7 +165,7 @@ def _action_input(form: ActionForm) -> ActionInput:
         comment=form.comment.data or "",
         reason_code=form.reason_code.data or "",
         deadline=form.deadline.data,
-        hearing_starts_at=starts_at.replace(tzinfo=_zone()) if starts_at else None,
+        hearing_starts_at=starts_at.replace(tzinfo=commission_zone()) if starts_at else None,
         hearing_place=form.hearing_place.data or "",
         parties_notified=bool(form.parties_notified.data),
         hearing_outcome=form.hearing_outcome.data or "",
@@ -231,7 +223,7 @@ def act(number: str, action_name: str):
             rule_for(claim.state, action),
             claim_facts(db.session, claim),
             acting_of(current_user),
-            _today(),
+            local_today(),
         )
         if refused is not None:
             flash(_message(refused), "error")
@@ -253,7 +245,7 @@ def act(number: str, action_name: str):
             action,
             by=current_user._get_current_object(),
             expected_version=form.version.data,
-            today=_today(),
+            today=local_today(),
             settings=_settings(),
             data=_action_input(form),
         )
@@ -299,7 +291,7 @@ def deadline_list():
     lists = deadlines(
         db.session,
         current_user,
-        today=_today(),
+        today=local_today(),
         near_days=current_app.config["NEAR_DEADLINE_DAYS"],
         mine_only=mine_only,
     )
@@ -389,15 +381,15 @@ def hearing_list():
         office = current_user.office
     try:
         start_day = (
-            date.fromisoformat(request.args["from"]) if request.args.get("from") else _today()
+            date.fromisoformat(request.args["from"]) if request.args.get("from") else local_today()
         )
     except ValueError:
         abort(400)
-    start = datetime.combine(start_day, time.min, tzinfo=_zone())
+    start = datetime.combine(start_day, time.min, tzinfo=commission_zone())
     hearings = hearing_calendar(db.session, office.id, start=start, days=HEARING_DAYS_SHOWN)
     days: dict[date, list] = {}
     for hearing in hearings:
-        days.setdefault(hearing.starts_at.astimezone(_zone()).date(), []).append(hearing)
+        days.setdefault(hearing.starts_at.astimezone(commission_zone()).date(), []).append(hearing)
     return render_template(
         "adjudication/hearings.html",
         office=office,
@@ -406,7 +398,7 @@ def hearing_list():
         start_day=start_day,
         previous_day=start_day - timedelta(days=HEARING_DAYS_SHOWN),
         next_day=start_day + timedelta(days=HEARING_DAYS_SHOWN),
-        zone=_zone(),
+        zone=commission_zone(),
         **_labels(),
     )
 
@@ -426,7 +418,7 @@ def _claim_json(claim: Claim) -> dict:
         "assigned_to": claim.assigned_to.username if claim.assigned_to else None,
         "deadline": claim.deadline_on.isoformat() if claim.deadline_on else None,
         "actions": [
-            str(action) for action in available_to(db.session, claim, current_user, _today())
+            str(action) for action in available_to(db.session, claim, current_user, local_today())
         ],
     }
 
@@ -502,7 +494,7 @@ def api_act(number: str):
     except (ValueError, TypeError, InvalidOperation, AttributeError):
         return _json_error(400, "bad_request", _("A value of the request is malformed."))
     if data.hearing_starts_at is not None and data.hearing_starts_at.tzinfo is None:
-        data.hearing_starts_at = data.hearing_starts_at.replace(tzinfo=_zone())
+        data.hearing_starts_at = data.hearing_starts_at.replace(tzinfo=commission_zone())
     try:
         perform(
             db.session,
@@ -510,7 +502,7 @@ def api_act(number: str):
             action,
             by=current_user._get_current_object(),
             expected_version=version,
-            today=_today(),
+            today=local_today(),
             settings=_settings(),
             data=data,
         )

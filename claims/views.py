@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
 from decimal import Decimal
 
 from flask import (
@@ -69,6 +68,7 @@ from claims.operations import (
 )
 from claims.queries import ClaimFilters, claim_visible_to, search_claims
 from commission.accounts.models import Role
+from commission.clock import local_today
 from commission.extensions import db
 from commission.policy import allow, may_call
 
@@ -127,8 +127,8 @@ def _report_rule_errors(form: ClaimForm) -> None:
     except (ValueError, TypeError):  # a choice the form refused: nothing to build on
         return
     if data.filed_on is None:
-        data.filed_on = date.today()
-    _apply_errors(form, validate_claim(data, today=date.today()), origin, keep_first=True)
+        data.filed_on = local_today()
+    _apply_errors(form, validate_claim(data, today=local_today()), origin, keep_first=True)
 
 
 def _rearrange(form: ClaimForm) -> bool:
@@ -231,7 +231,7 @@ def register():
     if request.method == "GET":
         form = ClaimForm(
             data={
-                "filed_on": date.today(),
+                "filed_on": local_today(),
                 "governorate_code": current_user.office.governorate_code,
             }
         )
@@ -256,7 +256,7 @@ def register():
             data,
             by=current_user,
             office=current_user.office,
-            today=date.today(),
+            today=local_today(),
             evidence=evidence,
             store=_store(),
             thresholds=match_thresholds(current_app.config),
@@ -301,7 +301,7 @@ def edit(number: str):
             data,
             expected_version=expected_version,
             by=current_user,
-            today=date.today(),
+            today=local_today(),
             evidence=evidence,
             store=_store(),
             thresholds=match_thresholds(current_app.config),

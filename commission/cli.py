@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import sys
 from contextlib import contextmanager
-from datetime import date
 
 import click
 from flask import current_app
@@ -29,6 +28,7 @@ from commission.accounts.operations import (
 )
 from commission.accounts.passwords import WeakPassword
 from commission.audit import Actor, set_actor, verify_chain
+from commission.clock import local_today
 from commission.extensions import db
 from commission.sessions import end_sessions_of, purge_expired_sessions
 from commission.workspaces import Workspace, operational_workspace_id, use_workspace
@@ -172,7 +172,7 @@ def seed_demo_command(claim_count):
                     for part, username in DEMO_STAFF.items()
                 }
             )
-            today = date.today()
+            today = local_today()
             registered = seed_demo_claims(
                 db.session,
                 claim_count,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_migrate import upgrade
@@ -115,6 +117,11 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def commission_today() -> date:
+    """Today in the commission's time zone, as the app counts days (commission.clock)."""
+    return datetime.now(ZoneInfo(TestConfig.BABEL_DEFAULT_TIMEZONE)).date()
 
 
 def unique(prefix: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -14,6 +12,7 @@ from claims.conflicts import match_thresholds
 from claims.files import EvidenceStore
 from commission.accounts.models import User
 from commission.cli import command_boundary
+from commission.clock import local_today
 from commission.extensions import db
 from training.models import TrainingRun
 from training.runs import Seeding, TrainingRefused, score_seat, start_run
@@ -66,7 +65,7 @@ def start_command(scenario_id: str, trainees: tuple[str, ...], trainer: str):
                 trainer=users[trainer],
                 trainees=[users[name] for name in trainees],
                 seeding=Seeding(
-                    today=date.today(),
+                    today=local_today(),
                     store=EvidenceStore(config["QAYD_DATA_DIR"]),
                     settings=WorkflowSettings.from_config(config),
                     thresholds=match_thresholds(config),

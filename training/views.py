@@ -9,7 +9,6 @@ roles they hold in it and no others, under a TRAINING banner.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -34,6 +33,7 @@ from adjudication.operations import WorkflowSettings
 from claims.conflicts import match_thresholds
 from claims.files import EvidenceStore
 from commission.accounts.models import User
+from commission.clock import local_today
 from commission.extensions import db
 from commission.policy import allow, allow_any_user
 from commission.roles import Role
@@ -121,7 +121,7 @@ def _scenario_briefing(scenario) -> str:
 def _seeding() -> Seeding:
     config = current_app.config
     return Seeding(
-        today=date.today(),
+        today=local_today(),
         store=EvidenceStore(config["QAYD_DATA_DIR"]),
         settings=WorkflowSettings.from_config(config),
         thresholds=match_thresholds(config),

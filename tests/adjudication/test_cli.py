@@ -17,6 +17,7 @@ from commission.extensions import db
 from commission.workspaces import operational_workspace_id
 from tests.adjudication.conftest import Cases, Staff
 from tests.claims.conftest import IntakeContext
+from tests.conftest import commission_today
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def _final_transitions(claim_id: int) -> int:
 
 
 def test_tick_finalises_what_is_due_once_and_says_so(operational, runner):
-    today = date.today()
+    today = commission_today()
     yesterday = today - timedelta(days=1)
     due = _in_state(operational, ClaimState.DECISION_ISSUED, deadline=yesterday)
     annulled = _in_state(operational, ClaimState.ANNULLED, deadline=yesterday)
@@ -95,7 +96,7 @@ def test_tick_finalises_what_is_due_once_and_says_so(operational, runner):
 
 
 def test_tick_as_of_an_earlier_day_finalises_only_what_was_due_then(operational, runner):
-    today = date.today()
+    today = commission_today()
     claim = _in_state(operational, ClaimState.DECISION_ISSUED, deadline=today - timedelta(3))
     numbers = _settle(claim)
 
@@ -111,7 +112,7 @@ def test_tick_as_of_an_earlier_day_finalises_only_what_was_due_then(operational,
 
 
 def test_tick_refuses_a_day_after_today(runner):
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = commission_today() + timedelta(days=1)
     result = runner.invoke(args=["adjudication", "tick", "--today", str(tomorrow)])
     assert result.exit_code == 2
     assert "cannot be after today" in result.output
@@ -120,7 +121,7 @@ def test_tick_refuses_a_day_after_today(runner):
 def test_a_claim_that_fails_is_reported_and_the_others_still_become_final(
     operational, runner, monkeypatch
 ):
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = commission_today() - timedelta(days=1)
     failing = _in_state(operational, ClaimState.DECISION_ISSUED, deadline=yesterday)
     others = [_in_state(operational, ClaimState.INADMISSIBLE, deadline=yesterday) for _ in "ab"]
     failing_id = failing.id

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from claims.demo import DEMO_SEED, seed_demo_claims
 from claims.models import Claim
 from commission.accounts.models import Role, User
 from commission.extensions import db
+from tests.conftest import commission_today
 
 #: Enough claims for the deck of stories to deal every one of them.
 DEMO_CLAIMS = 120
@@ -43,7 +43,7 @@ def demo_staff(intake, make_user) -> DemoStaff:
 def seed(app, intake, staff: DemoStaff, count: int) -> int:
     """What `flask seed-demo --claims count` does with the claims; returns how many it
     registered."""
-    today = date.today()
+    today = commission_today()
     registered = seed_demo_claims(
         db.session, count, by=staff.clerk, today=today, store=intake.store
     )

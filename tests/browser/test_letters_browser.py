@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -30,6 +29,7 @@ from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
 from tests.browser.conftest import screenshot
 from tests.browser.test_intake_browser import log_in, scan_png
+from tests.conftest import commission_today
 from tests.documents.pdf import page_texts, squeezed
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.browser
 
 def claim_with_an_issued_decision(app) -> str:
     """A claim taken to an issued decision by the workflow's own verbs, as the demo staff."""
-    today = date.today()
+    today = commission_today()
     with app.app_context(), use_workspace(operational_workspace_id(db.session)):
         set_actor(Actor(None, "browser-test"))
         staff = {

@@ -31,7 +31,7 @@ from commission.workspaces import (
 )
 from tests.claims.conftest import TODAY, claim_input, claimant, evidence_input, png_bytes
 from tests.conftest import InOperational as Db
-from tests.conftest import csrf_token, login, unique
+from tests.conftest import commission_today, csrf_token, login, unique
 
 NUMBER_RE = re.compile(r"/claims/([A-Z]+-\d{4}-\d{6})$")
 
@@ -219,7 +219,7 @@ def test_the_new_form_offers_the_clerks_governorate_and_todays_date(client, logg
     logged_in(Role.CLERK, office="NIN")
     html = client.get("/claims/new").get_data(as_text=True)
     assert re.search(r'<option selected value="IQ-NI">|<option value="IQ-NI" selected>', html)
-    assert f'value="{date.today().isoformat()}"' in html
+    assert f'value="{commission_today().isoformat()}"' in html
     assert 'dir="auto"' in html and 'lang="ar"' in html
 
 
@@ -232,7 +232,7 @@ def _field_errors(html: str, field_id: str) -> str:
     return match.group(1)
 
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (commission_today() + timedelta(days=1)).isoformat()
 
 
 @pytest.mark.parametrize(
