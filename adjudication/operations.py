@@ -45,7 +45,6 @@ from adjudication.workflow import (
     AppealOutcome,
     ClaimFacts,
     GroupMember,
-    Refusal,
     available_actions,
     refusal,
     rule_for,
@@ -672,8 +671,3 @@ def finalise_if_due(
 
 
 _TICK_COMMENT = "No appeal within the deadline, or the appeal was decided without remand."
-
-
-def refusal_text(error: Refusal | WorkflowError, translate=lambda message: message) -> str:
-    """A refusal as a sentence, in the language of `translate` (gettext on screens)."""
-    return translate(error.message) % error.values if error.values else translate(error.message)

@@ -118,7 +118,9 @@ def timeline(session: Session, claim: Claim) -> list[Event]:
     for hearing in session.scalars(select(Hearing).where(Hearing.claim_id == claim.id)):
         events.append(Event(hearing.held_at or hearing.starts_at, "hearing", hearing))
     for pair in session.scalars(
-        select(ConflictCandidate).where(
+        select(ConflictCandidate)
+        .options(selectinload(ConflictCandidate.claim_a), selectinload(ConflictCandidate.claim_b))
+        .where(
             or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id),
             ConflictCandidate.status != CandidateStatus.OPEN,
         )
@@ -128,7 +130,11 @@ def timeline(session: Session, claim: Claim) -> list[Event]:
         select(Decision)
         .join(DecisionClaim)
         .where(DecisionClaim.claim_id == claim.id)
-        .options(selectinload(Decision.outcomes).selectinload(DecisionClaim.claim))
+        .options(
+            selectinload(Decision.outcomes).selectinload(DecisionClaim.claim),
+            selectinload(Decision.drafted_by),
+            selectinload(Decision.approved_by),
+        )
     ):
         events.append(Event(decision.issued_at or decision.drafted_at, "decision", decision))
     for appeal in session.scalars(select(Appeal).where(Appeal.claim_id == claim.id)):

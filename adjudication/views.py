@@ -27,17 +27,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from adjudication.case import case_labels
 from adjudication.forms import (
     ACTION_FIELDS,
     ACTION_LABELS,
-    APPEAL_OUTCOME_LABELS,
     COMMENT_LABELS,
-    OUTCOME_LABELS,
     ActionForm,
     AssignForm,
     coded_choices,
-    coded_label,
-    needs_form,
 )
 from adjudication.models import Outcome
 from adjudication.operations import (
@@ -55,7 +52,7 @@ from adjudication.operations import (
     members_of_decision,
     perform,
 )
-from adjudication.queries import deadlines, hearing_calendar, my_cases, timeline, unassigned
+from adjudication.queries import deadlines, hearing_calendar, my_cases, unassigned
 from adjudication.workflow import Action, AppealOutcome, refusal, rule_for
 from claims.access import visible_claim_or_404
 from claims.forms import STATE_LABELS
@@ -89,42 +86,10 @@ def _message(error) -> str:
     return _(error.message, **values)
 
 
-def _labels() -> dict:
-    config = current_app.config
-    return {
-        "action_labels": ACTION_LABELS,
-        "state_labels": STATE_LABELS,
-        "outcome_labels": OUTCOME_LABELS,
-        "appeal_outcome_labels": APPEAL_OUTCOME_LABELS,
-        "reason_label": lambda code: coded_label(
-            {
-                **config["ANNULMENT_REASONS"],
-                **config["INADMISSIBILITY_REASONS"],
-                **config["REJECTION_REASONS"],
-            },
-            code,
-        ),
-        "provision_label": lambda code: coded_label(config["LEGAL_PROVISIONS"], code),
-        "today": local_today(),
-        "near_days": config["NEAR_DEADLINE_DAYS"],
-    }
-
-
-def case_context(claim: Claim) -> dict:
-    """What the claim page shows of the case: the actions the user may take now, and
-    the timeline."""
-    actions = available_to(db.session, claim, current_user, local_today())
-    return {
-        "case_actions": [(action, needs_form(action)) for action in actions],
-        "timeline": timeline(db.session, claim),
-        **_labels(),
-    }
-
-
 # --------------------------------------------------------------------------- actions
 
 
-def _prepare_form(form: ActionForm, action: Action, claim: Claim) -> None:
+def _prepare_form(form: ActionForm, action: Action) -> None:
     config = current_app.config
     form.comment.label.text = COMMENT_LABELS.get(action, "")
     if action == Action.ANNUL:
@@ -196,7 +161,7 @@ def _show_errors(form: ActionForm, errors: dict[str, str]) -> None:
             field.errors = [*field.errors, text]
 
 
-def _render_action(form, claim, action, status=200):
+def _render_action(form, claim, action, members, status=200):
     return render_template(
         "adjudication/act.html",
         form=form,
@@ -204,8 +169,8 @@ def _render_action(form, claim, action, status=200):
         action=action,
         fields=ACTION_FIELDS.get(action, ()),
         has_comment=action in COMMENT_LABELS,
-        members={member.id: member for member in _decision_members(claim, action)},
-        **_labels(),
+        members={member.id: member for member in members},
+        **case_labels(),
     ), status
 
 
@@ -229,15 +194,16 @@ def act(number: str, action_name: str):
             flash(_message(refused), "error")
             return redirect(back)
         form = ActionForm(data={"version": claim.version})
-        for member in _decision_members(claim, action):
+        members = _decision_members(claim, action)
+        for member in members:
             form.outcomes.append_entry({"claim_id": member.id})
-        _prepare_form(form, action, claim)
-        return _render_action(form, claim, action)
+        _prepare_form(form, action)
+        return _render_action(form, claim, action, members)
 
     form = ActionForm()
-    _prepare_form(form, action, claim)
+    _prepare_form(form, action)
     if not form.validate():
-        return _render_action(form, claim, action, status=400)
+        return _render_action(form, claim, action, _decision_members(claim, action), status=400)
     try:
         perform(
             db.session,
@@ -264,7 +230,7 @@ def act(number: str, action_name: str):
         db.session.rollback()
         claim = visible_claim_or_404(number)
         _show_errors(form, invalid.errors)
-        return _render_action(form, claim, action, status=400)
+        return _render_action(form, claim, action, _decision_members(claim, action), status=400)
     number = claim.number
     db.session.commit()
     flash(_("%(action)s: done.", action=ACTION_LABELS[action]), "info")
@@ -280,7 +246,7 @@ def my_case_list():
     return render_template(
         "adjudication/my_cases.html",
         claims=my_cases(db.session, current_user),
-        **_labels(),
+        **case_labels(),
     )
 
 
@@ -296,7 +262,7 @@ def deadline_list():
         mine_only=mine_only,
     )
     return render_template(
-        "adjudication/deadlines.html", lists=lists, mine_only=mine_only, **_labels()
+        "adjudication/deadlines.html", lists=lists, mine_only=mine_only, **case_labels()
     )
 
 
@@ -356,7 +322,7 @@ def unassigned_list():
         form=form,
         claims=claims,
         next_after=claims[-1].id if has_more else None,
-        **_labels(),
+        **case_labels(),
     )
 
 
@@ -399,7 +365,7 @@ def hearing_list():
         previous_day=start_day - timedelta(days=HEARING_DAYS_SHOWN),
         next_day=start_day + timedelta(days=HEARING_DAYS_SHOWN),
         zone=commission_zone(),
-        **_labels(),
+        **case_labels(),
     )
 
 
@@ -431,7 +397,7 @@ def api_claim(number: str):
     return jsonify(_claim_json(visible_claim_or_404(number)))
 
 
-def _api_input(payload: dict, claim: Claim) -> ActionInput:
+def _api_input(payload: dict) -> ActionInput:
     """The action's input from JSON; ValueError names what is malformed."""
 
     def day(key):
@@ -490,7 +456,7 @@ def api_act(number: str):
     if not isinstance(version, int) or isinstance(version, bool):
         return _json_error(400, "bad_request", _("Send the version of the claim you read."))
     try:
-        data = _api_input(payload, claim)
+        data = _api_input(payload)
     except (ValueError, TypeError, InvalidOperation, AttributeError):
         return _json_error(400, "bad_request", _("A value of the request is malformed."))
     if data.hearing_starts_at is not None and data.hearing_starts_at.tzinfo is None:

@@ -7,7 +7,6 @@ or — on a dry run, or a bad row without `--partial` — rolls everything back.
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import click
@@ -32,6 +31,7 @@ from claims.matching import InvalidMatchInput, match_csv
 from claims.models import Claim, Party, PartyRole
 from claims.scan import finish_scan, scan_shards, shard_sizes, start_scan
 from commission.cli import command_boundary
+from commission.clock import local_today
 from commission.extensions import db
 
 #: Rows fetched per round trip by the export.
@@ -72,7 +72,7 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
     """
     report = ImportReport()
     committed = False
-    today = date.today()  # one date for checking and registering, even across midnight
+    today = local_today()  # one date for checking and registering, even across midnight
     try:
         with command_boundary("claims-import"):
             with ClaimFile(
@@ -89,6 +89,7 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
                     store=EvidenceStore(current_app.config["QAYD_DATA_DIR"]),
                     dry_run=dry_run,
                     partial=partial,
+                    thresholds=match_thresholds(current_app.config),
                 )
             if dry_run or (report.errors and not partial):
                 raise _RollBack()

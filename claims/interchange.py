@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import re
 import unicodedata
@@ -82,8 +83,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claims.files import EvidenceStore
+from claims.matching import MatchThresholds
 from claims.models import Claim, ClaimBasis, IdentityDocument, PartyRole, PropertyType, Remedy
 from claims.operations import (
+    DEFAULT_THRESHOLDS,
     ClaimInput,
     ClaimInvalid,
     ParcelInput,
@@ -307,6 +310,7 @@ def _governorate_key(text: str) -> str:
     return text.removeprefix("al") if len(text) > 5 else text
 
 
+@functools.cache
 def _governorate_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for governorate in governorates():
@@ -320,17 +324,13 @@ def _governorate_table() -> dict[str, str]:
     return table
 
 
-_GOVERNORATES: dict[str, str] = {}
-
-
 def resolve_governorate(entered: str) -> str | None:
     """ISO code (or Halabja's local code) for a governorate named any usual way."""
-    if not _GOVERNORATES:
-        _GOVERNORATES.update(_governorate_table())
     text = (entered or "").strip()
     if not text:
         return None
-    return _GOVERNORATES.get(text.upper()) or _GOVERNORATES.get(_governorate_key(text))
+    table = _governorate_table()
+    return table.get(text.upper()) or table.get(_governorate_key(text))
 
 
 # ---------------------------------------------------------------------- plain values
@@ -872,6 +872,7 @@ def import_claims(
     dry_run: bool = False,
     partial: bool = False,
     keep_numbers: bool = False,
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
 ) -> ImportReport:
     """Register every good row of `claim_file` with `register_claim`; never commits.
 
@@ -913,7 +914,13 @@ def import_claims(
         if not errors and registering:
             try:
                 claim = register_claim(
-                    session, row.claim, by=by, office=office, today=today, store=store
+                    session,
+                    row.claim,
+                    by=by,
+                    office=office,
+                    today=today,
+                    store=store,
+                    thresholds=thresholds,
                 )
             except ClaimInvalid as invalid:  # checked when parsed; kept for safety
                 errors.extend(

@@ -27,8 +27,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from adjudication.case import case_context
 from adjudication.states import ClaimState
-from adjudication.views import case_context
 from claims.access import visible_claim_or_404
 from claims.conflicts import (
     ReviewRefused,
@@ -335,7 +335,7 @@ def claim_page(number: str):
         parties=parties,
         conflicts=open_candidates_of(db.session, claim),
         group=group_of(db.session, claim),
-        can_edit=Role.CLERK in current_user.roles and claim.is_editable,
+        can_edit=claim.is_editable and may_call("claims.edit"),
         **{**_labels(), **case_context(claim)},
     )
 

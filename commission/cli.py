@@ -63,9 +63,12 @@ audit_cli = AppGroup("audit", help="Check the audit log.")
 
 
 @contextmanager
-def command_boundary(label: str):
-    """Operational workspace, a named actor, one commit at the end or a rollback."""
-    with use_workspace(operational_workspace_id(db.session)):
+def command_boundary(label: str, workspace_id: int | None = None):
+    """The workspace (the operational one unless another is named), a named actor, one
+    commit at the end or a rollback."""
+    if workspace_id is None:
+        workspace_id = operational_workspace_id(db.session)
+    with use_workspace(workspace_id):
         set_actor(Actor(None, f"cli:{label}:{getpass.getuser()}"))
         try:
             yield

@@ -9,11 +9,9 @@ where it stopped, skipping the files already written with the right content.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import os
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -24,7 +22,7 @@ from sqlalchemy import select
 from adjudication.states import ClaimState
 from claims.models import Claim
 from claims.queries import find_claim
-from commission.audit import Actor, set_actor
+from commission.cli import command_boundary
 from commission.extensions import db
 from commission.workspaces import Workspace, operational_workspace_id, use_workspace
 from documents.files import LetterStore
@@ -50,19 +48,6 @@ LETTER_OF_STATE = {
 
 _KINDS = click.Choice([kind.value for kind in LetterKind])
 _WORKSPACE_HELP = "Workspace id, e.g. a training run's (default: the operational workspace)."
-
-
-@contextmanager
-def _boundary(workspace_id: int):
-    """The chosen workspace, a named actor, one commit at the end or a rollback."""
-    with use_workspace(workspace_id):
-        set_actor(Actor(None, f"cli:letters:{getpass.getuser()}"))
-        try:
-            yield
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
 
 
 def _chosen_workspace(workspace_id: int | None) -> int:
@@ -105,7 +90,7 @@ def _already_written(path: Path, sha256: str) -> bool:
 def render_command(number: str, output: Path, kind: str, workspace_id: int | None):
     """Write the letter of KIND of claim NUMBER to a PDF file, issuing it first if it has
     not been issued yet."""
-    with _boundary(_chosen_workspace(workspace_id)):
+    with command_boundary("letters", _chosen_workspace(workspace_id)):
         claim = find_claim(db.session, number)
         if claim is None:
             raise click.ClickException(f"There is no claim {number}.")
@@ -162,7 +147,7 @@ def batch_command(state: str, directory: Path, kind: str | None, workspace_id: i
         for claim_id, number in bar:
             target = directory / f"{number}-{letter_kind}.pdf"
             try:
-                with _boundary(workspace):
+                with command_boundary("letters", workspace):
                     claim = db.session.get(Claim, claim_id)
                     letter = issue_letter(
                         db.session, claim, letter_kind, by=None, settings=settings, store=store

@@ -618,46 +618,42 @@ def _draw_page(
         _draw_watermark(canvas)
 
 
+def _place_sides(
+    canvas: Canvas,
+    english: Iterable[Line],
+    arabic: Iterable[Line],
+    left: float,
+    top: float,
+    *,
+    leading: float,
+    arabic_leading: float | None = None,
+) -> None:
+    """English from the left, Arabic from the right, both from `top` in [left, RIGHT]."""
+    _place(canvas, english, left, RIGHT, top, "left", leading=leading)
+    _place(canvas, arabic, left, RIGHT, top, "right", leading=arabic_leading or leading)
+
+
 def _draw_furniture(canvas: Canvas, frame: _Frame, page: int, pages: int) -> None:
     commission, office = frame.letter.commission, frame.letter.office
     code, url = frame.code, frame.url
     canvas.setFillColor(ACCENT)
     half = CONTENT_WIDTH / 2 - 40
-    _place(
+    _place_sides(
         canvas,
         _lines(commission.en, half, LTR, bold=True, size=11),
-        LEFT,
-        RIGHT,
-        _HEADER_TOP,
-        "left",
-        leading=15,
-    )
-    _place(
-        canvas,
         _lines(commission.ar, half, RTL, bold=True, size=13),
         LEFT,
-        RIGHT,
         _HEADER_TOP,
-        "right",
-        leading=17,
+        leading=15,
+        arabic_leading=17,
     )
     canvas.setFillColor(INK)
-    _place(
+    _place_sides(
         canvas,
         _lines(f"{office.name.en} ({office.code})", half, LTR, size=9.5),
-        LEFT,
-        RIGHT,
-        _HEADER_TOP - 30,
-        "left",
-        leading=14,
-    )
-    _place(
-        canvas,
         _lines(office.name.ar, half, RTL, size=11),
         LEFT,
-        RIGHT,
         _HEADER_TOP - 30,
-        "right",
         leading=14,
     )
     _draw_seal(canvas, PAGE_WIDTH / 2, _HEADER_TOP - 20, office.code)
@@ -695,22 +691,12 @@ def _draw_furniture(canvas: Canvas, frame: _Frame, page: int, pages: int) -> Non
         rows.append((WATERMARK, True, 35))
     for text, bold, top in rows:
         canvas.setFillColor(WATERMARK_INK if text is WATERMARK else INK)
-        _place(
+        _place_sides(
             canvas,
             _lines(text.en, column, LTR, bold=bold, size=8.5),
-            text_left,
-            RIGHT,
-            top,
-            "left",
-            leading=13,
-        )
-        _place(
-            canvas,
             _lines(text.ar, column, RTL, bold=bold, size=9.5),
             text_left,
-            RIGHT,
             top,
-            "right",
             leading=13,
         )
     canvas.setFillColor(INK)

@@ -7,12 +7,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from adjudication.operations import WorkflowSettings
-from claims.conflicts import match_thresholds
-from claims.files import EvidenceStore
 from commission.accounts.models import User
 from commission.cli import command_boundary
-from commission.clock import local_today
 from commission.extensions import db
 from training.models import TrainingRun
 from training.runs import Seeding, TrainingRefused, score_seat, start_run
@@ -47,7 +43,6 @@ def start_command(scenario_id: str, trainees: tuple[str, ...], trainer: str):
         raise click.ClickException(
             f"no scenario {scenario_id!r}; `flask training scenarios` lists them"
         )
-    config = current_app.config
     try:
         with command_boundary("training-start"):
             users = {
@@ -64,13 +59,7 @@ def start_command(scenario_id: str, trainees: tuple[str, ...], trainer: str):
                 scenario,
                 trainer=users[trainer],
                 trainees=[users[name] for name in trainees],
-                seeding=Seeding(
-                    today=local_today(),
-                    store=EvidenceStore(config["QAYD_DATA_DIR"]),
-                    settings=WorkflowSettings.from_config(config),
-                    thresholds=match_thresholds(config),
-                    hasher=current_app.extensions["qayd_password_hasher"],
-                ),
+                seeding=Seeding.from_app(current_app),
             )
             seats = [(seat.trainee.username, seat.workspace_id) for seat in run.seats]
             run_id = run.id

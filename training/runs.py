@@ -19,10 +19,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from adjudication.operations import WorkflowSettings
+from claims.conflicts import match_thresholds
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
 from claims.models import Evidence
 from commission.accounts.models import User
+from commission.clock import local_today
 from commission.db import Base, utcnow
 from commission.roles import Role
 from commission.workspaces import ALL_WORKSPACES, Workspace, WorkspaceKind, use_workspace
@@ -57,6 +59,18 @@ class Seeding:
     settings: WorkflowSettings
     thresholds: MatchThresholds
     hasher: object
+
+    @classmethod
+    def from_app(cls, app) -> Seeding:
+        """Today's seeding with the app's data directory, settings and password hasher."""
+        config = app.config
+        return cls(
+            today=local_today(),
+            store=EvidenceStore(config["QAYD_DATA_DIR"]),
+            settings=WorkflowSettings.from_config(config),
+            thresholds=match_thresholds(config),
+            hasher=app.extensions["qayd_password_hasher"],
+        )
 
 
 def start_run(

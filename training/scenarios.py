@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
 from datetime import date
 from decimal import Decimal
@@ -737,8 +738,10 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(path.name, path.read_text(encoding="utf-8"))
 
 
+@functools.cache
 def load_scenarios() -> dict[str, Scenario]:
-    """Every packaged scenario by id, sorted by id."""
+    """Every packaged scenario by id, sorted by id. Read and validated once per process:
+    the files are part of the package. Do not mutate the result."""
     directory = files("training") / SCENARIO_DIRECTORY
     loaded = [
         parse_scenario(entry.name, entry.read_text(encoding="utf-8"))

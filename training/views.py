@@ -28,12 +28,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
-from adjudication.operations import WorkflowSettings
-from claims.conflicts import match_thresholds
-from claims.files import EvidenceStore
 from commission.accounts.models import User
-from commission.clock import local_today
 from commission.extensions import db
 from commission.policy import allow, allow_any_user
 from commission.roles import Role
@@ -119,14 +116,7 @@ def _scenario_briefing(scenario) -> str:
 
 
 def _seeding() -> Seeding:
-    config = current_app.config
-    return Seeding(
-        today=local_today(),
-        store=EvidenceStore(config["QAYD_DATA_DIR"]),
-        settings=WorkflowSettings.from_config(config),
-        thresholds=match_thresholds(config),
-        hasher=current_app.extensions["qayd_password_hasher"],
-    )
+    return Seeding.from_app(current_app)
 
 
 def _scenario_of(run: TrainingRun):
@@ -136,8 +126,8 @@ def _scenario_of(run: TrainingRun):
     return scenario
 
 
-def _own_run_or_404(run_id: int) -> TrainingRun:
-    run = db.session.get(TrainingRun, run_id)
+def _own_run_or_404(run_id: int, *options) -> TrainingRun:
+    run = db.session.get(TrainingRun, run_id, options=options)
     if run is None or run.trainer_id != current_user.id:
         abort(404)
     return run
@@ -152,6 +142,7 @@ def index():
         runs = list(
             db.session.scalars(
                 select(TrainingRun)
+                .options(selectinload(TrainingRun.seats))
                 .where(TrainingRun.trainer_id == current_user.id)
                 .order_by(TrainingRun.id.desc())
             )
@@ -159,6 +150,7 @@ def index():
     practices = list(
         db.session.scalars(
             select(TrainingSeat)
+            .options(joinedload(TrainingSeat.run))
             .where(TrainingSeat.trainee_id == current_user.id)
             .order_by(TrainingSeat.id.desc())
         )
@@ -212,11 +204,8 @@ def start():
 @bp.route("/runs/<int:run_id>")
 @allow(Role.TRAINER)
 def run_page(run_id: int):
-    run = _own_run_or_404(run_id)
-    reports = {seat.id: json.loads(seat.report_json) for seat in run.seats if seat.report_json}
-    return render_template(
-        "training/run.html", run=run, scenario=_scenario_of(run), reports=reports
-    )
+    run = _own_run_or_404(run_id, selectinload(TrainingRun.seats).joinedload(TrainingSeat.trainee))
+    return render_template("training/run.html", run=run, scenario=_scenario_of(run))
 
 
 @bp.route("/runs/<int:run_id>/close", methods=["POST"])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
@@ -38,6 +39,11 @@ class Office(Audited, Base):
     is_headquarters: Mapped[bool] = mapped_column(Boolean, default=False)
 
     users: Mapped[list[User]] = relationship(back_populates="office")
+
+    @property
+    def local_name(self) -> str:
+        """The office's name in the language of the page."""
+        return self.name_ar if str(get_locale()) == "ar" else self.name_en
 
     def __repr__(self) -> str:
         return f"<Office {self.code}>"
