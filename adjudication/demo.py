@@ -27,7 +27,8 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from adjudication.models import Decision, DecisionClaim, DecisionStatus, Hearing, Outcome
+from adjudication.domain import AppealOutcome, DecisionStatus, Outcome
+from adjudication.models import Decision, DecisionClaim, Hearing
 from adjudication.operations import (
     ActionInput,
     ClaimOutcome,
@@ -38,19 +39,11 @@ from adjudication.operations import (
     pending_decision,
     perform,
 )
-from adjudication.states import ClaimState
-from adjudication.workflow import Action, AppealOutcome
+from adjudication.workflow import Action
 from claims.conflicts import group_of, review_candidate
 from claims.demo import DEMO_REF_PREFIX, DemoClaim
-from claims.models import (
-    CandidateStatus,
-    Claim,
-    ClaimBasis,
-    ConflictCandidate,
-    PartyRole,
-    PropertyType,
-    Remedy,
-)
+from claims.domain import CandidateStatus, ClaimBasis, ClaimState, PartyRole, PropertyType, Remedy
+from claims.models import Claim, ConflictCandidate
 from commission.accounts.models import User
 from commission.db import utcnow
 

@@ -25,8 +25,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from adjudication.models import Outcome
-from adjudication.workflow import Action, AppealOutcome
+from adjudication.domain import AppealOutcome, Outcome
+from adjudication.workflow import Action
 
 ACTION_LABELS = {
     Action.START_SCREENING: _l("Start screening"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,8 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from adjudication.states import ClaimState
-from adjudication.workflow import Action, AppealOutcome
+from adjudication.domain import AppealOutcome, DecisionStatus, Outcome
+from adjudication.workflow import Action
+from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import Office, User
 from commission.audit import Audited
@@ -58,19 +58,6 @@ class Transition(WorkspaceScoped, Audited, Base):
 
     def __repr__(self) -> str:
         return f"<Transition claim={self.claim_id} {self.from_state}->{self.to_state}>"
-
-
-class Outcome(enum.StrEnum):
-    RESTITUTION = "restitution"
-    COMPENSATION = "compensation"
-    REJECTION = "rejection"
-    INADMISSIBLE = "inadmissible"
-
-
-class DecisionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    RETURNED = "returned"
-    ISSUED = "issued"
 
 
 class Decision(WorkspaceScoped, Audited, Base):

@@ -25,16 +25,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from adjudication.models import (
-    Appeal,
-    Decision,
-    DecisionClaim,
-    DecisionStatus,
-    Hearing,
-    Outcome,
-    Transition,
-)
-from adjudication.states import ClaimState
+from adjudication.domain import AppealOutcome, DecisionStatus, Outcome
+from adjudication.models import Appeal, Decision, DecisionClaim, Hearing, Transition
 from adjudication.workflow import (
     APPEALABLE,
     BEFORE_DECISION,
@@ -42,7 +34,6 @@ from adjudication.workflow import (
     SYSTEM_ACTING,
     Acting,
     Action,
-    AppealOutcome,
     ClaimFacts,
     GroupMember,
     available_actions,
@@ -50,7 +41,8 @@ from adjudication.workflow import (
     rule_for,
 )
 from claims.conflicts import group_of
-from claims.models import CandidateStatus, Claim, ConflictCandidate, PartyRole
+from claims.domain import CandidateStatus, ClaimState, PartyRole
+from claims.models import Claim, ConflictCandidate
 from claims.operations import StaleClaim
 from commission.accounts.models import Role, User
 from commission.db import utcnow

@@ -10,8 +10,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from adjudication.models import Appeal, Decision, DecisionClaim, Hearing, Transition
-from adjudication.states import ClaimState
-from claims.models import CandidateStatus, Claim, ConflictCandidate
+from claims.domain import CandidateStatus, ClaimState
+from claims.models import Claim, ConflictCandidate
 from commission.accounts.models import User
 
 #: States in which a claim needs nobody any more.

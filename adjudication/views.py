@@ -28,6 +28,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from adjudication.case import case_labels
+from adjudication.domain import AppealOutcome, Outcome
 from adjudication.forms import (
     ACTION_FIELDS,
     ACTION_LABELS,
@@ -36,7 +37,6 @@ from adjudication.forms import (
     AssignForm,
     coded_choices,
 )
-from adjudication.models import Outcome
 from adjudication.operations import (
     ActionInput,
     ActionNotAllowed,
@@ -53,7 +53,7 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.queries import deadlines, hearing_calendar, my_cases, unassigned
-from adjudication.workflow import Action, AppealOutcome, refusal, rule_for
+from adjudication.workflow import Action, refusal, rule_for
 from claims.access import visible_claim_or_404
 from claims.forms import STATE_LABELS
 from claims.models import Claim

@@ -25,7 +25,8 @@ import enum
 from collections.abc import Callable
 from datetime import date
 
-from adjudication.states import ClaimState
+from adjudication.domain import AppealOutcome
+from claims.domain import ClaimState
 from commission.roles import Role
 
 
@@ -55,12 +56,6 @@ class Action(enum.StrEnum):
     FINALISE = "finalise"
     CLOSE = "close"
     WITHDRAW = "withdraw"
-
-
-class AppealOutcome(enum.StrEnum):
-    UPHELD = "upheld"
-    OVERTURNED = "overturned"
-    REMANDED = "remanded"
 
 
 #: The daily tick (`flask adjudication tick`) acts as this role; no user holds it.

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from claims.conflicts import match_thresholds, refresh_match_keys
+from claims.domain import PartyRole
 from claims.files import EvidenceStore
 from claims.interchange import (
     MAX_XLSX_MEMBERS,
@@ -28,7 +29,7 @@ from claims.interchange import (
     write_claims_csv,
 )
 from claims.matching import InvalidMatchInput, match_csv
-from claims.models import Claim, Party, PartyRole
+from claims.models import Claim, Party
 from claims.scan import finish_scan, scan_shards, shard_sizes, start_scan
 from commission.cli import command_boundary
 from commission.clock import local_today

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from claims.domain import CandidateStatus, PartyRole
 from claims.matching import (
     ClaimFields,
     ConflictKind,
@@ -24,14 +25,12 @@ from claims.matching import (
 )
 from claims.matching.blocking import UNCAPPED_FAMILIES, blocking_keys, probe_keys
 from claims.models import (
-    CandidateStatus,
     Claim,
     ClaimMatchKey,
     ConflictCandidate,
     ConflictGroup,
     ConflictGroupMember,
     Party,
-    PartyRole,
 )
 from claims.queries import claim_visible_to
 from commission.accounts.models import User
@@ -39,7 +38,7 @@ from commission.db import utcnow
 from commission.workspaces import current_workspace_id
 
 if TYPE_CHECKING:  # operations imports this module
-    from claims.operations import ClaimInput, PartyInput
+    from claims.domain import ClaimInput, PartyInput
 
 
 def match_thresholds(config) -> MatchThresholds:

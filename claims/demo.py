@@ -30,11 +30,21 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from claims.domain import (
+    ClaimBasis,
+    ClaimInput,
+    IdentityDocument,
+    ParcelInput,
+    PartyInput,
+    PartyRole,
+    PropertyType,
+    Remedy,
+)
 from claims.files import EvidenceStore
 from claims.interchange import party_from_name
 from claims.matching.normalise import fold_digits
-from claims.models import Claim, ClaimBasis, IdentityDocument, PartyRole, PropertyType, Remedy
-from claims.operations import ClaimInput, ParcelInput, PartyInput, register_claim
+from claims.models import Claim
+from claims.operations import register_claim
 from commission.accounts.models import Office, User
 
 DEMO_REF_PREFIX = "demo-"

@@ -31,17 +31,19 @@ from wtforms.fields import DateField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from adjudication.states import ClaimState
-from claims.matching import ConflictKind
-from claims.models import (
+from claims.domain import (
     ClaimBasis,
+    ClaimInput,
+    ClaimState,
     EvidenceKind,
     IdentityDocument,
+    ParcelInput,
+    PartyInput,
     PartyRole,
     PropertyType,
     Remedy,
 )
-from claims.operations import ClaimInput, ParcelInput, PartyInput
+from claims.matching import ConflictKind
 from claims.parcels import InvalidParcelNumber, parse_decimal, parse_parcel_number
 from commission.governorates import Governorate, governorates
 

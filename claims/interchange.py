@@ -82,18 +82,20 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from claims.files import EvidenceStore
-from claims.matching import MatchThresholds
-from claims.models import Claim, ClaimBasis, IdentityDocument, PartyRole, PropertyType, Remedy
-from claims.operations import (
-    DEFAULT_THRESHOLDS,
+from claims.domain import (
+    ClaimBasis,
     ClaimInput,
-    ClaimInvalid,
+    IdentityDocument,
     ParcelInput,
     PartyInput,
-    register_claim,
-    validate_claim,
+    PartyRole,
+    PropertyType,
+    Remedy,
 )
+from claims.files import EvidenceStore
+from claims.matching import MatchThresholds
+from claims.models import Claim
+from claims.operations import DEFAULT_THRESHOLDS, ClaimInvalid, register_claim, validate_claim
 from claims.parcels import fold_digits, parse_decimal
 from commission.accounts.models import Office, User
 from commission.governorates import governorates

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,56 +19,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from adjudication.states import ClaimState
+from claims.domain import (
+    CandidateStatus,
+    ClaimBasis,
+    ClaimState,
+    EvidenceKind,
+    IdentityDocument,
+    PartyRole,
+    PropertyType,
+    Remedy,
+)
 from claims.matching import ConflictKind
 from commission.accounts.models import Office, User
 from commission.audit import Audited
 from commission.db import Base, UTCDateTime, utcnow, values_in
 from commission.workspaces import WorkspaceScoped
-
-
-class ClaimBasis(enum.StrEnum):
-    CONFISCATION = "confiscation"
-    FORCED_RELOCATION = "forced_relocation"
-    CONFLICT_DISPLACEMENT = "conflict_displacement"
-    OTHER = "other"
-
-
-class Remedy(enum.StrEnum):
-    RESTITUTION = "restitution"
-    COMPENSATION = "compensation"
-
-
-class PropertyType(enum.StrEnum):
-    HOUSE = "house"
-    APARTMENT = "apartment"
-    RESIDENTIAL_LAND = "residential_land"
-    AGRICULTURAL_LAND = "agricultural_land"
-    COMMERCIAL = "commercial"
-    OTHER = "other"
-
-
-class PartyRole(enum.StrEnum):
-    CLAIMANT = "claimant"
-    RESPONDENT = "respondent"
-    REPRESENTATIVE = "representative"
-
-
-class IdentityDocument(enum.StrEnum):
-    NATIONAL_ID = "national_id"
-    CIVIL_STATUS_ID = "civil_status_id"
-    NATIONALITY_CERTIFICATE = "nationality_certificate"
-    PASSPORT = "passport"
-    OTHER = "other"
-
-
-class EvidenceKind(enum.StrEnum):
-    TITLE_DEED = "title_deed"
-    COURT_RULING = "court_ruling"
-    IDENTITY_DOCUMENT = "identity_document"
-    POWER_OF_ATTORNEY = "power_of_attorney"
-    PHOTO = "photo"
-    OTHER = "other"
 
 
 class Parcel(WorkspaceScoped, Audited, Base):
@@ -296,12 +260,6 @@ class ClaimMatchKey(WorkspaceScoped, Base):
 
     def __repr__(self) -> str:
         return f"<ClaimMatchKey {self.claim_id} {self.key}>"
-
-
-class CandidateStatus(enum.StrEnum):
-    OPEN = "open"
-    CONFIRMED = "confirmed"
-    DISMISSED = "dismissed"
 
 
 class ConflictCandidate(WorkspaceScoped, Audited, Base):

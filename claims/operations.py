@@ -15,23 +15,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from adjudication.states import ClaimState
 from claims.conflicts import record_candidates, refresh_match_keys
-from claims.files import CheckedUpload, EvidenceStore
-from claims.matching import MatchThresholds
-from claims.models import (
-    Claim,
-    ClaimBasis,
-    ClaimCounter,
-    Evidence,
-    EvidenceKind,
-    IdentityDocument,
-    Parcel,
-    Party,
+from claims.domain import (
+    ClaimInput,
+    ClaimState,
+    EvidenceInput,
+    ParcelInput,
+    PartyInput,
     PartyRole,
-    PropertyType,
-    Remedy,
 )
+from claims.files import EvidenceStore
+from claims.matching import MatchThresholds
+from claims.models import Claim, ClaimCounter, Evidence, Parcel, Party
 from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
 from commission.accounts.models import Office, User
 from commission.db import utcnow
@@ -67,56 +62,6 @@ class StaleClaim(Exception):
 
 class ClaimNotEditable(Exception):
     message = _l("Only a claim that is still registered can be edited.")
-
-
-@dataclasses.dataclass
-class PartyInput:
-    role: PartyRole
-    given_name: str
-    father_name: str = ""
-    grandfather_name: str = ""
-    family_name: str = ""
-    latin_name: str = ""
-    id_document_type: IdentityDocument | None = None
-    id_document_number: str = ""
-    contact: str = ""
-    share_percent: Decimal | None = None
-    is_heir: bool = False
-    deceased_owner_name: str = ""
-    authority_document: str = ""
-
-
-@dataclasses.dataclass
-class ParcelInput:
-    governorate_code: str
-    muqataa_no: str
-    parcel_no: str
-    property_type: PropertyType
-    district: str = ""
-    muqataa_name: str = ""
-    area_m2: Decimal | None = None
-
-
-@dataclasses.dataclass
-class ClaimInput:
-    parcel: ParcelInput
-    parties: list[PartyInput]
-    claim_basis: ClaimBasis
-    remedy: Remedy
-    filed_on: date
-    dispossession_on: date | None = None
-    address: str = ""
-    description: str = ""
-    import_ref: str | None = None
-
-    def in_role(self, role: PartyRole) -> list[PartyInput]:
-        return [party for party in self.parties if party.role == role]
-
-
-@dataclasses.dataclass
-class EvidenceInput:
-    kind: EvidenceKind
-    upload: CheckedUpload
 
 
 def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:

@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from adjudication.states import ClaimState
+from claims.domain import ClaimState
 from claims.models import Claim, Parcel, Party
 from claims.parcels import fold_digits, parse_parcel_number
 from commission.accounts.models import User

@@ -28,7 +28,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from adjudication.case import case_context
-from adjudication.states import ClaimState
 from claims.access import visible_claim_or_404
 from claims.conflicts import (
     ReviewRefused,
@@ -40,6 +39,7 @@ from claims.conflicts import (
     review_candidate,
     review_queue,
 )
+from claims.domain import CandidateStatus, ClaimState, EvidenceInput, EvidenceKind, PartyRole
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
     BASIS_LABELS,
@@ -56,11 +56,10 @@ from claims.forms import (
     claim_form_data,
     governorate_name,
 )
-from claims.models import CandidateStatus, Claim, ConflictCandidate, EvidenceKind, PartyRole
+from claims.models import Claim, ConflictCandidate
 from claims.operations import (
     ClaimInvalid,
     ClaimNotEditable,
-    EvidenceInput,
     StaleClaim,
     register_claim,
     update_claim,

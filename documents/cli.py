@@ -19,7 +19,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from adjudication.states import ClaimState
+from claims.domain import ClaimState
 from claims.models import Claim
 from claims.queries import find_claim
 from commission.cli import command_boundary

@@ -1,9 +1,9 @@
 """What a letter says, as plain values: no database rows, no Flask.
 
-The enum values are the application's own (claims.models), so a caller passes
-`ClaimBasis(claim.basis)` straight through. Names are printed as entered, in
-whichever script. Every letter shares the header fields of `Letter`; each kind
-adds its own. Decisions may cover a conflict group: several claims, one outcome each.
+The enums are the domain's own (claims.domain, adjudication.domain). Names are
+printed as entered, in whichever script. Every letter shares the header fields of
+`Letter`; each kind adds its own. Decisions may cover a conflict group: several
+claims, one outcome each.
 """
 
 from __future__ import annotations
@@ -14,54 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
-
-class ClaimBasis(enum.StrEnum):
-    CONFISCATION = "confiscation"
-    FORCED_RELOCATION = "forced_relocation"
-    CONFLICT_DISPLACEMENT = "conflict_displacement"
-    OTHER = "other"
-
-
-class Remedy(enum.StrEnum):
-    RESTITUTION = "restitution"
-    COMPENSATION = "compensation"
-
-
-class PropertyType(enum.StrEnum):
-    HOUSE = "house"
-    APARTMENT = "apartment"
-    RESIDENTIAL_LAND = "residential_land"
-    AGRICULTURAL_LAND = "agricultural_land"
-    COMMERCIAL = "commercial"
-    OTHER = "other"
-
-
-class PartyRole(enum.StrEnum):
-    CLAIMANT = "claimant"
-    RESPONDENT = "respondent"
-    REPRESENTATIVE = "representative"
-
-
-class EvidenceKind(enum.StrEnum):
-    TITLE_DEED = "title_deed"
-    COURT_RULING = "court_ruling"
-    IDENTITY_DOCUMENT = "identity_document"
-    POWER_OF_ATTORNEY = "power_of_attorney"
-    PHOTO = "photo"
-    OTHER = "other"
-
-
-class Outcome(enum.StrEnum):
-    RESTITUTION = "restitution"
-    COMPENSATION = "compensation"
-    REJECTION = "rejection"
-    INADMISSIBLE = "inadmissible"
-
-
-class AppealOutcome(enum.StrEnum):
-    UPHELD = "upheld"
-    OVERTURNED = "overturned"
-    REMANDED = "remanded"
+from adjudication.domain import AppealOutcome, Outcome
+from claims.domain import ClaimBasis, EvidenceKind, PartyRole, PropertyType, Remedy
 
 
 class LetterKind(enum.StrEnum):

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from adjudication.models import Appeal, Decision, Hearing, Transition
 from adjudication.operations import issued_decision, latest_appeal
-from adjudication.states import ClaimState
 from adjudication.workflow import N_, Action
+from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import User
 from commission.governorates import Governorate, governorates

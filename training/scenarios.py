@@ -21,9 +21,9 @@ from pathlib import Path
 
 import jsonschema
 
-from adjudication.models import Outcome
-from adjudication.workflow import Action, AppealOutcome
-from claims.models import (
+from adjudication.domain import AppealOutcome, Outcome
+from adjudication.workflow import Action
+from claims.domain import (
     ClaimBasis,
     EvidenceKind,
     IdentityDocument,

@@ -15,9 +15,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adjudication.models import Appeal, Decision, DecisionClaim, DecisionStatus, Transition
-from adjudication.states import ClaimState
-from claims.models import CandidateStatus, Claim, ConflictCandidate
+from adjudication.domain import DecisionStatus
+from adjudication.models import Appeal, Decision, DecisionClaim, Transition
+from claims.domain import CandidateStatus, ClaimState
+from claims.models import Claim, ConflictCandidate
 from documents.letters import Bilingual, LetterKind
 from documents.models import Letter, LetterClaim
 from training.cast import cast_ids

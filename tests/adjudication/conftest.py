@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from adjudication.models import Appeal, Decision, DecisionClaim, DecisionStatus, Hearing, Outcome
+from adjudication.domain import AppealOutcome, DecisionStatus, Outcome
+from adjudication.models import Appeal, Decision, DecisionClaim, Hearing
 from adjudication.operations import ActionInput, ClaimOutcome, WorkflowSettings, perform
-from adjudication.states import ClaimState
-from adjudication.workflow import Action, AppealOutcome
-from claims.models import Claim, PartyRole
-from claims.operations import PartyInput
+from adjudication.workflow import Action
+from claims.domain import ClaimState, PartyInput, PartyRole
+from claims.models import Claim
 from commission.accounts.models import Role, User
 from commission.extensions import db
 from tests.claims.conftest import TODAY, claim_input, claimant

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 import adjudication.cli
+from adjudication.domain import AppealOutcome
 from adjudication.models import Transition
-from adjudication.states import ClaimState
-from adjudication.workflow import AppealOutcome
+from claims.domain import ClaimState
 from claims.models import Claim
 from claims.operations import StaleClaim
 from commission.extensions import db

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from adjudication.models import Transition
 from adjudication.operations import perform
-from adjudication.states import ClaimState
 from adjudication.workflow import Action
+from claims.domain import ClaimState
 from claims.models import Claim
 from claims.operations import StaleClaim
 from commission.accounts.models import User

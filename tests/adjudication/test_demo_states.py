@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from adjudication.demo import DemoStaff, advance_demo_claims, demo_state_counts
-from adjudication.models import Decision, DecisionStatus, Transition
+from adjudication.domain import DecisionStatus
+from adjudication.models import Decision, Transition
 from adjudication.operations import WorkflowSettings
-from adjudication.states import ClaimState
 from adjudication.workflow import RULES
 from claims.demo import DEMO_SEED, seed_demo_claims
+from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import Role, User
 from commission.extensions import db

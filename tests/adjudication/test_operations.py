@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from adjudication.models import Appeal, Decision, DecisionStatus, Hearing, Outcome, Transition
+from adjudication.domain import AppealOutcome, DecisionStatus, Outcome
+from adjudication.models import Appeal, Decision, Hearing, Transition
 from adjudication.operations import (
     ActionNotAllowed,
     ActionRefused,
@@ -19,12 +20,10 @@ from adjudication.operations import (
     claims_due_for_final,
     finalise_if_due,
 )
-from adjudication.states import ClaimState
 from adjudication.workflow import (
     RULES,
     SYSTEM,
     Action,
-    AppealOutcome,
     appeal_not_remanded,
     appeal_remanded,
     deadline_passed,
@@ -32,6 +31,7 @@ from adjudication.workflow import (
     rule_for,
 )
 from claims.conflicts import open_candidates_of, review_candidate
+from claims.domain import ClaimState
 from claims.operations import StaleClaim
 from commission.audit import AuditEntry
 from commission.extensions import db

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from adjudication.models import Decision, Hearing
-from adjudication.states import ClaimState
+from claims.domain import ClaimState
 from claims.files import EvidenceStore
 from claims.models import Claim
 from claims.operations import register_claim

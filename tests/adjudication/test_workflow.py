@@ -7,13 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from adjudication.states import ClaimState
+from adjudication.domain import AppealOutcome
 from adjudication.workflow import (
     RULES,
     SYSTEM,
     Acting,
     Action,
-    AppealOutcome,
     ClaimFacts,
     GroupMember,
     Rule,
@@ -26,6 +25,7 @@ from adjudication.workflow import (
     refusal,
     rule_for,
 )
+from claims.domain import ClaimState
 from commission.roles import Role
 
 TODAY = date(2026, 11, 24)

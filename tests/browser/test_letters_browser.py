@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from adjudication.models import Outcome
+from adjudication.domain import Outcome
 from adjudication.operations import (
     ActionInput,
     ClaimOutcome,
@@ -20,9 +20,17 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.workflow import Action
+from claims.domain import (
+    ClaimBasis,
+    ClaimInput,
+    ParcelInput,
+    PartyInput,
+    PartyRole,
+    PropertyType,
+    Remedy,
+)
 from claims.files import EvidenceStore
-from claims.models import ClaimBasis, PartyRole, PropertyType, Remedy
-from claims.operations import ClaimInput, ParcelInput, PartyInput, register_claim
+from claims.operations import register_claim
 from commission.accounts.models import Office, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db

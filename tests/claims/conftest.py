@@ -10,16 +10,19 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from claims.files import EvidenceStore, check_upload
-from claims.models import ClaimBasis, EvidenceKind, PartyRole, PropertyType, Remedy
-from claims.operations import (
+from claims.domain import (
+    ClaimBasis,
     ClaimInput,
     EvidenceInput,
+    EvidenceKind,
     ParcelInput,
     PartyInput,
-    register_claim,
-    update_claim,
+    PartyRole,
+    PropertyType,
+    Remedy,
 )
+from claims.files import EvidenceStore, check_upload
+from claims.operations import register_claim, update_claim
 from commission.accounts.models import Office, Role, User
 from commission.extensions import db
 

@@ -15,9 +15,9 @@ from claims.conflicts import (
     record_candidates,
     review_candidate,
 )
+from claims.domain import CandidateStatus, PartyInput, PartyRole
 from claims.matching import ConflictKind, MatchThresholds
-from claims.models import CandidateStatus, ClaimMatchKey, ConflictGroup, PartyRole
-from claims.operations import PartyInput
+from claims.models import ClaimMatchKey, ConflictGroup
 from commission.extensions import db
 from tests.claims.conftest import claim_input, claimant
 

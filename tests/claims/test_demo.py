@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import func, select
 
-from adjudication.states import ClaimState
 from claims.demo import generate_demo_claims, iter_demo_claims
+from claims.domain import ClaimState
 from claims.interchange import is_latin_script
 from claims.models import Claim
 from claims.operations import validate_claim

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from claims.demo import generate_demo_claims
+from claims.domain import PartyRole
 from claims.interchange import (
     BASE_COLUMNS,
     ArchiveLimits,
@@ -31,7 +32,7 @@ from claims.interchange import (
     resolve_governorate,
     split_name,
 )
-from claims.models import Claim, PartyRole
+from claims.models import Claim
 from claims.operations import register_claim
 from claims.parcels import parse_parcel_number
 from commission.extensions import db

@@ -9,13 +9,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from claims.domain import PartyInput, PartyRole
 from claims.files import UploadRefused, check_upload
-from claims.models import Claim, Evidence, Parcel, PartyRole
-from claims.operations import (
-    ClaimInvalid,
-    PartyInput,
-    StaleClaim,
-)
+from claims.models import Claim, Evidence, Parcel
+from claims.operations import ClaimInvalid, StaleClaim
 from claims.parcels import InvalidParcelNumber, parse_parcel_number
 from commission.audit import Actor, AuditEntry, set_actor
 from commission.extensions import db

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from adjudication.states import ClaimState
-from claims.operations import ParcelInput, register_claim
+from claims.domain import ClaimState, ParcelInput
+from claims.operations import register_claim
 from claims.parcels import InvalidParcelNumber
 from claims.queries import (
     ClaimFilters,
@@ -122,8 +122,7 @@ def test_name_search_is_a_case_insensitive_contains_over_every_name_part(intake,
 
 
 def test_name_search_also_finds_respondents_and_representatives(intake, viewers):
-    from claims.models import PartyRole
-    from claims.operations import PartyInput
+    from claims.domain import PartyInput, PartyRole
 
     occupant = PartyInput(role=PartyRole.RESPONDENT, given_name="كريم", family_name="الساعدي")
     claim = register(intake, parties=[claimant(), occupant])

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from adjudication.states import ClaimState
+from claims.domain import ClaimState
 from claims.models import Claim
 from commission.audit import Actor, set_actor
 from commission.extensions import db

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from adjudication.models import Decision, DecisionClaim, DecisionStatus, Outcome
+from adjudication.domain import AppealOutcome, DecisionStatus, Outcome
+from adjudication.models import Decision, DecisionClaim
 from adjudication.operations import ClaimOutcome
-from adjudication.states import ClaimState
-from adjudication.workflow import Action, AppealOutcome
+from adjudication.workflow import Action
+from claims.domain import ClaimState
 from claims.models import Claim
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
-from adjudication.states import ClaimState
+from claims.domain import ClaimState
 from commission.accounts.models import Role
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES

@@ -6,7 +6,7 @@ import hashlib
 
 from sqlalchemy import func, select
 
-from adjudication.states import ClaimState
+from claims.domain import ClaimState
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES
 from documents.files import LetterStore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adjudication.states import ClaimState
+from claims.domain import ClaimState
 from documents.letters import LetterKind
 
 pytestmark = pytest.mark.usefixtures("app")

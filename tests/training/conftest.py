@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from adjudication.models import Outcome
+from adjudication.domain import AppealOutcome, Outcome
 from adjudication.operations import (
     ActionInput,
     ClaimOutcome,
@@ -19,11 +19,11 @@ from adjudication.operations import (
     members_of_decision,
     perform,
 )
-from adjudication.states import ClaimState
-from adjudication.workflow import Action, AppealOutcome
+from adjudication.workflow import Action
 from claims.conflicts import match_thresholds, review_candidate
+from claims.domain import CandidateStatus, ClaimState, PartyRole
 from claims.files import EvidenceStore
-from claims.models import CandidateStatus, Claim, ConflictCandidate, PartyRole
+from claims.models import Claim, ConflictCandidate
 from commission.accounts.models import Role, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db

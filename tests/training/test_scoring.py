@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from adjudication.workflow import AppealOutcome
+from adjudication.domain import AppealOutcome
 from commission.extensions import db
 from documents.letters import LetterKind
 from tests.training.conftest import SCENARIOS, Plan

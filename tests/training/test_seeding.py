@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from adjudication.models import Transition
-from adjudication.states import ClaimState
-from claims.models import CandidateStatus, Claim, ConflictCandidate, Evidence, Party
+from claims.domain import CandidateStatus, ClaimState
+from claims.models import Claim, ConflictCandidate, Evidence, Party
 from commission.accounts.models import User
 from commission.audit import AuditEntry
 from commission.extensions import db

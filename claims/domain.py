@@ -1,0 +1,134 @@
+"""The claim side's vocabulary as plain values: enums and the verbs' input records.
+
+No Flask and no database session: the models, the operations, the letter renderer,
+training scenarios, import and matching all import these, so each exists once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from claims.files import CheckedUpload
+
+
+class ClaimState(enum.StrEnum):
+    REGISTERED = "registered"
+    SCREENING = "screening"
+    INCOMPLETE = "incomplete"
+    ANNULLED = "annulled"
+    INADMISSIBLE = "inadmissible"
+    RESPONDENT_NOTICE = "respondent_notice"
+    UNDER_REVIEW = "under_review"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    DECISION_DRAFTED = "decision_drafted"
+    DECISION_ISSUED = "decision_issued"
+    APPEALED = "appealed"
+    APPEAL_DECIDED = "appeal_decided"
+    FINAL = "final"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class ClaimBasis(enum.StrEnum):
+    CONFISCATION = "confiscation"
+    FORCED_RELOCATION = "forced_relocation"
+    CONFLICT_DISPLACEMENT = "conflict_displacement"
+    OTHER = "other"
+
+
+class Remedy(enum.StrEnum):
+    RESTITUTION = "restitution"
+    COMPENSATION = "compensation"
+
+
+class PropertyType(enum.StrEnum):
+    HOUSE = "house"
+    APARTMENT = "apartment"
+    RESIDENTIAL_LAND = "residential_land"
+    AGRICULTURAL_LAND = "agricultural_land"
+    COMMERCIAL = "commercial"
+    OTHER = "other"
+
+
+class PartyRole(enum.StrEnum):
+    CLAIMANT = "claimant"
+    RESPONDENT = "respondent"
+    REPRESENTATIVE = "representative"
+
+
+class IdentityDocument(enum.StrEnum):
+    NATIONAL_ID = "national_id"
+    CIVIL_STATUS_ID = "civil_status_id"
+    NATIONALITY_CERTIFICATE = "nationality_certificate"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+
+class EvidenceKind(enum.StrEnum):
+    TITLE_DEED = "title_deed"
+    COURT_RULING = "court_ruling"
+    IDENTITY_DOCUMENT = "identity_document"
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    PHOTO = "photo"
+    OTHER = "other"
+
+
+class CandidateStatus(enum.StrEnum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+@dataclasses.dataclass
+class PartyInput:
+    role: PartyRole
+    given_name: str
+    father_name: str = ""
+    grandfather_name: str = ""
+    family_name: str = ""
+    latin_name: str = ""
+    id_document_type: IdentityDocument | None = None
+    id_document_number: str = ""
+    contact: str = ""
+    share_percent: Decimal | None = None
+    is_heir: bool = False
+    deceased_owner_name: str = ""
+    authority_document: str = ""
+
+
+@dataclasses.dataclass
+class ParcelInput:
+    governorate_code: str
+    muqataa_no: str
+    parcel_no: str
+    property_type: PropertyType
+    district: str = ""
+    muqataa_name: str = ""
+    area_m2: Decimal | None = None
+
+
+@dataclasses.dataclass
+class ClaimInput:
+    parcel: ParcelInput
+    parties: list[PartyInput]
+    claim_basis: ClaimBasis
+    remedy: Remedy
+    filed_on: date
+    dispossession_on: date | None = None
+    address: str = ""
+    description: str = ""
+    import_ref: str | None = None
+
+    def in_role(self, role: PartyRole) -> list[PartyInput]:
+        return [party for party in self.parties if party.role == role]
+
+
+@dataclasses.dataclass
+class EvidenceInput:
+    kind: EvidenceKind
+    upload: CheckedUpload
