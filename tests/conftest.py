@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from commission import create_app
 from commission.accounts.models import Role
 from commission.accounts.operations import create_user, sync_offices
+from commission.app import create_app
 from commission.audit import Actor, set_actor
 from commission.extensions import db
+from commission.files import collect_garbage
 from commission.workspaces import operational_workspace_id, use_workspace
 from config import TestConfig
 
@@ -248,3 +250,20 @@ class InOperational:
         db.session.remove()
         self._workspace.__exit__(*exc)
         self._context.pop()
+
+
+def age_files(paths, days: int = 2) -> None:
+    """Make stored files look untouched for `days`, as files the garbage collector may take."""
+    moment = time.time() - days * 86400
+    for path in paths:
+        os.utime(path, (moment, moment))
+
+
+def collect_old_garbage(app, session):
+    """`flask files gc` with a one-hour grace: files aged by `age_files` are candidates."""
+    return collect_garbage(
+        session,
+        app.config["QAYD_DATA_DIR"],
+        app.extensions["qayd_stored_files"],
+        grace=timedelta(hours=1),
+    )

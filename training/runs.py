@@ -22,14 +22,11 @@ from adjudication.operations import WorkflowSettings
 from claims.conflicts import match_thresholds
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
-from claims.models import Evidence
 from commission.accounts.models import User
 from commission.clock import local_today
 from commission.db import Base, utcnow
 from commission.roles import Role
 from commission.workspaces import ALL_WORKSPACES, Workspace, WorkspaceKind, use_workspace
-from documents.files import LetterStore
-from documents.models import Letter
 from training.cast import training_cast
 from training.models import TrainingRun, TrainingSeat, WorkspaceRole
 from training.scenarios import Scenario
@@ -188,45 +185,27 @@ def close_run(session: Session, run: TrainingRun, scenario: Scenario) -> None:
 
 def reset_seat(
     session: Session, seat: TrainingSeat, scenario: Scenario, *, seeding: Seeding
-) -> set[str]:
-    """Empty the seat's workspace and seed it again. Returns the file hashes that may
-    have lost their last reference (for `remove_unreferenced_files` after commit)."""
-    files = _files_of(session, seat.workspace_id)
+) -> None:
+    """Empty the seat's workspace and seed it again. Files no longer referenced are left
+    to the garbage collector (`flask files gc`), which alone may remove a stored file."""
     _wipe(session, seat.workspace_id, keep={"workspace_role", "training_seat"})
     seat.submitted_at = seat.scored_at = seat.score_percent = None
     seat.report_json = ""
     _seed(
         session, scenario, seat.workspace_id, training_cast(session, hasher=seeding.hasher), seeding
     )
-    return files
 
 
-def delete_run(session: Session, run: TrainingRun) -> set[str]:
+def delete_run(session: Session, run: TrainingRun) -> None:
     """Remove the run, its seats and their workspaces with everything in them, in the
-    caller's transaction. Returns the file hashes to check after commit."""
-    files: set[str] = set()
+    caller's transaction. Their files are left to the garbage collector (`flask files
+    gc`): a scan may be shared with a row another transaction is committing."""
     workspace_ids = [seat.workspace_id for seat in run.seats]
-    for workspace_id in workspace_ids:
-        files |= _files_of(session, workspace_id)
     session.delete(run)
     session.flush()
     for workspace_id in workspace_ids:
         _wipe(session, workspace_id, keep=set())
         session.execute(delete(Workspace).where(Workspace.id == workspace_id))
-    return files
-
-
-def _files_of(session: Session, workspace_id: int) -> set[str]:
-    hashes = set()
-    for model in (Evidence, Letter):
-        hashes |= set(
-            session.scalars(
-                select(model.sha256)
-                .where(model.workspace_id == workspace_id)
-                .execution_options(**{ALL_WORKSPACES: True})
-            )
-        )
-    return hashes
 
 
 def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
@@ -243,22 +222,3 @@ def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
             execution_options={ALL_WORKSPACES: True},
         )
     session.expire_all()
-
-
-def remove_unreferenced_files(session: Session, hashes: set[str], data_dir: str) -> int:
-    """After the commit: remove the files of `hashes` that no row of any workspace refers
-    to any more (a scan shared with operational evidence stays). Returns how many went."""
-    removed = 0
-    for sha256 in sorted(hashes):
-        for model, store in ((Evidence, EvidenceStore(data_dir)), (Letter, LetterStore(data_dir))):
-            still_used = session.scalar(
-                select(model.id)
-                .where(model.sha256 == sha256)
-                .limit(1)
-                .execution_options(**{ALL_WORKSPACES: True})
-            )
-            path = store.path_for(sha256)
-            if still_used is None and path.is_file():
-                path.unlink()
-                removed += 1
-    return removed

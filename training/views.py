@@ -42,7 +42,6 @@ from training.runs import (
     TrainingRefused,
     close_run,
     delete_run,
-    remove_unreferenced_files,
     reset_seat,
     roles_in,
     seats_of,
@@ -227,9 +226,8 @@ def close(run_id: int):
 @allow(Role.TRAINER)
 def delete(run_id: int):
     run = _own_run_or_404(run_id)
-    files = delete_run(db.session, run)
+    delete_run(db.session, run)
     db.session.commit()
-    remove_unreferenced_files(db.session, files, current_app.config["QAYD_DATA_DIR"])
     flash(_("The run and everything in it are deleted."), "info")
     return redirect(url_for(".index"))
 
@@ -241,9 +239,8 @@ def reset(seat_id: int):
     if seat is None or seat.run.trainer_id != current_user.id:
         abort(404)
     run_id = seat.run_id
-    files = reset_seat(db.session, seat, _scenario_of(seat.run), seeding=_seeding())
+    reset_seat(db.session, seat, _scenario_of(seat.run), seeding=_seeding())
     db.session.commit()
-    remove_unreferenced_files(db.session, files, current_app.config["QAYD_DATA_DIR"])
     flash(_("The practice is reset to the scenario's start."), "info")
     return redirect(url_for(".run_page", run_id=run_id))
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from commission.cli import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,6 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from claims.demo import generate_demo_claims
 from claims.domain import PartyRole
 from claims.interchange import (
     BASE_COLUMNS,
@@ -36,6 +35,7 @@ from claims.models import Claim
 from claims.operations import register_claim
 from claims.parcels import parse_parcel_number
 from commission.extensions import db
+from demo.claims import generate_demo_claims
 from tests.claims.conftest import TODAY, claim_input, claimant
 from tests.conftest import unique
 

@@ -16,6 +16,7 @@ from claims.operations import ClaimInvalid, StaleClaim
 from claims.parcels import InvalidParcelNumber, parse_parcel_number
 from commission.audit import Actor, AuditEntry, set_actor
 from commission.extensions import db
+from commission.files import STAGING_DIRECTORY
 from commission.workspaces import use_workspace
 from tests.claims.conftest import TODAY, claim_input, claimant, evidence_input, png_bytes
 
@@ -139,17 +140,18 @@ def test_a_failed_registration_leaves_no_orphan_file(intake):
     unique_scan = png_bytes(colour=(1, 2, 3))
     evidence = evidence_input(unique_scan)
     intake.register(evidence=[evidence])
-    path = intake.store.path_for(evidence.upload.sha256)
-    assert path.exists()
+    staging = intake.store.data_dir / STAGING_DIRECTORY
+    assert list(staging.glob(f"{evidence.upload.sha256}.*"))
     db.session.rollback()
-    assert not path.exists()
+    assert not intake.store.path_for(evidence.upload.sha256).exists()
+    assert not list(staging.glob(f"{evidence.upload.sha256}.*"))
 
 
 def test_a_failed_file_write_leaves_no_claim(intake, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("claims.files.os.fsync", disk_full)
+    monkeypatch.setattr("commission.files.os.fsync", disk_full)
     with pytest.raises(OSError):
         intake.register(evidence=[evidence_input(png_bytes(colour=(9, 9, 9)))])
     db.session.rollback()

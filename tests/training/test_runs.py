@@ -19,9 +19,9 @@ from commission.db import Base
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES, Workspace, operational_workspace_id, use_workspace
 from tests.conftest import InOperational as Operational
-from tests.conftest import csrf_token, login, unique
+from tests.conftest import age_files, collect_old_garbage, csrf_token, login, unique
 from training.models import TrainingRun, TrainingSeat, WorkspaceRole
-from training.runs import Seeding, delete_run, remove_unreferenced_files, reset_seat, start_run
+from training.runs import Seeding, delete_run, reset_seat, start_run
 from training.scenarios import load_scenarios
 
 SCENARIO = "two-families"
@@ -220,9 +220,8 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
                 TrainingSeat.trainee_id == people["trainee"].id, TrainingSeat.run_id == run
             )
         )
-        files = reset_seat(session, seat, scenario, seeding=_seeding(app))
+        reset_seat(session, seat, scenario, seeding=_seeding(app))
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
     claims = _claims_in(app, seats[people["trainee"].id])
     assert len(claims) == len(scenario.claims)
     assert "changed by the trainee" not in {claim.description for claim in claims}
@@ -235,9 +234,8 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
                 .execution_options(**{ALL_WORKSPACES: True})
             )
         )
-        files = delete_run(session, session.get(TrainingRun, run))
+        delete_run(session, session.get(TrainingRun, run))
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
         for table in Base.metadata.sorted_tables:
             if "workspace_id" in table.c:
                 left = session.execute(
@@ -254,6 +252,13 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
             == 0
         )
         assert session.get(TrainingRun, run) is None
+    store = EvidenceStore(app.config["QAYD_DATA_DIR"])
+    assert evidence_hashes
+    # Deleting rows never deletes files: that is the garbage collector's alone.
+    assert all(store.path_for(sha).exists() for sha in evidence_hashes)
+    age_files(store.path_for(sha) for sha in evidence_hashes)
+    with Operational(app) as session:
+        collect_old_garbage(app, session)
         # Seeding is deterministic, so other runs may share these scans: a file goes
         # exactly when no row of any workspace refers to it any more.
         still_used = set(
@@ -263,8 +268,6 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
                 .execution_options(**{ALL_WORKSPACES: True})
             )
         )
-    store = EvidenceStore(app.config["QAYD_DATA_DIR"])
-    assert evidence_hashes
     for sha in evidence_hashes:
         assert store.path_for(sha).exists() == (sha in still_used), sha
 
@@ -283,7 +286,8 @@ def test_delete_keeps_a_file_that_real_evidence_shares(app, run, people):
         intake = IntakeContext(app, operational_workspace_id(session))
         intake.register(claim_input(), evidence=[evidence_input(data, name="same-scan.png")])
         session.commit()
-        files = delete_run(session, session.get(TrainingRun, run))
+        delete_run(session, session.get(TrainingRun, run))
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
+        age_files([path])
+        collect_old_garbage(app, session)
     assert path.exists()  # the operational claim's scan stays
