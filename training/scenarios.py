@@ -31,8 +31,9 @@ from claims.domain import (
     PropertyType,
     Remedy,
 )
+from commission.bilingual import Bilingual
 from config import Config
-from documents.letters import Bilingual, LetterKind
+from documents.letters import LetterKind
 
 #: Where the packaged scenarios live: training/scenarios/<id>.json.
 SCENARIO_DIRECTORY = "scenarios"
