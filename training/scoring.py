@@ -23,7 +23,7 @@ from commission.bilingual import Bilingual
 from documents.letters import LetterKind
 from documents.models import Letter, LetterClaim
 from training.cast import cast_ids
-from training.scenarios import (
+from training.scenarios.model import (
     AppealAnswer,
     ConflictAnswer,
     DeadlineAnswer,
