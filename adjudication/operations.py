@@ -46,6 +46,7 @@ from claims.models import Claim, ConflictCandidate
 from claims.operations import StaleClaim
 from commission.accounts.models import Role, User
 from commission.db import utcnow
+from commission.workspaces import Workspace, WorkspaceKind
 
 logger = logging.getLogger(__name__)
 
@@ -580,13 +581,27 @@ _SETTLED = (ClaimState.CLOSED, ClaimState.WITHDRAWN)
 
 
 def assign_claims(
-    session: Session, claims: list[Claim], adjudicator: User, *, by: User
+    session: Session,
+    claims: list[Claim],
+    adjudicator: User,
+    *,
+    by: User,
+    allow_service_account: bool = False,
 ) -> list[Claim]:
     """Assign claims (and the undecided claims of their conflict groups, which are
-    decided together) to an adjudicator of their office or of headquarters."""
+    decided together) to an adjudicator of their office or of headquarters.
+
+    Work goes to active accounts only, so that nobody's claims wait on someone who cannot
+    log in. `allow_service_account` lets a training scenario's starting history assign
+    its claims to the cast's adjudicator, a disabled account that acts at once in the
+    same transaction (training.seeding); it is refused for any claim outside a training
+    workspace."""
     if Role.REVIEWER not in by.roles:
         raise ActionNotAllowed(N_("Your role does not allow this action."))
-    if Role.ADJUDICATOR not in adjudicator.roles or not adjudicator.is_active_account:
+    is_service_account = allow_service_account and not adjudicator.is_active_account
+    if Role.ADJUDICATOR not in adjudicator.roles or not (
+        adjudicator.is_active_account or is_service_account
+    ):
         raise AssignmentRefused(
             N_("%(name)s is not an active adjudicator."), {"name": adjudicator.full_name}
         )
@@ -595,6 +610,10 @@ def assign_claims(
         chosen[claim.id] = claim
         for member in _undecided_group_members(session, claim):
             chosen.setdefault(member.id, member)
+    if is_service_account and _outside_training(session, chosen.values()):
+        raise AssignmentRefused(
+            N_("%(name)s is not an active adjudicator."), {"name": adjudicator.full_name}
+        )
     now = utcnow()
     for claim in chosen.values():
         if claim.state in _SETTLED:
@@ -614,6 +633,13 @@ def assign_claims(
     except StaleDataError:
         raise StaleClaim() from None
     return sorted(chosen.values(), key=lambda claim: claim.id)
+
+
+def _outside_training(session: Session, claims) -> bool:
+    """Whether any of the claims lies outside a training workspace."""
+    workspace_ids = {claim.workspace_id for claim in claims}
+    kinds = set(session.scalars(select(Workspace.kind).where(Workspace.id.in_(workspace_ids))))
+    return kinds != {WorkspaceKind.TRAINING}
 
 
 # --------------------------------------------------------------------------- tick

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from documents.labels import APPEAL_OUTCOMES, OUTCOMES, WATERMARK
-from documents.letters import AppealOutcome
+from adjudication.domain import AppealOutcome
+from adjudication.labels import APPEAL_OUTCOMES, OUTCOMES
+from documents.labels import WATERMARK
 from documents.verification import verification_code
 from tests.documents import samples
 from tests.documents.pdf import page_texts, render, render_to, squeezed

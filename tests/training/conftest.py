@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+import flask
 import pytest
 from sqlalchemy import select
 
@@ -28,15 +29,27 @@ from commission.accounts.models import Role, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import use_workspace
+from config import TestConfig
 from documents.files import LetterStore
 from documents.letters import LetterKind
 from documents.operations import LetterSettings, issue_letter
 from tests.claims.conftest import TODAY
 from training.cast import training_cast
-from training.scenarios import ExpectedOutcome, Scenario, load_scenarios
+from training.scenarios.loading import load_scenarios
+from training.scenarios.model import ExpectedOutcome, Scenario
+from training.scenarios.schema import ScenarioVocabulary
 from training.seeding import seed_scenario
 
-SCENARIOS = load_scenarios()
+
+def _test_vocabulary() -> ScenarioVocabulary:
+    config = flask.Config(".")
+    config.from_object(TestConfig())
+    return ScenarioVocabulary.from_config(config)
+
+
+#: The vocabulary of the test configuration, known before any app exists (parametrize).
+VOCABULARY = _test_vocabulary()
+SCENARIOS = load_scenarios(VOCABULARY)
 
 
 @pytest.fixture
