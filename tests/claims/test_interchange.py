@@ -29,7 +29,6 @@ from claims.interchange import (
     claims_csv_text,
     parse_date,
     read_claims,
-    resolve_governorate,
     split_name,
 )
 from claims.models import Claim
@@ -314,33 +313,6 @@ def test_unknown_columns_are_reported_as_warnings(runner, tmp_path, prefix, muqa
 
 
 # ----------------------------------------------------------------------- the parsing
-
-
-@pytest.mark.parametrize(
-    ("entered", "code"),
-    [
-        ("IQ-BG", "IQ-BG"),
-        ("bg", "IQ-BG"),
-        ("Baghdad", "IQ-BG"),
-        ("بغداد", "IQ-BG"),
-        ("محافظة بغداد", "IQ-BG"),
-        ("BGD", "IQ-BG"),
-        ("Nineveh", "IQ-NI"),
-        ("Ninawa", "IQ-NI"),
-        ("نينوى", "IQ-NI"),
-        ("نينوي", "IQ-NI"),
-        ("Al Anbar", "IQ-AN"),
-        ("الانبار", "IQ-AN"),
-        ("Salah ad-Din", "IQ-SD"),
-        ("Salahuddin", "IQ-SD"),
-        ("حلبجة", "IQ-HALABJA"),
-        ("Halabja", "IQ-HALABJA"),
-        ("Atlantis", None),
-        ("", None),
-    ],
-)
-def test_governorates_in_arabic_english_or_iso(entered, code):
-    assert resolve_governorate(entered) == code
 
 
 NAME_SPLITS = [
