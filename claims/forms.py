@@ -42,7 +42,8 @@ from claims.domain import (
     Remedy,
 )
 from claims.matching import ConflictKind
-from claims.parcels import InvalidParcelNumber, parse_decimal, parse_parcel_number
+from claims.matching.normalise import InvalidParcelNumber, parse_parcel_number
+from claims.parcels import invalid_parcel_number_message, parse_decimal
 from commission.governorates import BY_CODE, resolve_governorate
 
 STATE_LABELS = {
@@ -181,7 +182,7 @@ def _is_parcel_number(form, field):
         try:
             parse_parcel_number(field.data)
         except InvalidParcelNumber as invalid:
-            raise ValidationError(str(invalid.message)) from None
+            raise ValidationError(invalid_parcel_number_message(invalid)) from None
 
 
 def _name(label, max_length=100):

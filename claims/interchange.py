@@ -93,9 +93,10 @@ from claims.domain import (
 )
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
+from claims.matching.normalise import fold_digits
 from claims.models import Claim
 from claims.operations import DEFAULT_THRESHOLDS, ClaimInvalid, register_claim, validate_claim
-from claims.parcels import fold_digits, parse_decimal
+from claims.parcels import parse_decimal
 from commission.accounts.models import Office, User
 from commission.governorates import UnknownGovernorate, resolve_governorate
 

@@ -26,8 +26,14 @@ from claims.domain import (
 )
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
+from claims.matching.blocking import parcel_key
+from claims.matching.normalise import (
+    InvalidParcelNumber,
+    parse_muqataa_number,
+    parse_parcel_number,
+)
 from claims.models import Claim, ClaimCounter, Evidence, Parcel, Party
-from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
+from claims.parcels import invalid_parcel_number_message
 from commission.accounts.models import Office, User
 from commission.db import utcnow
 from commission.workspaces import current_workspace_id
@@ -75,11 +81,11 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
         elif data.dispossession_on > data.filed_on:
             errors["dispossession_on"] = _l("The dispossession must come before the filing.")
     try:
-        main, sub = parse_parcel_number(data.parcel.parcel_no)
-    except InvalidParcelNumber as error:
-        errors["parcel_no"] = error.message
+        number = parse_parcel_number(data.parcel.parcel_no)
+    except InvalidParcelNumber as invalid:
+        errors["parcel_no"] = invalid_parcel_number_message(invalid)
     else:
-        if max(main, sub or 0) > MAX_PARCEL_NUMBER:
+        if max(number.main, number.sub or 0) > MAX_PARCEL_NUMBER:
             errors["parcel_no"] = _l("This parcel number is too long.")
     if not data.parcel.muqataa_no.strip():
         errors["muqataa_no"] = _l("The muqata'a (cadastral district) number is required.")
@@ -120,8 +126,8 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
 
 
 def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
-    main, sub = parse_parcel_number(data.parcel_no)
-    key = parcel_key(data.governorate_code, data.muqataa_no, main, sub)
+    number = parse_parcel_number(data.parcel_no)
+    key = parcel_key(data.governorate_code.upper(), parse_muqataa_number(data.muqataa_no), number)
     if session.get_bind().dialect.name == "postgresql":
         # Two clerks registering the first claims on one parcel at once: the second
         # waits here until the first commits, then finds its parcel row.
@@ -131,7 +137,7 @@ def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
         )
     parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
     if parcel is None:
-        parcel = Parcel(parcel_key=key, parcel_no=main, parcel_sub=sub)
+        parcel = Parcel(parcel_key=key, parcel_no=number.main, parcel_sub=number.sub)
         session.add(parcel)
     parcel.governorate_code = data.governorate_code.upper()
     parcel.muqataa_no = data.muqataa_no.strip()

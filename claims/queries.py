@@ -17,8 +17,8 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from claims.domain import ClaimState
+from claims.matching.normalise import fold_digits, parse_parcel_number
 from claims.models import Claim, Parcel, Party
-from claims.parcels import fold_digits, parse_parcel_number
 from commission.accounts.models import User
 from commission.workspaces import current_workspace_id
 
@@ -100,10 +100,10 @@ def search_claims(
         statement = statement.where(Claim.governorate_code == filters.governorate_code.upper())
     parcel_conditions = []
     if (filters.parcel_no or "").strip():
-        main, sub = parse_parcel_number(filters.parcel_no)
-        parcel_conditions.append(Parcel.parcel_no == main)
-        if sub is not None:
-            parcel_conditions.append(Parcel.parcel_sub == sub)
+        number = parse_parcel_number(filters.parcel_no)
+        parcel_conditions.append(Parcel.parcel_no == number.main)
+        if number.sub is not None:
+            parcel_conditions.append(Parcel.parcel_sub == number.sub)
     if parcel_conditions:
         statement = statement.where(
             Claim.parcel_id.in_(select(Parcel.id).where(*parcel_conditions))

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from claims.demo import generate_demo_claims, iter_demo_claims
 from claims.domain import ClaimState
 from claims.interchange import is_latin_script
+from claims.matching.blocking import parcel_key
+from claims.matching.normalise import fold_digits, parse_muqataa_number, parse_parcel_number
 from claims.models import Claim
 from claims.operations import validate_claim
-from claims.parcels import fold_digits, parcel_key, parse_parcel_number
 from commission.accounts.models import User
 from commission.extensions import db
 from commission.governorates import BY_CODE
@@ -22,8 +23,8 @@ from tests.claims.conftest import TODAY
 def key(claim) -> str:
     return parcel_key(
         claim.parcel.governorate_code,
-        claim.parcel.muqataa_no,
-        *parse_parcel_number(claim.parcel.parcel_no),
+        parse_muqataa_number(claim.parcel.muqataa_no),
+        parse_parcel_number(claim.parcel.parcel_no),
     )
 
 

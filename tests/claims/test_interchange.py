@@ -31,9 +31,9 @@ from claims.interchange import (
     read_claims,
     split_name,
 )
+from claims.matching.normalise import parse_parcel_number
 from claims.models import Claim
 from claims.operations import register_claim
-from claims.parcels import parse_parcel_number
 from commission.extensions import db
 from tests.claims.conftest import TODAY, claim_input, claimant
 from tests.conftest import unique
