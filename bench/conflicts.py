@@ -35,8 +35,9 @@ from pathlib import Path
 from intake import OUT, TODAY, fresh_database, percentile, seed_database
 from sqlalchemy import delete, func, select, text
 
-from claims.conflicts import check_conflicts, match_thresholds
+from claims.conflicts import check_conflicts
 from claims.demo import iter_demo_claims
+from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate, ConflictScan, ConflictScanShard
 from commission import create_app
 from commission.audit import Actor, set_actor
@@ -79,7 +80,7 @@ def database_url(args) -> str:
 
 def time_checks(app, args) -> None:
     """The registration form's check, for new claims continuing the generator's stream."""
-    thresholds = match_thresholds(app.config)
+    thresholds = MatchThresholds.from_config(app.config)
     probes = [
         demo.claim
         for demo in islice(

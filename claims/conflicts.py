@@ -41,15 +41,6 @@ if TYPE_CHECKING:  # operations imports this module
     from claims.domain import ClaimInput, PartyInput
 
 
-def match_thresholds(config) -> MatchThresholds:
-    """The thresholds configured in config.py (MATCH_*), from an app's config mapping."""
-    return MatchThresholds(
-        min_score=config["MATCH_MIN_SCORE"],
-        same_person=config["MATCH_SAME_PERSON"],
-        max_block_size=config["MATCH_MAX_BLOCK_SIZE"],
-    )
-
-
 #: Both claims of a pair in one extra query per page, not two lazy loads per pair
 #: (their parties and evidence then load by `selectin`, batched too).
 _BOTH_CLAIMS = (

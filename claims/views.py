@@ -33,7 +33,6 @@ from claims.conflicts import (
     ReviewRefused,
     check_conflicts,
     group_of,
-    match_thresholds,
     open_candidates_of,
     pair_visible_to,
     review_candidate,
@@ -56,6 +55,7 @@ from claims.forms import (
     claim_form_data,
     governorate_name,
 )
+from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
 from claims.operations import (
     ClaimInvalid,
@@ -160,7 +160,7 @@ def _conflict_check(form: ClaimForm, claim: Claim | None = None) -> dict:
         data, _origin = form.claim_input()
     except (ValueError, TypeError):  # a choice the form will refuse on saving
         return {"conflict_problem": _("Correct the marked fields, then check again.")}
-    thresholds = match_thresholds(current_app.config)
+    thresholds = MatchThresholds.from_config(current_app.config)
     return {"conflict_check": check_conflicts(db.session, data, thresholds, exclude=claim)}
 
 
@@ -258,7 +258,7 @@ def register():
             today=local_today(),
             evidence=evidence,
             store=_store(),
-            thresholds=match_thresholds(current_app.config),
+            thresholds=MatchThresholds.from_config(current_app.config),
         )
     except ClaimInvalid as invalid:
         db.session.rollback()
@@ -303,7 +303,7 @@ def edit(number: str):
             today=local_today(),
             evidence=evidence,
             store=_store(),
-            thresholds=match_thresholds(current_app.config),
+            thresholds=MatchThresholds.from_config(current_app.config),
         )
     except StaleClaim as stale:
         db.session.rollback()

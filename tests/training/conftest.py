@@ -20,9 +20,10 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.workflow import Action
-from claims.conflicts import match_thresholds, review_candidate
+from claims.conflicts import review_candidate
 from claims.domain import CandidateStatus, ClaimState, PartyRole
 from claims.files import EvidenceStore
+from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
 from commission.accounts.models import Role, User
 from commission.audit import Actor, set_actor
@@ -66,7 +67,7 @@ class Seeder:
             today=TODAY,
             store=self.store,
             settings=self.settings,
-            thresholds=match_thresholds(self.app.config),
+            thresholds=MatchThresholds.from_config(self.app.config),
         )
         db.session.commit()
         return claims
