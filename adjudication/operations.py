@@ -40,10 +40,10 @@ from adjudication.workflow import (
     refusal,
     rule_for,
 )
-from claims.conflicts import group_of
 from claims.domain import CandidateStatus, ClaimState, PartyRole
 from claims.models import Claim, ConflictCandidate
 from claims.operations import StaleClaim
+from claims.queries import group_of
 from commission.accounts.models import Role, User
 from commission.db import utcnow
 from config import Config

@@ -32,7 +32,6 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
-from claims.conflicts import input_fields  # noqa: E402
 from claims.demo import iter_demo_claims  # noqa: E402
 from claims.files import EvidenceStore  # noqa: E402
 from claims.matching import blocking_keys, normalise_claim  # noqa: E402
@@ -40,7 +39,11 @@ from claims.matching.blocking import parcel_key  # noqa: E402
 from claims.matching.normalise import parse_muqataa_number, parse_parcel_number  # noqa: E402
 from claims.models import Claim, ClaimCounter, ClaimMatchKey, Parcel, Party  # noqa: E402
 from claims.operations import register_claim  # noqa: E402
-from claims.queries import ClaimFilters, search_claims  # noqa: E402
+from claims.queries import (  # noqa: E402
+    ClaimFilters,
+    input_fields,  # noqa: E402
+    search_claims,
+)
 from commission import create_app  # noqa: E402
 from commission.accounts.models import Office, Role, User  # noqa: E402
 from commission.accounts.operations import create_user, sync_offices  # noqa: E402

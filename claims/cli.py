@@ -15,7 +15,6 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from claims.conflicts import refresh_match_keys
 from claims.domain import PartyRole
 from claims.files import EvidenceStore
 from claims.interchange import (
@@ -30,6 +29,7 @@ from claims.interchange import (
 )
 from claims.matching import InvalidMatchInput, MatchThresholds, match_csv
 from claims.models import Claim, Party
+from claims.operations import refresh_match_keys
 from claims.scan import finish_scan, scan_shards, shard_sizes, start_scan
 from commission.cli import command_boundary
 from commission.clock import local_today

@@ -29,15 +29,6 @@ from flask_login import current_user
 
 from adjudication.case import case_context
 from claims.access import visible_claim_or_404
-from claims.conflicts import (
-    ReviewRefused,
-    check_conflicts,
-    group_of,
-    open_candidates_of,
-    pair_visible_to,
-    review_candidate,
-    review_queue,
-)
 from claims.domain import CandidateStatus, ClaimState, EvidenceInput, EvidenceKind, PartyRole
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
@@ -60,12 +51,23 @@ from claims.models import Claim, ConflictCandidate
 from claims.operations import (
     ClaimInvalid,
     ClaimNotEditable,
+    ReviewRefused,
     StaleClaim,
     register_claim,
+    review_candidate,
     update_claim,
     validate_claim,
 )
-from claims.queries import ClaimFilters, claim_visible_to, search_claims
+from claims.queries import (
+    ClaimFilters,
+    check_conflicts,
+    claim_visible_to,
+    group_of,
+    open_candidates_of,
+    pair_visible_to,
+    review_queue,
+    search_claims,
+)
 from commission.accounts.models import Role
 from commission.clock import local_today
 from commission.extensions import db

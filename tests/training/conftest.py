@@ -20,11 +20,11 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.workflow import Action
-from claims.conflicts import review_candidate
 from claims.domain import CandidateStatus, ClaimState, PartyRole
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
+from claims.operations import review_candidate
 from commission.accounts.models import Role, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
