@@ -40,13 +40,14 @@ from adjudication.workflow import (
     refusal,
     rule_for,
 )
-from claims.conflicts import group_of
 from claims.domain import CandidateStatus, ClaimState, PartyRole
 from claims.models import Claim, ConflictCandidate
 from claims.operations import StaleClaim
+from claims.queries import group_of
 from commission.accounts.models import Role, User
 from commission.db import utcnow
 from commission.workspaces import Workspace, WorkspaceKind
+from config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +56,14 @@ logger = logging.getLogger(__name__)
 class WorkflowSettings:
     """The configured deadlines and code lists (config.py), as the service needs them."""
 
-    answer_days: int = 45
-    appeal_days: int = 30
-    documents_days: int = 60
+    answer_days: int = Config.RESPONDENT_ANSWER_DAYS
+    appeal_days: int = Config.APPEAL_DAYS
+    documents_days: int = Config.DOCUMENTS_DAYS
     annulment_reasons: frozenset[str] = frozenset()
     inadmissibility_reasons: frozenset[str] = frozenset()
     rejection_reasons: frozenset[str] = frozenset()
     legal_provisions: frozenset[str] = frozenset()
-    currencies: frozenset[str] = frozenset({"IQD"})
+    currencies: frozenset[str] = frozenset(Config.CURRENCIES)
 
     @classmethod
     def from_config(cls, config: Mapping) -> WorkflowSettings:

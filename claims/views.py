@@ -29,16 +29,6 @@ from flask_login import current_user
 
 from adjudication.case import case_context
 from claims.access import visible_claim_or_404
-from claims.conflicts import (
-    ReviewRefused,
-    check_conflicts,
-    group_of,
-    match_thresholds,
-    open_candidates_of,
-    pair_visible_to,
-    review_candidate,
-    review_queue,
-)
 from claims.domain import CandidateStatus, ClaimState, EvidenceInput, EvidenceKind, PartyRole
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
@@ -56,16 +46,28 @@ from claims.forms import (
     claim_form_data,
     governorate_name,
 )
+from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
 from claims.operations import (
     ClaimInvalid,
     ClaimNotEditable,
+    ReviewRefused,
     StaleClaim,
     register_claim,
+    review_candidate,
     update_claim,
     validate_claim,
 )
-from claims.queries import ClaimFilters, claim_visible_to, search_claims
+from claims.queries import (
+    ClaimFilters,
+    check_conflicts,
+    claim_visible_to,
+    group_of,
+    open_candidates_of,
+    pair_visible_to,
+    review_queue,
+    search_claims,
+)
 from commission.accounts.models import Role
 from commission.clock import local_today
 from commission.extensions import db
@@ -160,7 +162,7 @@ def _conflict_check(form: ClaimForm, claim: Claim | None = None) -> dict:
         data, _origin = form.claim_input()
     except (ValueError, TypeError):  # a choice the form will refuse on saving
         return {"conflict_problem": _("Correct the marked fields, then check again.")}
-    thresholds = match_thresholds(current_app.config)
+    thresholds = MatchThresholds.from_config(current_app.config)
     return {"conflict_check": check_conflicts(db.session, data, thresholds, exclude=claim)}
 
 
@@ -258,7 +260,7 @@ def register():
             today=local_today(),
             evidence=evidence,
             store=_store(),
-            thresholds=match_thresholds(current_app.config),
+            thresholds=MatchThresholds.from_config(current_app.config),
         )
     except ClaimInvalid as invalid:
         db.session.rollback()
@@ -303,7 +305,7 @@ def edit(number: str):
             today=local_today(),
             evidence=evidence,
             store=_store(),
-            thresholds=match_thresholds(current_app.config),
+            thresholds=MatchThresholds.from_config(current_app.config),
         )
     except StaleClaim as stale:
         db.session.rollback()

@@ -15,7 +15,6 @@ and from nowhere else: no caller can ask for an unmarked letter in a training ru
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import logging
 from collections.abc import Mapping
@@ -32,7 +31,7 @@ from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import User
 from commission.bilingual import Bilingual
-from commission.governorates import Governorate, governorates
+from commission.governorates import BY_CODE
 from commission.workspaces import Workspace
 from documents import letters as content
 from documents.files import LetterStore
@@ -292,11 +291,6 @@ def _local_date(moment: datetime, settings: LetterSettings) -> date:
     return moment.astimezone(settings.timezone).date()
 
 
-@functools.cache
-def _governorates() -> dict[str, Governorate]:
-    return {governorate.code: governorate for governorate in governorates()}
-
-
 def _signatory(user: User | None, title: str) -> content.Signatory:
     # A claim imported in bulk has no registering clerk: the line is left to sign by hand.
     return content.Signatory(user.full_name if user else "", TITLES[title])
@@ -306,7 +300,7 @@ def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:
     first = source.claims[0]
     office = first.office
     parcel = first.parcel
-    governorate = _governorates().get(parcel.governorate_code)
+    governorate = BY_CODE.get(parcel.governorate_code)
     parties: list[content.PartyLine] = []
     for claim in source.claims:
         for party in claim.parties:

@@ -24,7 +24,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from adjudication.operations import WorkflowSettings
-from claims.conflicts import match_thresholds
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
 from claims.models import Evidence
@@ -73,7 +72,7 @@ class Seeding:
             today=local_today(),
             store=EvidenceStore(config["QAYD_DATA_DIR"]),
             settings=WorkflowSettings.from_config(config),
-            thresholds=match_thresholds(config),
+            thresholds=MatchThresholds.from_config(config),
             hasher=app.extensions["qayd_password_hasher"],
         )
 

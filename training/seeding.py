@@ -23,12 +23,11 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.workflow import Action
-from claims.conflicts import review_candidate
 from claims.domain import CandidateStatus, EvidenceInput
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
-from claims.operations import register_claim
+from claims.operations import register_claim, review_candidate
 from commission.accounts.models import Office, User
 from training.cast import Cast
 from training.scans import sample_scan

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commission.accounts.models import Office, Role, User, UserRole
 from commission.accounts.passwords import check_password_strength, verify_password
-from commission.governorates import HEADQUARTERS, governorates
+from commission.governorates import GOVERNORATES, HEADQUARTERS
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +32,7 @@ class UnknownOffice(ValueError):
 def sync_offices(session: Session) -> int:
     """Create or update one office per governorate plus headquarters; returns changes."""
     existing = {office.code: office for office in session.scalars(select(Office))}
-    wanted = [
-        (gov.office_code, gov.code, gov.name_en, gov.name_ar, False) for gov in governorates()
-    ]
+    wanted = [(gov.office_code, gov.code, gov.name_en, gov.name_ar, False) for gov in GOVERNORATES]
     hq_code, hq_en, hq_ar, hq_governorate = HEADQUARTERS
     wanted.append((hq_code, hq_governorate, hq_en, hq_ar, True))
     changed = 0

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from claims.domain import PartyInput, PartyRole
 from claims.files import UploadRefused, check_upload
+from claims.matching.normalise import InvalidParcelNumber, ParcelNumber, parse_parcel_number
 from claims.models import Claim, Evidence, Parcel
 from claims.operations import ClaimInvalid, StaleClaim
-from claims.parcels import InvalidParcelNumber, parse_parcel_number
 from commission.audit import Actor, AuditEntry, set_actor
 from commission.extensions import db
 from commission.workspaces import use_workspace
@@ -74,7 +74,7 @@ def test_claims_on_the_same_parcel_share_the_parcel_row(intake):
     ],
 )
 def test_parcel_numbers_parse_in_any_script(entered, expected):
-    assert parse_parcel_number(entered) == expected
+    assert parse_parcel_number(entered) == ParcelNumber(*expected)
 
 
 @pytest.mark.parametrize("entered", ["", "abc", "345/6/7", "0", "12a"])

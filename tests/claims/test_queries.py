@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from claims.domain import ClaimState, ParcelInput
+from claims.matching.normalise import InvalidParcelNumber
 from claims.operations import register_claim
-from claims.parcels import InvalidParcelNumber
 from claims.queries import (
     ClaimFilters,
     claim_visible_to,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from claims.conflicts import review_candidate
 from claims.domain import CandidateStatus
 from claims.matching import MatchThresholds
 from claims.models import ConflictCandidate, ConflictScanShard
+from claims.operations import review_candidate
 from claims.scan import finish_scan, scan_shards, shard_sizes, start_scan
 from commission.extensions import db
 from tests.claims.conftest import claim_input, claimant

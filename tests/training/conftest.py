@@ -21,10 +21,11 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.workflow import Action
-from claims.conflicts import match_thresholds, review_candidate
 from claims.domain import CandidateStatus, ClaimState, PartyRole
 from claims.files import EvidenceStore
+from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
+from claims.operations import review_candidate
 from commission.accounts.models import Role, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
@@ -79,7 +80,7 @@ class Seeder:
             today=TODAY,
             store=self.store,
             settings=self.settings,
-            thresholds=match_thresholds(self.app.config),
+            thresholds=MatchThresholds.from_config(self.app.config),
         )
         db.session.commit()
         return claims

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from adjudication.operations import WorkflowSettings
-from claims.conflicts import match_thresholds
 from claims.files import EvidenceStore
+from claims.matching import MatchThresholds
 from claims.models import Claim, Evidence
 from commission.accounts.models import Role, User
 from commission.audit import Actor, set_actor
@@ -41,7 +41,7 @@ def _seeding(app) -> Seeding:
         today=date(2026, 11, 24),
         store=EvidenceStore(app.config["QAYD_DATA_DIR"]),
         settings=WorkflowSettings.from_config(app.config),
-        thresholds=match_thresholds(app.config),
+        thresholds=MatchThresholds.from_config(app.config),
         hasher=app.extensions["qayd_password_hasher"],
     )
 
