@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -35,6 +34,7 @@ from claims.models import (
 from claims.queries import claim_visible_to
 from commission.accounts.models import User
 from commission.db import utcnow
+from commission.refusals import N_, Refusal, RefusalKind
 from commission.workspaces import current_workspace_id
 
 if TYPE_CHECKING:  # operations imports this module
@@ -260,10 +260,8 @@ def open_candidates_of(session: Session, claim: Claim) -> list[ConflictCandidate
     )
 
 
-class ReviewRefused(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ReviewRefused(Refusal, ValueError):
+    pass
 
 
 def review_candidate(
@@ -271,9 +269,9 @@ def review_candidate(
 ) -> ConflictCandidate:
     """Confirm or dismiss an open pair, with the reviewer's reason."""
     if pair.status != CandidateStatus.OPEN:
-        raise ReviewRefused(_l("This pair was already reviewed."))
+        raise ReviewRefused(N_("This pair was already reviewed."))
     if not note.strip():
-        raise ReviewRefused(_l("Give the reason for the decision."))
+        raise ReviewRefused(N_("Give the reason for the decision."), kind=RefusalKind.INPUT)
     # Read everything first: a load may autoflush, and a half-reviewed pair would break
     # the CHECK that ties a review to its reviewer and reason.
     versions = (pair.claim_a.version, pair.claim_b.version)

@@ -45,6 +45,7 @@ from claims.domain import (
 )
 from claims.matching import ConflictKind
 from claims.parcels import InvalidParcelNumber, parse_decimal, parse_parcel_number
+from commission.boundary import refusal_text
 from commission.governorates import Governorate, governorates
 
 STATE_LABELS = {
@@ -176,7 +177,7 @@ def _is_parcel_number(form, field):
         try:
             parse_parcel_number(field.data)
         except InvalidParcelNumber as invalid:
-            raise ValidationError(str(invalid.message)) from None
+            raise ValidationError(refusal_text(invalid)) from None
 
 
 def _name(label, max_length=100):

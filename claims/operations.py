@@ -30,6 +30,7 @@ from claims.models import Claim, ClaimCounter, Evidence, Parcel, Party
 from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
 from commission.accounts.models import Office, User
 from commission.db import utcnow
+from commission.refusals import N_, Refusal, RefusalKind
 from commission.workspaces import current_workspace_id
 
 logger = logging.getLogger(__name__)
@@ -43,25 +44,32 @@ MAX_AREA = Decimal(10) ** 10
 DEFAULT_THRESHOLDS = MatchThresholds()
 
 
-class ClaimInvalid(ValueError):
+class ClaimInvalid(Refusal, ValueError):
     """The input breaks a rule; `errors` maps each field to a message a clerk can read."""
 
+    kind = RefusalKind.INPUT
+    message = N_("Correct the marked fields.")
+
     def __init__(self, errors: dict[str, object]):
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__(fields=errors)
+
+    @property
+    def errors(self) -> dict[str, object]:
+        return self.fields
 
 
-class StaleClaim(Exception):
+class StaleClaim(Refusal):
     """Someone saved the claim after this form was opened."""
 
-    message = _l(
+    kind = RefusalKind.STALE
+    message = N_(
         "Someone else changed this claim after you opened it. "
         "Nothing was saved: reload it, then make your change again."
     )
 
 
-class ClaimNotEditable(Exception):
-    message = _l("Only a claim that is still registered can be edited.")
+class ClaimNotEditable(Refusal):
+    message = N_("Only a claim that is still registered can be edited.")
 
 
 def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
@@ -77,7 +85,7 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
     try:
         main, sub = parse_parcel_number(data.parcel.parcel_no)
     except InvalidParcelNumber as error:
-        errors["parcel_no"] = error.message
+        errors["parcel_no"] = error
     else:
         if max(main, sub or 0) > MAX_PARCEL_NUMBER:
             errors["parcel_no"] = _l("This parcel number is too long.")

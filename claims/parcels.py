@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
-
 from claims.matching.blocking import parcel_key as _matching_parcel_key
 from claims.matching.normalise import InvalidParcelNumber as UnreadableParcelNumber
 from claims.matching.normalise import ParcelNumber, fold_digits, parse_muqataa_number
 from claims.matching.normalise import parse_parcel_number as _parse
+from commission.refusals import N_, Refusal, RefusalKind
 
 __all__ = [
     "InvalidParcelNumber",
@@ -24,16 +23,19 @@ __all__ = [
 ]
 
 
-class InvalidParcelNumber(UnreadableParcelNumber):
+class InvalidParcelNumber(Refusal, UnreadableParcelNumber):
+    """A parcel number a clerk typed that cannot be read; the message quotes it."""
+
+    kind = RefusalKind.INPUT
+    message = N_(
+        "“%(entered)s” is not a parcel number: write the number, "
+        "optionally with a sub-number, e.g. 345 or 345/6."
+    )
+
     def __init__(self, entered: str, problem: str = ""):
-        super().__init__(entered, problem)
-        # Translated now, not lazily: a lazy string counts as safe HTML in templates,
-        # and this message quotes what the user typed.
-        self.message = _(
-            "“%(entered)s” is not a parcel number: write the number, "
-            "optionally with a sub-number, e.g. 345 or 345/6.",
-            entered=entered,
-        )
+        self.entered = entered
+        self.problem = problem
+        super().__init__(entered=entered)
 
 
 def parse_parcel_number(entered: str) -> tuple[int, int | None]:

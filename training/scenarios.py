@@ -31,6 +31,7 @@ from claims.domain import (
     PropertyType,
     Remedy,
 )
+from commission.refusals import N_, Refusal, RefusalKind
 from config import Config
 from documents.letters import Bilingual, LetterKind
 
@@ -38,14 +39,17 @@ from documents.letters import Bilingual, LetterKind
 SCENARIO_DIRECTORY = "scenarios"
 
 
-class ScenarioInvalid(ValueError):
+class ScenarioInvalid(Refusal, ValueError):
     """A scenario file that does not describe a usable scenario; each of `errors` names
     the file and the field path (`two-families.json: claims[1].parties[0].given_name:
     required`)."""
 
+    kind = RefusalKind.INPUT
+    message = N_("The scenario is not usable:\n%(problems)s")
+
     def __init__(self, errors: list[str]):
         self.errors = errors
-        super().__init__("\n".join(errors))
+        super().__init__(problems="\n".join(errors))
 
 
 class ExpectedOutcome(enum.StrEnum):
