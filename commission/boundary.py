@@ -52,7 +52,8 @@ def install_boundary(app: Flask) -> None:
     """Run every view in one transaction and answer refusals; call after the blueprints
     are registered."""
     for endpoint, view in list(app.view_functions.items()):
-        app.view_functions[endpoint] = _transactional(view)
+        if not getattr(view, "runs_in_transaction", False):
+            app.view_functions[endpoint] = _transactional(view)
     app.register_error_handler(Refusal, handle_refusal)
 
 
