@@ -56,7 +56,11 @@ def _probe_app(app, tmp_path):
 
 @pytest.fixture
 def probe(app, tmp_path):
-    return _probe_app(app, tmp_path)
+    probe = _probe_app(app, tmp_path)
+    yield probe
+    # Its own engine: its connections go now, not when the suite ends.
+    with probe.app_context():
+        db.engine.dispose()
 
 
 def _workspaces_named(probe, name) -> int:
