@@ -46,6 +46,7 @@ from claims.operations import StaleClaim
 from claims.queries import group_of
 from commission.accounts.models import Role, User
 from commission.db import utcnow
+from commission.refusals import Refusal, RefusalKind
 from commission.workspaces import Workspace, WorkspaceKind
 from config import Config
 
@@ -79,17 +80,14 @@ class WorkflowSettings:
         )
 
 
-class WorkflowError(Exception):
-    """An action refused; `message` is marked for translation, with `values`."""
-
-    def __init__(self, message: str, values: Mapping | None = None):
-        super().__init__(message % dict(values or {}))
-        self.message = message
-        self.values = dict(values or {})
+class WorkflowError(Refusal):
+    """An action refused; `message` is marked for translation, with its values."""
 
 
 class ActionNotAllowed(WorkflowError):
     """The user's roles do not include one the rule allows."""
+
+    kind = RefusalKind.FORBIDDEN
 
 
 class ActionRefused(WorkflowError):
@@ -99,9 +97,15 @@ class ActionRefused(WorkflowError):
 class InvalidActionInput(WorkflowError):
     """The action's input is incomplete or wrong; `errors` names the fields."""
 
+    kind = RefusalKind.INPUT
+    message = N_("Correct the marked fields.")
+
     def __init__(self, errors: dict[str, str]):
-        super().__init__(N_("Correct the marked fields."))
-        self.errors = errors
+        super().__init__(fields=errors)
+
+    @property
+    def errors(self) -> dict[str, object]:
+        return self.fields
 
 
 @dataclasses.dataclass(frozen=True)
@@ -273,7 +277,7 @@ def perform(
     refused = refusal(rule, claim_facts(session, claim), acting, today)
     if refused is not None:
         wrong_role = rule is not None and not acting.roles & rule.roles
-        raise (ActionNotAllowed if wrong_role else ActionRefused)(refused.message, refused.values)
+        raise (ActionNotAllowed if wrong_role else ActionRefused)(refused.message, **refused.values)
     members = _claims_moved_together(session, claim, action)
     for member in members:
         if member.state != rule.state:  # a companion moved on since the guards read it
@@ -604,7 +608,7 @@ def assign_claims(
         adjudicator.is_active_account or is_service_account
     ):
         raise AssignmentRefused(
-            N_("%(name)s is not an active adjudicator."), {"name": adjudicator.full_name}
+            N_("%(name)s is not an active adjudicator."), name=adjudicator.full_name
         )
     chosen: dict[int, Claim] = {}
     for claim in claims:
@@ -613,19 +617,21 @@ def assign_claims(
             chosen.setdefault(member.id, member)
     if is_service_account and _outside_training(session, chosen.values()):
         raise AssignmentRefused(
-            N_("%(name)s is not an active adjudicator."), {"name": adjudicator.full_name}
+            N_("%(name)s is not an active adjudicator."), name=adjudicator.full_name
         )
     now = utcnow()
     for claim in chosen.values():
         if claim.state in _SETTLED:
             raise AssignmentRefused(
                 N_("Claim %(number)s is %(state)s: nobody acts on it any more."),
-                {"number": claim.number, "state": claim.state},
+                number=claim.number,
+                state=claim.state,
             )
         if not adjudicator.sees_all_offices and claim.office_id != adjudicator.office_id:
             raise AssignmentRefused(
                 N_("%(name)s does not work at the office of claim %(number)s."),
-                {"name": adjudicator.full_name, "number": claim.number},
+                name=adjudicator.full_name,
+                number=claim.number,
             )
         claim.assigned_to_id = adjudicator.id
         claim.assigned_at = now

@@ -43,7 +43,8 @@ from claims.domain import (
 )
 from claims.matching import ConflictKind
 from claims.matching.normalise import InvalidParcelNumber, parse_parcel_number
-from claims.parcels import invalid_parcel_number_message, parse_decimal
+from claims.parcels import parse_decimal
+from commission.boundary import refusal_text
 from commission.governorates import BY_CODE, resolve_governorate
 
 STATE_LABELS = {
@@ -182,7 +183,7 @@ def _is_parcel_number(form, field):
         try:
             parse_parcel_number(field.data)
         except InvalidParcelNumber as invalid:
-            raise ValidationError(invalid_parcel_number_message(invalid)) from None
+            raise ValidationError(refusal_text(invalid)) from None
 
 
 def _name(label, max_length=100):

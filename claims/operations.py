@@ -43,10 +43,10 @@ from claims.models import (
     Parcel,
     Party,
 )
-from claims.parcels import invalid_parcel_number_message
 from claims.queries import claim_fields, find_candidates
 from commission.accounts.models import Office, User
 from commission.db import utcnow
+from commission.refusals import N_, Refusal, RefusalKind
 from commission.workspaces import current_workspace_id
 
 logger = logging.getLogger(__name__)
@@ -60,25 +60,32 @@ MAX_AREA = Decimal(10) ** 10
 DEFAULT_THRESHOLDS = MatchThresholds()
 
 
-class ClaimInvalid(ValueError):
+class ClaimInvalid(Refusal, ValueError):
     """The input breaks a rule; `errors` maps each field to a message a clerk can read."""
 
+    kind = RefusalKind.INPUT
+    message = N_("Correct the marked fields.")
+
     def __init__(self, errors: dict[str, object]):
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__(fields=errors)
+
+    @property
+    def errors(self) -> dict[str, object]:
+        return self.fields
 
 
-class StaleClaim(Exception):
+class StaleClaim(Refusal):
     """Someone saved the claim after this form was opened."""
 
-    message = _l(
+    kind = RefusalKind.STALE
+    message = N_(
         "Someone else changed this claim after you opened it. "
         "Nothing was saved: reload it, then make your change again."
     )
 
 
-class ClaimNotEditable(Exception):
-    message = _l("Only a claim that is still registered can be edited.")
+class ClaimNotEditable(Refusal):
+    message = N_("Only a claim that is still registered can be edited.")
 
 
 def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
@@ -94,7 +101,7 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
     try:
         number = parse_parcel_number(data.parcel.parcel_no)
     except InvalidParcelNumber as invalid:
-        errors["parcel_no"] = invalid_parcel_number_message(invalid)
+        errors["parcel_no"] = invalid
     else:
         if max(number.main, number.sub or 0) > MAX_PARCEL_NUMBER:
             errors["parcel_no"] = _l("This parcel number is too long.")
@@ -371,10 +378,8 @@ def record_candidates(
     return open_pairs
 
 
-class ReviewRefused(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ReviewRefused(Refusal, ValueError):
+    pass
 
 
 def review_candidate(
@@ -382,9 +387,9 @@ def review_candidate(
 ) -> ConflictCandidate:
     """Confirm or dismiss an open pair, with the reviewer's reason."""
     if pair.status != CandidateStatus.OPEN:
-        raise ReviewRefused(_l("This pair was already reviewed."))
+        raise ReviewRefused(N_("This pair was already reviewed."))
     if not note.strip():
-        raise ReviewRefused(_l("Give the reason for the decision."))
+        raise ReviewRefused(N_("Give the reason for the decision."), kind=RefusalKind.INPUT)
     # Read everything first: a load may autoflush, and a half-reviewed pair would break
     # the CHECK that ties a review to its reviewer and reason.
     versions = (pair.claim_a.version, pair.claim_b.version)

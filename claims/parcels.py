@@ -1,5 +1,4 @@
-"""Intake's side of parcel numbers: the clerk's message for a number that cannot be read,
-and decimal values (areas, shares) typed in any digits.
+"""Intake's side of numbers typed by clerks: decimal values (areas, shares) in any digits.
 
 The rules themselves (digits in any script, separators, leading zeros, sub-numbers) and
 the parcel key are the matcher's (`claims.matching.normalise.parse_parcel_number`,
@@ -11,20 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
-
-from claims.matching.normalise import InvalidParcelNumber, fold_digits
-
-
-def invalid_parcel_number_message(invalid: InvalidParcelNumber) -> str:
-    """The refusal in the clerk's language, quoting what was typed."""
-    # Translated now, not lazily: a lazy string counts as safe HTML in templates, and
-    # this message quotes what the user typed.
-    return _(
-        "“%(entered)s” is not a parcel number: write the number, "
-        "optionally with a sub-number, e.g. 345 or 345/6.",
-        entered=invalid.entered,
-    )
+from claims.matching.normalise import fold_digits
 
 
 def parse_decimal(entered: str) -> Decimal:

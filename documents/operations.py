@@ -22,16 +22,18 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adjudication.models import Appeal, Decision, Hearing, Transition
 from adjudication.operations import issued_decision, latest_appeal
-from adjudication.workflow import N_, Action
+from adjudication.workflow import Action
 from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import User
 from commission.bilingual import Bilingual
 from commission.governorates import BY_CODE
+from commission.refusals import N_, Refusal, RefusalKind
 from commission.workspaces import Workspace
 from documents import letters as content
 from documents.files import LetterStore
@@ -84,13 +86,15 @@ _NOT_NOW = {
 }
 
 
-class LetterNotAvailable(Exception):
-    """The claim has no record this kind of letter could be issued for, now; `message`
-    is marked for translation."""
+class LetterNotAvailable(Refusal):
+    """The claim has no record this kind of letter could be issued for, now."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+
+class LetterAlreadyIssued(LetterNotAvailable):
+    """The same letter was issued by someone else at the same moment: theirs stands."""
+
+    kind = RefusalKind.STALE
+    message = N_("This letter was issued a moment ago by someone else.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -271,7 +275,10 @@ def issue_letter(
     )
     session.add(letter)
     # The row first: a concurrent issue of the same letter fails here, before any file.
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise LetterAlreadyIssued() from None
     store.put_pdf(session, pdf)
     logger.info("%s: %s letter %s issued", claim.number, kind, letter.verification_code)
     return letter

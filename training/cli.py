@@ -65,7 +65,7 @@ def start_command(scenario_id: str, trainees: tuple[str, ...], trainer: str):
             seats = [(seat.trainee.username, seat.workspace_id) for seat in run.seats]
             run_id = run.id
     except TrainingRefused as refused:
-        raise click.ClickException(refused.message) from None
+        raise click.ClickException(str(refused)) from None
     click.echo(f"Run {run_id} of {scenario_id} started:")
     for username, workspace_id in seats:
         click.echo(f"  {username}: training workspace {workspace_id}")

@@ -30,6 +30,7 @@ from claims.models import Evidence
 from commission.accounts.models import User
 from commission.clock import local_today
 from commission.db import Base, utcnow
+from commission.refusals import N_, Refusal
 from commission.roles import Role
 from commission.workspaces import ALL_WORKSPACES, Workspace, WorkspaceKind, use_workspace
 from documents.files import LetterStore
@@ -48,10 +49,8 @@ TRAINEE_ROLES = frozenset({Role.CLERK, Role.ADJUDICATOR, Role.REVIEWER})
 TRAINER_ROLES = frozenset({Role.REVIEWER})
 
 
-class TrainingRefused(ValueError):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class TrainingRefused(Refusal, ValueError):
+    pass
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,12 +87,12 @@ def start_run(
     """A run of the scenario, trained by `by`, with a seeded workspace per trainee."""
     trainer = by
     if Role.TRAINER not in trainer.roles:
-        raise TrainingRefused("Only a trainer starts a practice run.")
+        raise TrainingRefused(N_("Only a trainer starts a practice run."))
     unique = {trainee.id: trainee for trainee in trainees}
     if not unique:
-        raise TrainingRefused("Choose at least one trainee.")
+        raise TrainingRefused(N_("Choose at least one trainee."))
     if trainer.id in unique:
-        raise TrainingRefused("The trainer cannot be a trainee of their own run.")
+        raise TrainingRefused(N_("The trainer cannot be a trainee of their own run."))
     run = TrainingRun(scenario_id=scenario.id, trainer_id=trainer.id)
     session.add(run)
     session.flush()
@@ -150,11 +149,11 @@ def score_seat(session: Session, seat: TrainingSeat, scenario: Scenario) -> dict
 def submit_seat(session: Session, seat: TrainingSeat, scenario: Scenario, *, by: User) -> dict:
     """The trainee hands in their practice: it is scored as it stands."""
     if not seat.can_submit(by):
-        raise TrainingRefused("Only the trainee submits their own practice.")
+        raise TrainingRefused(N_("Only the trainee submits their own practice."))
     if seat.submitted_at is not None:
-        raise TrainingRefused("This practice was already submitted.")
+        raise TrainingRefused(N_("This practice was already submitted."))
     if seat.run.closed_at is not None:
-        raise TrainingRefused("The trainer has closed this run.")
+        raise TrainingRefused(N_("The trainer has closed this run."))
     seat.submitted_at = utcnow()
     return score_seat(session, seat, scenario)
 
@@ -163,7 +162,7 @@ def close_run(session: Session, run: TrainingRun, scenario: Scenario, *, by: Use
     """The trainer ends the run: every seat is scored as it stands."""
     _check_manages(run, by)
     if run.closed_at is not None:
-        raise TrainingRefused("This run is already closed.")
+        raise TrainingRefused(N_("This run is already closed."))
     for seat in run.seats:
         score_seat(session, seat, scenario)
     run.closed_at = utcnow()
@@ -204,7 +203,7 @@ def delete_run(session: Session, run: TrainingRun, *, by: User) -> set[str]:
 
 def _check_manages(run: TrainingRun, user: User) -> None:
     if not run.can_manage(user):
-        raise TrainingRefused("Only the run's trainer or an administrator manages a run.")
+        raise TrainingRefused(N_("Only the run's trainer or an administrator manages a run."))
 
 
 def _files_of(session: Session, workspace_id: int) -> set[str]:
@@ -225,7 +224,7 @@ def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
     workspace: the operational one is never emptied."""
     kind = session.scalar(select(Workspace.kind).where(Workspace.id == workspace_id))
     if kind != WorkspaceKind.TRAINING:
-        raise TrainingRefused("Only a training workspace can be emptied.")
+        raise TrainingRefused(N_("Only a training workspace can be emptied."))
     for table in reversed(Base.metadata.sorted_tables):
         if table.name in keep or table.name == "workspace" or "workspace_id" not in table.c:
             continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from commission.governorates import UnknownGovernorate, resolve_governorate
+from commission.refusals import N_, Refusal, RefusalKind
 
 # --------------------------------------------------------------------------- Arabic script
 
@@ -275,16 +276,20 @@ def name_skeleton(name: str) -> str:
 # --------------------------------------------------------------------------- parcels
 
 
-class InvalidParcelNumber(ValueError):
-    """A parcel number that cannot be read; the message says what was entered."""
+class InvalidParcelNumber(Refusal, ValueError):
+    """A parcel number that cannot be read; the message quotes what was entered."""
+
+    kind = RefusalKind.INPUT
+    message = N_(
+        "“%(entered)s” is not a parcel number: write the number, "
+        "optionally with a sub-number, e.g. 345 or 345/6."
+    )
 
     def __init__(self, entered: str, problem: str) -> None:
         self.entered = entered
+        #: What is wrong with it, for logs and the CSV matcher's report.
         self.problem = problem
-        super().__init__(
-            f"{entered!r} is not a parcel number ({problem}): write the number, "
-            "optionally with a sub-number, e.g. 345 or 345/6"
-        )
+        super().__init__(entered=entered)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from claims.domain import (
     Remedy,
 )
 from commission.bilingual import Bilingual
+from commission.refusals import N_, Refusal, RefusalKind
 from documents.letters import LetterKind
 from training.scenarios.model import (
     REVIEW_CONFLICT,
@@ -52,14 +53,17 @@ from training.scenarios.schema import ScenarioVocabulary, scenario_validator
 SCENARIO_DIRECTORY = "scenario_files"
 
 
-class ScenarioInvalid(ValueError):
+class ScenarioInvalid(Refusal, ValueError):
     """A scenario file that does not describe a usable scenario; each of `errors` names
     the file and the field path (`two-families.json: claims[1].parties[0].given_name:
     required`)."""
 
+    kind = RefusalKind.INPUT
+    message = N_("The scenario is not usable:\n%(problems)s")
+
     def __init__(self, errors: list[str]):
         self.errors = errors
-        super().__init__("\n".join(errors))
+        super().__init__(problems="\n".join(errors))
 
 
 def _path(parts) -> str:

@@ -180,7 +180,7 @@ def test_unreadable_parcel_number_raises_a_typed_error(entered: str) -> None:
     with pytest.raises(InvalidParcelNumber) as raised:
         parse_parcel_number(entered)
     assert isinstance(raised.value, ValueError)
-    assert repr(entered) in str(raised.value)
+    assert f"“{entered}”" in str(raised.value)
     assert "345/6" in str(raised.value)  # the message shows what a valid number looks like
 
 
