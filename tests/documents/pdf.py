@@ -124,10 +124,24 @@ def _read_lines(content, ctm: pikepdf.Matrix) -> list[TextLine]:
     return lines
 
 
-def _is_rtl(text: str) -> bool:
-    """Whether a line reads right to left: more right-to-left letters than Latin ones."""
-    classes = [unicodedata.bidirectional(char) for char in text]
-    return classes.count("R") + classes.count("AL") > classes.count("L")
+def _is_rtl(display: str) -> bool:
+    """Whether a line drawn as `display` reads right to left.
+
+    A line starts at its right end when it reads right to left, at its left end
+    otherwise: a line ending on the right with a Latin letter reads left to right, one
+    with right-to-left letters at both ends reads right to left, and one with a Latin
+    letter on the left and a right-to-left letter on the right goes by its majority.
+    """
+    strong = [
+        "L" if kind == "L" else "R"
+        for kind in map(unicodedata.bidirectional, display)
+        if kind in ("L", "R", "AL")
+    ]
+    if not strong or strong[-1] == "L":
+        return False
+    if strong[0] == "R":
+        return True
+    return strong.count("R") > strong.count("L")
 
 
 def reading_order(display: str, rtl: bool) -> str:
@@ -140,7 +154,15 @@ def reading_order(display: str, rtl: bool) -> str:
     """
     base = 1 if rtl else 0
     boundary = "R" if rtl else "L"
-    types = [unicodedata.bidirectional(char) or "L" for char in display]
+    # Combining marks follow their letter in the display order too (rule L3), so a
+    # letter and its marks move as one.
+    clusters: list[str] = []
+    for char in display:
+        if clusters and unicodedata.combining(char):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    types = [unicodedata.bidirectional(cluster[0]) or "L" for cluster in clusters]
     count = len(types)
     for i in range(count):  # W1
         if types[i] == "NSM":
@@ -204,7 +226,7 @@ def reading_order(display: str, rtl: bool) -> str:
                 i = end
             else:
                 i += 1
-    return "".join(display[index] for index in order)
+    return "".join(clusters[index] for index in order)
 
 
 def rasterise(pdf: Path, *, dpi: int = 144) -> list[Image.Image]:
