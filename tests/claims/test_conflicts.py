@@ -19,7 +19,7 @@ from claims.domain import CandidateStatus, PartyInput, PartyRole
 from claims.matching import ConflictKind, MatchThresholds
 from claims.models import ClaimMatchKey, ConflictGroup
 from commission.extensions import db
-from tests.claims.conftest import claim_input, claimant
+from tests.support.claims import claim_input, claimant
 
 THRESHOLDS = MatchThresholds()
 

@@ -17,7 +17,7 @@ from claims.parcels import InvalidParcelNumber, parse_parcel_number
 from commission.audit import Actor, AuditEntry, set_actor
 from commission.extensions import db
 from commission.workspaces import use_workspace
-from tests.claims.conftest import TODAY, claim_input, claimant, evidence_input, png_bytes
+from tests.support.claims import TODAY, claim_input, claimant, evidence_input, png_bytes
 
 
 def test_registration_creates_a_numbered_claim_with_parties_and_parcel(intake):
@@ -211,7 +211,7 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(app, workspac
     barrier = threading.Barrier(threads_count)
 
     def register_one():
-        from tests.claims.conftest import IntakeContext
+        from tests.support.claims import IntakeContext
 
         with app.app_context(), use_workspace(workspace):
             set_actor(Actor(None, "race"))

@@ -29,9 +29,10 @@ from commission.workspaces import (
     WorkspaceKind,
     use_workspace,
 )
-from tests.claims.conftest import TODAY, claim_input, claimant, evidence_input, png_bytes
-from tests.conftest import InOperational as Db
-from tests.conftest import commission_today, csrf_token, login, unique
+from tests.support.app import InOperational as Db
+from tests.support.app import commission_today, unique
+from tests.support.claims import TODAY, claim_input, claimant, evidence_input, png_bytes
+from tests.support.web import csrf_token, login
 
 NUMBER_RE = re.compile(r"/claims/([A-Z]+-\d{4}-\d{6})$")
 

@@ -13,9 +13,9 @@ from commission.accounts.models import User
 from commission.audit import AuditEntry
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
-from tests.claims.conftest import TODAY
-from tests.conftest import new_workspace
-from tests.training.conftest import SCENARIOS
+from tests.support.app import new_workspace
+from tests.support.claims import TODAY
+from tests.support.training import SCENARIOS
 from training.cast import CAST_USERNAMES
 
 #: The state each claim starts in, where a starting history moves it.
