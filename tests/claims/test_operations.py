@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from claims.domain import PartyInput, PartyRole
-from claims.files import UploadRefused, check_upload
+from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.models import Claim, Evidence, Parcel
 from claims.operations import ClaimInvalid, StaleClaim
 from claims.parcels import InvalidParcelNumber, parse_parcel_number
@@ -145,10 +145,12 @@ def test_a_failed_registration_leaves_no_orphan_file(intake):
     assert not path.exists()
 
 
-def test_a_failed_file_write_leaves_no_claim(intake, monkeypatch):
+def test_a_failed_file_write_leaves_no_claim(intake, monkeypatch, tmp_path):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
+    # An empty store of its own: a scan another test stored already is not written again.
+    intake.store = EvidenceStore(tmp_path)
     monkeypatch.setattr("claims.files.os.fsync", disk_full)
     with pytest.raises(OSError):
         intake.register(evidence=[evidence_input(png_bytes(colour=(9, 9, 9)))])
