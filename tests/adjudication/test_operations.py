@@ -35,8 +35,8 @@ from claims.operations import StaleClaim, review_candidate
 from claims.queries import open_candidates_of
 from commission.audit import AuditEntry
 from commission.extensions import db
-from tests.adjudication.conftest import SETTINGS
-from tests.claims.conftest import TODAY
+from tests.support.adjudication import SETTINGS
+from tests.support.claims import TODAY
 
 
 def _history(claim) -> list[tuple[str, str, str]]:

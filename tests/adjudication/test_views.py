@@ -21,8 +21,9 @@ from claims.models import Claim
 from claims.operations import register_claim
 from commission.accounts.models import Office, Role
 from commission.extensions import db
-from tests.claims.conftest import TODAY, claim_input, claimant
-from tests.conftest import InOperational, csrf_token, login
+from tests.support.app import InOperational
+from tests.support.claims import TODAY, claim_input, claimant
+from tests.support.web import csrf_token, login
 
 
 class Operational(InOperational):

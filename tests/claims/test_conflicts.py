@@ -13,7 +13,7 @@ from claims.models import ClaimMatchKey, ConflictGroup
 from claims.operations import ReviewRefused, record_candidates, review_candidate
 from claims.queries import find_candidates, group_of, open_candidates_of
 from commission.extensions import db
-from tests.claims.conftest import claim_input, claimant
+from tests.support.claims import claim_input, claimant
 
 THRESHOLDS = MatchThresholds()
 

@@ -17,7 +17,7 @@ from commission.accounts.models import User
 from commission.extensions import db
 from commission.governorates import BY_CODE
 from commission.workspaces import operational_workspace_id, use_workspace
-from tests.claims.conftest import TODAY
+from tests.support.claims import TODAY
 
 
 def key(claim) -> str:

@@ -11,7 +11,7 @@ from claims.forms import ClaimForm, ClaimSearchForm
 from claims.interchange import parse_record
 from claims.matching import ClaimFields, normalise_claim
 from commission.governorates import UnknownGovernorate, resolve_governorate
-from tests.claims.conftest import TODAY
+from tests.support.claims import TODAY
 
 SPELLINGS = [
     ("Salah al-Din", "IQ-SD"),

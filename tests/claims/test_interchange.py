@@ -35,8 +35,8 @@ from claims.matching.normalise import parse_parcel_number
 from claims.models import Claim
 from claims.operations import register_claim
 from commission.extensions import db
-from tests.claims.conftest import TODAY, claim_input, claimant
-from tests.conftest import unique
+from tests.support.app import unique
+from tests.support.claims import TODAY, claim_input, claimant
 
 DATA = Path(__file__).parent / "data"
 

@@ -17,7 +17,7 @@ from commission.extensions import db
 from commission.policy import allow_public
 from commission.refusals import N_, Refusal, RefusalKind
 from commission.workspaces import Workspace, WorkspaceKind
-from tests.conftest import make_test_config, unique
+from tests.support.app import make_test_config, unique
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES
 from documents.files import LetterStore
 from documents.models import Letter
-from tests.conftest import csrf_token
+from tests.support.web import csrf_token
 
 
 def letters_of(app, claim_id: int) -> list[Letter]:

@@ -18,9 +18,10 @@ from commission.audit import Actor, set_actor
 from commission.db import Base
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES, Workspace, operational_workspace_id, use_workspace
-from tests.conftest import InOperational as Operational
-from tests.conftest import csrf_token, login, unique
-from tests.training.conftest import SCENARIOS
+from tests.support.app import InOperational as Operational
+from tests.support.app import unique
+from tests.support.training import SCENARIOS
+from tests.support.web import csrf_token, login
 from training.models import TrainingRun, TrainingSeat, WorkspaceRole
 from training.operations import (
     Seeding,
@@ -162,7 +163,7 @@ def test_trainees_work_in_their_workspace_with_its_roles_only(app, client, run, 
 
 
 def test_a_trainee_cannot_reach_operational_claims(app, client, run, people):
-    from tests.claims.conftest import IntakeContext, claim_input, claimant
+    from tests.support.claims import IntakeContext, claim_input, claimant
 
     family = unique("الحقيقي")
     with Operational(app) as session:
@@ -281,7 +282,7 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
 
 
 def test_delete_keeps_a_file_that_real_evidence_shares(app, run, people):
-    from tests.claims.conftest import IntakeContext, claim_input, evidence_input
+    from tests.support.claims import IntakeContext, claim_input, evidence_input
 
     seats = _seats(app, run)
     workspace_id = seats[people["trainee"].id]

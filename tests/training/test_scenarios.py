@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from claims.domain import ClaimInput, PartyInput
-from tests.training.conftest import VOCABULARY
+from tests.support.training import VOCABULARY
 from training.scenarios.loading import ScenarioInvalid, load_scenario, load_scenarios
 from training.scenarios.model import ExpectedOutcome
 

@@ -12,7 +12,7 @@ import pytest
 from adjudication.domain import AppealOutcome
 from commission.extensions import db
 from documents.letters import LetterKind
-from tests.training.conftest import SCENARIOS, Plan
+from tests.support.training import SCENARIOS, Plan
 from training.scenarios.model import ExpectedOutcome
 from training.scoring import score_workspace
 

@@ -14,9 +14,9 @@ from commission.accounts.models import User
 from commission.audit import Actor, AuditEntry, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
-from tests.claims.conftest import TODAY
-from tests.conftest import new_workspace
-from tests.training.conftest import SCENARIOS
+from tests.support.app import new_workspace
+from tests.support.claims import TODAY
+from tests.support.training import SCENARIOS
 from training.cast import CAST_USERNAMES, training_cast
 
 #: The state each claim starts in, where a starting history moves it.
@@ -186,7 +186,7 @@ def test_a_disabled_account_is_refused_without_the_explicit_permission(training)
 
 
 def test_a_service_account_is_never_assigned_operational_claims(app):
-    from tests.claims.conftest import IntakeContext, claim_input
+    from tests.support.claims import IntakeContext, claim_input
 
     with app.app_context():
         set_actor(Actor(None, "test"))
