@@ -19,7 +19,7 @@ def create_app(config: Config | None = None) -> Flask:
     from claims.cli import claims_cli, conflicts_cli
     from claims.files import EvidenceStore
     from claims.models import Evidence
-    from commission import cli, policy, web
+    from commission import boundary, cli, policy, web
     from commission.accounts import views as account_views
     from commission.accounts.models import User
     from commission.accounts.passwords import make_hasher
@@ -72,6 +72,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(training_views.bp)
     policy.declare_endpoint(app, "static", policy.PUBLIC)
+    boundary.install_boundary(app)
 
     # The workspace first: roles (and so the policy) depend on it.
     app.before_request(web.start_request)

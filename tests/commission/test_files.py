@@ -16,8 +16,10 @@ from commission.accounts.models import Role
 from commission.files import CONDEMNED_DIRECTORY, STAGING_DIRECTORY
 from commission.workspaces import Workspace, WorkspaceKind, operational_workspace_id
 from documents.files import LetterStore
-from tests.claims.conftest import IntakeContext, claim_input, evidence_input, png_bytes
-from tests.conftest import InOperational, age_files, collect_old_garbage, login, unique
+from tests.support.app import InOperational, unique
+from tests.support.claims import IntakeContext, claim_input, evidence_input, png_bytes
+from tests.support.files import age_files, collect_old_garbage
+from tests.support.web import login
 
 
 def fresh_scan() -> bytes:

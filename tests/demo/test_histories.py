@@ -22,7 +22,7 @@ from commission.extensions import db
 from demo.claims import DEMO_SEED, seed_demo_claims
 from demo.histories import advance_demo_claims, demo_state_counts
 from demo.people import DemoStaff
-from tests.conftest import commission_today
+from tests.support.app import commission_today
 
 #: Enough claims for the deck of stories to deal every one of them.
 DEMO_CLAIMS = 120
