@@ -41,7 +41,6 @@ from training.operations import (
     TrainingRefused,
     close_run,
     delete_run,
-    remove_unreferenced_files,
     reset_seat,
     start_run,
     submit_seat,
@@ -229,13 +228,12 @@ def close(run_id: int):
 def delete(run_id: int):
     run = _found(TrainingRun, run_id)
     try:
-        files = delete_run(db.session, run, by=_acting_user())
+        delete_run(db.session, run, by=_acting_user())
     except TrainingRefused as refused:
         db.session.rollback()
         flash(_(refused.message), "error")
         return redirect(url_for(".index")), 303
     db.session.commit()
-    remove_unreferenced_files(db.session, files, current_app.config["QAYD_DATA_DIR"])
     flash(_("The run and everything in it are deleted."), "info")
     return redirect(url_for(".index"))
 
@@ -246,15 +244,12 @@ def reset(seat_id: int):
     seat = _found(TrainingSeat, seat_id)
     run_id = seat.run_id
     try:
-        files = reset_seat(
-            db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding()
-        )
+        reset_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding())
     except TrainingRefused as refused:
         db.session.rollback()
         flash(_(refused.message), "error")
         return redirect(url_for(".index")), 303
     db.session.commit()
-    remove_unreferenced_files(db.session, files, current_app.config["QAYD_DATA_DIR"])
     flash(_("The practice is reset to the scenario's start."), "info")
     return redirect(url_for(".run_page", run_id=run_id))
 
