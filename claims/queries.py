@@ -38,6 +38,8 @@ class ClaimFilters:
     state: ClaimState | None = None
     filed_from: date | None = None
     filed_to: date | None = None
+    #: Only claims whose parcel is still to be identified.
+    parcel_to_identify: bool = False
 
 
 def normalise_claim_number(entered: str) -> str:
@@ -108,6 +110,9 @@ def search_claims(
         statement = statement.where(
             Claim.parcel_id.in_(select(Parcel.id).where(*parcel_conditions))
         )
+
+    if filters.parcel_to_identify:
+        statement = statement.where(Claim.parcel_id.is_(None))
 
     if filters.state is not None:
         statement = statement.where(Claim.state == filters.state)

@@ -25,6 +25,7 @@ class LetterKind(enum.StrEnum):
     HEARING_NOTICE = "hearing_notice"
     DECISION = "decision"
     APPEAL_OUTCOME = "appeal_outcome"
+    REGISTRY_EXTRACT_REQUEST = "registry_extract_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,20 @@ class DocumentRequest(Letter):
     signed_by: Signatory
 
     kind = LetterKind.DOCUMENT_REQUEST
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RegistryExtractRequest(Letter):
+    """To the real estate registry: the extract of a claimed property whose muqata'a and
+    parcel number the claimant did not know."""
+
+    #: The claim's own description of the property (the address is in `parcel`).
+    description: str
+    #: What the adjudicator adds for the registry's search.
+    note: str
+    signed_by: Signatory
+
+    kind = LetterKind.REGISTRY_EXTRACT_REQUEST
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

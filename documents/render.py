@@ -37,6 +37,7 @@ from documents.labels import (
     PROPERTY_TYPES,
     REMEDIES,
     SENTENCES,
+    TO_BE_IDENTIFIED,
     WATERMARK,
     arabic_digits,
     format_date,
@@ -51,6 +52,7 @@ from documents.letters import (
     HearingNotice,
     Letter,
     Receipt,
+    RegistryExtractRequest,
     RespondentNotice,
     Signatory,
 )
@@ -398,8 +400,11 @@ def _property(letter: Letter) -> list[_Row]:
     return [
         *_heading(HEADINGS["property"]),
         _field(FIELDS["governorate"], parcel.governorate),
-        _field(FIELDS["muqataa"], f"{parcel.muqataa_no} {parcel.muqataa_name}".strip()),
-        _field(FIELDS["parcel_no"], parcel.parcel_no, bold=True),
+        _field(
+            FIELDS["muqataa"],
+            f"{parcel.muqataa_no} {parcel.muqataa_name}".strip() or TO_BE_IDENTIFIED,
+        ),
+        _field(FIELDS["parcel_no"], parcel.parcel_no or TO_BE_IDENTIFIED, bold=True),
         _field(FIELDS["property_type"], PROPERTY_TYPES[parcel.property_type]),
         _field(FIELDS["address"], parcel.address),
     ]
@@ -458,6 +463,28 @@ def _respondent_notice(letter: RespondentNotice) -> list[_Row]:
         *_parties(letter),
         *_property(letter),
         *_claim_summary(letter),
+        *_signatures([(FIELDS["signed_by"], letter.signed_by)]),
+    ]
+
+
+def _registry_extract_request(letter: RegistryExtractRequest) -> list[_Row]:
+    request = _fill(
+        SENTENCES["registry_extract_request"],
+        governorate=letter.parcel.governorate,
+        office=letter.office.name,
+    )
+    rows = [
+        *_title(LETTER_TITLES[letter.kind]),
+        *_paragraph(request),
+        *_property(letter),
+    ]
+    if letter.description:
+        rows += [*_heading(HEADINGS["description"]), *_free_text(letter.description)]
+    if letter.note:
+        rows += [*_heading(HEADINGS["search_note"]), *_free_text(letter.note)]
+    return [
+        *rows,
+        *_parties(letter),
         *_signatures([(FIELDS["signed_by"], letter.signed_by)]),
     ]
 
@@ -553,6 +580,7 @@ _BODIES: dict[type, Callable[..., list[_Row]]] = {
     Receipt: _receipt,
     RespondentNotice: _respondent_notice,
     DocumentRequest: _document_request,
+    RegistryExtractRequest: _registry_extract_request,
     HearingNotice: _hearing_notice,
     DecisionLetter: _decision,
     AppealOutcomeLetter: _appeal_outcome,

@@ -247,10 +247,8 @@ TOMORROW = (commission_today() + timedelta(days=1)).isoformat()
             "before the filing",
         ),
         ({"parcel_no": "abc"}, "parcel_no", "is not a parcel number"),
-        ({"parcel_no": ""}, "parcel_no", "The parcel number is required"),
         ({"parcel_no": "<b>1</b>"}, "parcel_no", "“&lt;b&gt;1&lt;/b&gt;” is not a parcel number"),
         ({"parcel_no": "99999999999"}, "parcel_no", "too long"),
-        ({"muqataa_no": " "}, "muqataa_no", "muqata&#39;a (cadastral district) number is required"),
         ({"area_m2": "-4"}, "area_m2", "more than zero"),
         ({"area_m2": "lots"}, "area_m2", "Write a number"),
         ({"area_m2": "1e20"}, "area_m2", "too large"),
@@ -314,12 +312,12 @@ def test_every_error_is_named_in_one_pass(client, logged_in):
     logged_in(Role.CLERK)
     data = claim_form(
         csrf_token(client, "/claims/new"),
-        **{"filed_on": "someday", "claimants-0-given_name": "", "muqataa_no": "", "area_m2": "0"},
+        **{"filed_on": "someday", "claimants-0-given_name": "", "parcel_no": "x", "area_m2": "0"},
     )
     html = post_claim(client, data).get_data(as_text=True)
     assert "Not a valid date" in _field_errors(html, "filed_on")
     assert "given name is required" in _field_errors(html, "claimants-0-given_name")
-    assert "number is required" in _field_errors(html, "muqataa_no")
+    assert "not a parcel number" in _field_errors(html, "parcel_no")
     assert "more than zero" in _field_errors(html, "area_m2")
 
 
@@ -890,17 +888,17 @@ def test_the_check_says_so_when_nothing_conflicts(client, logged_in):
     assert "No conflicting claims found" in page
 
 
-def test_the_check_needs_a_parcel_to_look_for(client, logged_in):
+def test_the_check_needs_a_governorate_to_look_in(client, logged_in):
     logged_in(Role.CLERK)
     form = claim_form(
         csrf_token(client, "/claims/new"),
-        parcel_no="",
+        governorate_code="",
         save=None,
         check_conflicts="Check for conflicting claims",
     )
     response = post_claim(client, form)
     assert response.status_code == 200
-    assert "Give the governorate and the parcel number" in response.get_data(as_text=True)
+    assert "Give the governorate, then check for conflicts" in response.get_data(as_text=True)
 
 
 def test_the_edit_form_check_does_not_find_the_claim_itself(client, logged_in):
