@@ -229,6 +229,7 @@ class ParcelChange(WorkspaceScoped, Audited, Base):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    parcel: Mapped[Parcel] = relationship()
     changed_by: Mapped[User] = relationship()
 
     def __repr__(self) -> str:

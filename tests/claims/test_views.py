@@ -994,3 +994,47 @@ def test_a_review_without_reason_changes_nothing(app, client, logged_in):
 def test_clerks_cannot_review_conflicts(client, logged_in):
     logged_in(Role.CLERK)
     assert client.get("/claims/conflicts").status_code == 403
+
+
+# ---- the claim's own property facts and parcels to be identified --------------------
+
+
+def test_a_registration_on_a_claimed_parcel_leaves_the_other_claims_facts_unchanged(
+    client, logged_in, stored
+):
+    logged_in(Role.CLERK)
+    muqataa = str(int(unique("m")[-8:], 16))
+    first = register(client, muqataa_no=muqataa, property_type="residential_land", area_m2="250")
+    second = register(
+        client,
+        muqataa_no=muqataa,
+        property_type="house",
+        area_m2="300",
+        parcel_no="٣٤٥/٦",
+        **{"claimants-0-family_name": unique("العبيدي")},
+    )
+    with stored() as session:
+        earlier, later = find_claim(session, first), find_claim(session, second)
+        assert earlier.parcel_id == later.parcel_id
+        assert (earlier.property_type, earlier.area_m2, earlier.stated_parcel_no) == (
+            "residential_land",
+            250,
+            "345/6",
+        )
+        assert (later.property_type, later.area_m2) == ("house", 300)
+    html = client.get(f"/claims/{first}").get_data(as_text=True)
+    assert "Residential land" in html
+
+
+def test_a_claim_without_muqataa_and_parcel_number_is_registered_to_be_identified(
+    client, logged_in, stored
+):
+    logged_in(Role.CLERK)
+    number = register(client, muqataa_no="", parcel_no="")
+    with stored() as session:
+        claim = find_claim(session, number)
+        assert claim.parcel_id is None and claim.governorate_code == "IQ-BG"
+    html = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert "Parcel to be identified" in html
+    listed = client.get("/claims/?parcel_to_identify=y").get_data(as_text=True)
+    assert number in listed
