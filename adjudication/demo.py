@@ -40,10 +40,11 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.workflow import Action
-from claims.conflicts import group_of, review_candidate
 from claims.demo import DEMO_REF_PREFIX, DemoClaim
 from claims.domain import CandidateStatus, ClaimBasis, ClaimState, PartyRole, PropertyType, Remedy
 from claims.models import Claim, ConflictCandidate
+from claims.operations import review_candidate
+from claims.queries import group_of
 from commission.accounts.models import User
 from commission.db import utcnow
 

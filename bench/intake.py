@@ -32,14 +32,18 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
-from claims.conflicts import input_fields  # noqa: E402
 from claims.demo import iter_demo_claims  # noqa: E402
 from claims.files import EvidenceStore  # noqa: E402
 from claims.matching import blocking_keys, normalise_claim  # noqa: E402
+from claims.matching.blocking import parcel_key  # noqa: E402
+from claims.matching.normalise import parse_muqataa_number, parse_parcel_number  # noqa: E402
 from claims.models import Claim, ClaimCounter, ClaimMatchKey, Parcel, Party  # noqa: E402
 from claims.operations import register_claim  # noqa: E402
-from claims.parcels import parcel_key, parse_parcel_number  # noqa: E402
-from claims.queries import ClaimFilters, search_claims  # noqa: E402
+from claims.queries import (  # noqa: E402
+    ClaimFilters,
+    input_fields,  # noqa: E402
+    search_claims,
+)
 from commission import create_app  # noqa: E402
 from commission.accounts.models import Office, Role, User  # noqa: E402
 from commission.accounts.operations import create_user, sync_offices  # noqa: E402
@@ -122,8 +126,9 @@ class Seeder:
         session, workspace_id = self.session, self.workspace_id
         new_parcels: dict[str, dict] = {}
         for data in batch:
-            main, sub = parse_parcel_number(data.parcel.parcel_no)
-            key = parcel_key(data.parcel.governorate_code, data.parcel.muqataa_no, main, sub)
+            number = parse_parcel_number(data.parcel.parcel_no)
+            muqataa = parse_muqataa_number(data.parcel.muqataa_no)
+            key = parcel_key(data.parcel.governorate_code.upper(), muqataa, number)
             data.parcel_key = key
             if key not in self.parcel_ids and key not in new_parcels:
                 new_parcels[key] = {
@@ -132,8 +137,8 @@ class Seeder:
                     "district": data.parcel.district,
                     "muqataa_no": data.parcel.muqataa_no,
                     "muqataa_name": data.parcel.muqataa_name,
-                    "parcel_no": main,
-                    "parcel_sub": sub,
+                    "parcel_no": number.main,
+                    "parcel_sub": number.sub,
                     "area_m2": data.parcel.area_m2,
                     "parcel_key": key,
                 }

@@ -15,10 +15,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from commission.refusals import N_, Refusal, RefusalKind
 
 #: Media types accepted, recognised by their first bytes.
 SIGNATURES = (
@@ -32,10 +33,8 @@ SIGNATURES = (
 _NEW_FILES_KEY = "qayd_new_files"
 
 
-class UploadRefused(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class UploadRefused(Refusal, ValueError):
+    kind = RefusalKind.INPUT
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,21 +63,21 @@ def sniff_media_type(data: bytes) -> str | None:
 def check_upload(data: bytes, filename: str | None, *, max_bytes: int) -> CheckedUpload:
     """Refuse what is too large, of a type not allowed, or malformed; say why."""
     if len(data) == 0:
-        raise UploadRefused(_l("The file is empty."))
+        raise UploadRefused(N_("The file is empty."))
     if len(data) > max_bytes:
-        raise UploadRefused(_l("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
+        raise UploadRefused(N_("The file is larger than %(mb)d MB."), mb=max_bytes // (1024 * 1024))
     media_type = sniff_media_type(data)
     if media_type is None:
-        raise UploadRefused(_l("Only PDF, JPEG, PNG and TIFF files are accepted."))
+        raise UploadRefused(N_("Only PDF, JPEG, PNG and TIFF files are accepted."))
     if media_type == "application/pdf":
         if b"%%EOF" not in data[-2048:]:
-            raise UploadRefused(_l("The PDF file is damaged or incomplete."))
+            raise UploadRefused(N_("The PDF file is damaged or incomplete."))
     else:
         try:
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
         except Exception:  # Pillow raises many types for broken images
-            raise UploadRefused(_l("The image file is damaged or incomplete.")) from None
+            raise UploadRefused(N_("The image file is damaged or incomplete.")) from None
     return CheckedUpload(
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -9,14 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from claims.conflicts import record_candidates, refresh_match_keys
 from claims.domain import (
+    CandidateStatus,
     ClaimInput,
     ClaimState,
     EvidenceInput,
@@ -27,19 +27,31 @@ from claims.domain import (
     PartyRole,
 )
 from claims.files import EvidenceStore
-from claims.matching import MatchThresholds
+from claims.matching import ConflictKind, MatchThresholds, normalise_claim
+from claims.matching.blocking import blocking_keys, parcel_key
+from claims.matching.normalise import (
+    InvalidParcelNumber,
+    ParcelNumber,
+    parse_muqataa_number,
+    parse_parcel_number,
+)
 from claims.models import (
     Claim,
     ClaimCounter,
+    ClaimMatchKey,
+    ConflictCandidate,
+    ConflictGroup,
+    ConflictGroupMember,
     Evidence,
     Parcel,
     ParcelChange,
     Party,
     RegistryExtractRequest,
 )
-from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
+from claims.queries import claim_fields, find_candidates
 from commission.accounts.models import Office, User
 from commission.db import utcnow
+from commission.refusals import N_, Refusal, RefusalKind
 from commission.roles import Role
 from commission.workspaces import current_workspace_id
 
@@ -54,25 +66,32 @@ MAX_AREA = Decimal(10) ** 10
 DEFAULT_THRESHOLDS = MatchThresholds()
 
 
-class ClaimInvalid(ValueError):
+class ClaimInvalid(Refusal, ValueError):
     """The input breaks a rule; `errors` maps each field to a message a clerk can read."""
 
+    kind = RefusalKind.INPUT
+    message = N_("Correct the marked fields.")
+
     def __init__(self, errors: dict[str, object]):
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__(fields=errors)
+
+    @property
+    def errors(self) -> dict[str, object]:
+        return self.fields
 
 
-class StaleClaim(Exception):
+class StaleClaim(Refusal):
     """Someone saved the claim after this form was opened."""
 
-    message = _l(
+    kind = RefusalKind.STALE
+    message = N_(
         "Someone else changed this claim after you opened it. "
         "Nothing was saved: reload it, then make your change again."
     )
 
 
-class ClaimNotEditable(Exception):
-    message = _l("Only a claim that is still registered can be edited.")
+class ClaimNotEditable(Refusal):
+    message = N_("Only a claim that is still registered can be edited.")
 
 
 def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
@@ -124,10 +143,10 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
 
 def _parcel_number_errors(entered: str) -> dict[str, object]:
     try:
-        main, sub = parse_parcel_number(entered)
-    except InvalidParcelNumber as error:
-        return {"parcel_no": error.message}
-    if max(main, sub or 0) > MAX_PARCEL_NUMBER:
+        number = parse_parcel_number(entered)
+    except InvalidParcelNumber as invalid:
+        return {"parcel_no": invalid}
+    if max(number.main, number.sub or 0) > MAX_PARCEL_NUMBER:
         return {"parcel_no": _l("This parcel number is too long.")}
     return {}
 
@@ -140,12 +159,17 @@ def _area_errors(area_m2: Decimal | None) -> dict[str, object]:
     return {}
 
 
+def _key_of(data: ParcelIdentity | ParcelInput) -> tuple[ParcelNumber, str]:
+    number = parse_parcel_number(data.parcel_no)
+    key = parcel_key(data.governorate_code.upper(), parse_muqataa_number(data.muqataa_no), number)
+    return number, key
+
+
 def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) -> Parcel:
     """The parcel of this key, or a new one with these facts. An existing row is never
     changed here: what a claim says about its property stays on the claim, and the
     shared row changes only through `correct_parcel`."""
-    main, sub = parse_parcel_number(data.parcel_no)
-    key = parcel_key(data.governorate_code, data.muqataa_no, main, sub)
+    number, key = _key_of(data)
     if session.get_bind().dialect.name == "postgresql":
         # Two clerks registering the first claims on one parcel at once: the second
         # waits here until the first commits, then finds its parcel row.
@@ -157,8 +181,8 @@ def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) 
     if parcel is None:
         parcel = Parcel(
             parcel_key=key,
-            parcel_no=main,
-            parcel_sub=sub,
+            parcel_no=number.main,
+            parcel_sub=number.sub,
             governorate_code=data.governorate_code.upper(),
             muqataa_no=data.muqataa_no.strip(),
             district=data.district.strip(),
@@ -345,15 +369,132 @@ def update_claim(
     return claim
 
 
+# ------------------------------------------------------------------ conflict candidates
+
+
+def refresh_match_keys(session: Session, claim: Claim) -> None:
+    """Replace the claim's stored blocking keys with those of its current data."""
+    keys = sorted(
+        {key for fields in claim_fields(claim) for key in blocking_keys(normalise_claim(fields))}
+    )
+    session.execute(delete(ClaimMatchKey).where(ClaimMatchKey.claim_id == claim.id))
+    if keys:
+        session.execute(
+            insert(ClaimMatchKey),
+            [
+                {"workspace_id": current_workspace_id(), "claim_id": claim.id, "key": key}
+                for key in keys
+            ],
+        )
+
+
+def record_candidates(
+    session: Session, claim: Claim, thresholds: MatchThresholds
+) -> list[ConflictCandidate]:
+    """Store the claim's candidates (after registration or an edit) and return the open
+    ones. A pair already open is re-scored; a dismissed pair stays dismissed unless one
+    of its claims changed since the dismissal."""
+    session.flush()
+    found = find_candidates(session, claim, thresholds)
+    existing = {
+        (pair.claim_a_id, pair.claim_b_id): pair
+        for pair in session.scalars(
+            select(ConflictCandidate).where(
+                or_(
+                    ConflictCandidate.claim_a_id == claim.id,
+                    ConflictCandidate.claim_b_id == claim.id,
+                )
+            )
+        )
+    }
+    open_pairs = []
+    for candidate in found:
+        a, b = sorted((claim, candidate.claim), key=lambda one: one.id)
+        pair = existing.get((a.id, b.id))
+        if pair is None:
+            pair = ConflictCandidate(claim_a_id=a.id, claim_b_id=b.id)
+            session.add(pair)
+        elif pair.status == CandidateStatus.DISMISSED and (
+            pair.claim_a_version,
+            pair.claim_b_version,
+        ) == (a.version, b.version):
+            continue
+        elif pair.status == CandidateStatus.CONFIRMED:
+            continue
+        pair.kind = candidate.score.kind
+        pair.score = candidate.score.score
+        pair.reasons = "\n".join(candidate.score.reasons)
+        pair.status = CandidateStatus.OPEN
+        pair.claim_a_version, pair.claim_b_version = a.version, b.version
+        open_pairs.append(pair)
+    session.flush()
+    return open_pairs
+
+
+class ReviewRefused(Refusal, ValueError):
+    pass
+
+
+def review_candidate(
+    session: Session, pair: ConflictCandidate, *, confirm: bool, note: str, by: User
+) -> ConflictCandidate:
+    """Confirm or dismiss an open pair, with the reviewer's reason."""
+    if pair.status != CandidateStatus.OPEN:
+        raise ReviewRefused(N_("This pair was already reviewed."))
+    if not note.strip():
+        raise ReviewRefused(N_("Give the reason for the decision."), kind=RefusalKind.INPUT)
+    # Read everything first: a load may autoflush, and a half-reviewed pair would break
+    # the CHECK that ties a review to its reviewer and reason.
+    versions = (pair.claim_a.version, pair.claim_b.version)
+    reviewer_id = by.id
+    pair.status = CandidateStatus.CONFIRMED if confirm else CandidateStatus.DISMISSED
+    pair.review_note = note.strip()
+    pair.reviewed_by_id = reviewer_id
+    pair.reviewed_at = utcnow()
+    pair.claim_a_version, pair.claim_b_version = versions
+    if confirm and pair.kind in GROUPED_KINDS:
+        _join_group(session, pair)
+    session.flush()
+    return pair
+
+
+#: Confirmed pairs of these kinds are claims on one parcel by different people: decided
+#: together. A confirmed duplicate is one claimant filing twice, settled on its own.
+GROUPED_KINDS = frozenset({ConflictKind.COMPETING, ConflictKind.COUNTERCLAIM})
+
+
+def _join_group(session: Session, pair: ConflictCandidate) -> None:
+    """Put both claims of a confirmed pair in one group: a new one, the group one of
+    them is in, or (when each is in its own) the older group, which takes in the other."""
+    groups = {
+        member.claim_id: member.group
+        for member in session.scalars(
+            select(ConflictGroupMember).where(
+                ConflictGroupMember.claim_id.in_((pair.claim_a_id, pair.claim_b_id))
+            )
+        )
+    }
+    found = sorted({group.id: group for group in groups.values()}.values(), key=lambda g: g.id)
+    if not found:
+        group = ConflictGroup()
+        session.add(group)
+    else:
+        group, *absorbed = found
+        for other in absorbed:
+            for member in list(other.members):
+                member.group = group
+            session.flush()
+            session.delete(other)
+    for claim_id in (pair.claim_a_id, pair.claim_b_id):
+        if claim_id not in groups:
+            group.members.append(ConflictGroupMember(claim_id=claim_id, pair_id=pair.id))
+
+
 # --------------------------------------------------------------------------- parcels
 
 
-class ParcelChangeRefused(ValueError):
-    """An identification, correction or registry request refused; `message` says why."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ParcelChangeRefused(Refusal):
+    """An identification, correction or registry request refused."""
 
 
 #: States after which a claim's parcel is part of a decision and no longer changes.
@@ -414,12 +555,12 @@ def request_registry_extract(
     property (its letter is `registry_extract_request`)."""
     if not _may_work_on(claim, by):
         raise ParcelChangeRefused(
-            _l("Only the adjudicator assigned to this claim or a reviewer may do this.")
+            N_("Only the adjudicator assigned to this claim or a reviewer may do this.")
         )
     if claim.is_parcel_identified:
-        raise ParcelChangeRefused(_l("The parcel of this claim is already identified."))
+        raise ParcelChangeRefused(N_("The parcel of this claim is already identified."))
     if claim.state in _DECIDED:
-        raise ParcelChangeRefused(_l("The claim has been decided or closed."))
+        raise ParcelChangeRefused(N_("The claim has been decided or closed."))
     request = RegistryExtractRequest(claim=claim, note=note.strip(), requested_by_id=by.id)
     session.add(request)
     session.flush()
@@ -444,10 +585,10 @@ def identify_parcel(
         raise StaleClaim()
     if not _may_work_on(claim, by):
         raise ParcelChangeRefused(
-            _l("Only the adjudicator assigned to this claim or a reviewer may do this.")
+            N_("Only the adjudicator assigned to this claim or a reviewer may do this.")
         )
     if claim.state in _DECIDED:
-        raise ParcelChangeRefused(_l("The claim has been decided or closed."))
+        raise ParcelChangeRefused(N_("The claim has been decided or closed."))
     errors = _identity_errors(data)
     if not reason.strip():
         errors["reason"] = _l("Say how the parcel was identified (e.g. the registry extract).")
@@ -456,7 +597,7 @@ def identify_parcel(
     before = claim.parcel
     parcel = find_or_create_parcel(session, data)
     if before is not None and before.parcel_key == parcel.parcel_key:
-        raise ParcelChangeRefused(_l("The claim is already on this parcel."))
+        raise ParcelChangeRefused(N_("The claim is already on this parcel."))
     change = ParcelChange(
         claim_id=claim.id,
         parcel=parcel,
@@ -494,20 +635,19 @@ def correct_parcel(
     change in its history and is checked for conflicts again."""
     if Role.REVIEWER not in by.roles:
         raise ParcelChangeRefused(
-            _l("A parcel shared by claims is corrected by a senior adjudicator (reviewer).")
+            N_("A parcel shared by claims is corrected by a senior adjudicator (reviewer).")
         )
     errors = _identity_errors(data)
     if not reason.strip():
         errors["reason"] = _l("Give the reason for the correction.")
     if errors:
         raise ClaimInvalid(errors)
-    main, sub = parse_parcel_number(data.parcel_no)
-    key = parcel_key(data.governorate_code, data.muqataa_no, main, sub)
+    number, key = _key_of(data)
     if key != parcel.parcel_key and session.scalar(
         select(Parcel.id).where(Parcel.parcel_key == key)
     ):
         raise ParcelChangeRefused(
-            _l(
+            N_(
                 "Another parcel already has this number: identify each claim's parcel "
                 "on its own claim page instead."
             )
@@ -518,12 +658,12 @@ def correct_parcel(
     parcel.district = data.district.strip()
     parcel.muqataa_no = data.muqataa_no.strip()
     parcel.muqataa_name = data.muqataa_name.strip()
-    parcel.parcel_no, parcel.parcel_sub = main, sub
+    parcel.parcel_no, parcel.parcel_sub = number.main, number.sub
     parcel.parcel_key = key
     parcel.area_m2 = data.area_m2
     after = parcel_line(parcel)
     if after == before:
-        raise ParcelChangeRefused(_l("Nothing was changed."))
+        raise ParcelChangeRefused(N_("Nothing was changed."))
     changes = []
     for claim in claims:
         claim.governorate_code = parcel.governorate_code

@@ -20,11 +20,11 @@ from concurrent.futures import ProcessPoolExecutor
 from sqlalchemy import Connection, create_engine, func, select
 from sqlalchemy.orm import Session
 
-from claims.conflicts import fields_per_claimant, name_of
 from claims.domain import PartyRole
 from claims.matching import ClaimFields, MatchThresholds, ParcelNumber, match_claims
 from claims.matching.csv_matcher import REASON_SEPARATOR
 from claims.models import Claim, ConflictCandidate, ConflictScan, ConflictScanShard, Parcel, Party
+from claims.queries import fields_per_claimant, name_of
 from commission.db import utcnow
 from commission.workspaces import current_workspace_id
 
@@ -195,7 +195,7 @@ def _shard_fields(
             ref=str(claim.id),
             governorate=claim.governorate_code,
             # The identified parcel when there is one, else what the claim states (as
-            # claims.conflicts.claim_fields does).
+            # claims.queries.claim_fields does).
             muqataa_no=claim.stated_muqataa_no if claim.parcel_no is None else claim.muqataa_no,
             muqataa_name=(claim.muqataa_name or "") or claim.stated_muqataa_name,
             parcel_no=claim.stated_parcel_no

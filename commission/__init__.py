@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from flask_babel import get_locale
+if TYPE_CHECKING:
+    from flask import Flask
 
-from config import Config, TestConfig
+    from config import Config
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the application. No queries, migrations or network calls happen here."""
+    # Imported here, not at the top: the reference data in this package (governorates)
+    # is read by the plain matching core, which must load without Flask.
+    from flask import Flask
+    from flask_babel import get_locale
+
     from adjudication import views as adjudication_views
     from claims import views as claims_views
-    from commission import cli, policy, web
+    from commission import boundary, cli, policy, web
     from commission.accounts import views as account_views
     from commission.accounts.models import User
     from commission.accounts.passwords import make_hasher
     from commission.extensions import babel, csrf, db, login_manager, migrate
     from commission.sessions import DatabaseSessionInterface
     from commission.views import bp as main_bp
+    from config import TestConfig
     from documents import views as documents_views
     from training import views as training_views
 
@@ -61,6 +68,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(training_views.bp)
     policy.declare_endpoint(app, "static", policy.PUBLIC)
+    boundary.install_boundary(app)
 
     # The workspace first: roles (and so the policy) depend on it.
     app.before_request(web.start_request)

@@ -28,6 +28,7 @@ from commission.accounts.operations import (
 )
 from commission.accounts.passwords import WeakPassword
 from commission.audit import Actor, set_actor, verify_chain
+from commission.boundary import refusal_text, transaction
 from commission.clock import local_today
 from commission.extensions import db
 from commission.sessions import end_sessions_of, purge_expired_sessions
@@ -70,12 +71,8 @@ def command_boundary(label: str, workspace_id: int | None = None):
         workspace_id = operational_workspace_id(db.session)
     with use_workspace(workspace_id):
         set_actor(Actor(None, f"cli:{label}:{getpass.getuser()}"))
-        try:
+        with transaction(db.session):
             yield
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
 
 
 @users_cli.command("create")
@@ -104,7 +101,9 @@ def create_user_command(username, roles, office_code, full_name, password):
                 office_code=office_code,
                 hasher=current_app.extensions["qayd_password_hasher"],
             )
-    except (UnknownOffice, WeakPassword, ValueError) as error:
+    except (UnknownOffice, WeakPassword) as refused:
+        raise click.ClickException(refusal_text(refused)) from None
+    except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.username} ({', '.join(sorted(roles))}) at {office_code.upper()}.")
 

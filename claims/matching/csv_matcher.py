@@ -30,11 +30,10 @@ from claims.matching.blocking import FAMILY_KEYS, UNCAPPED_FAMILIES
 from claims.matching.normalise import (
     ClaimFields,
     NormalisedClaim,
-    UnknownGovernorate,
     normalise_claim,
-    parse_governorate,
 )
 from claims.matching.scoring import MatchThresholds, score_pair
+from commission.governorates import UnknownGovernorate, resolve_governorate
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +223,7 @@ def _linked_rows(
 
 def _shard_of(claim: ClaimFields) -> str:
     try:
-        return parse_governorate(claim.governorate) if claim.governorate else _GUEST_SHARD
+        return resolve_governorate(claim.governorate).code if claim.governorate else _GUEST_SHARD
     except UnknownGovernorate:
         return _GUEST_SHARD
 

@@ -21,7 +21,7 @@ from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import Role, User
 from commission.extensions import db
-from tests.conftest import commission_today
+from tests.support.app import commission_today
 
 #: Enough claims for the deck of stories to deal every one of them.
 DEMO_CLAIMS = 120

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from commission.cli import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from tests.support.browser import screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,14 @@ import random
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_conflicts_browser import fill_claimant_and_parcel, log_out
-from tests.browser.test_intake_browser import log_in, switch_language
-from tests.browser.test_letters_browser import issue_download_and_verify
+from tests.support.browser import (
+    fill_claimant_and_parcel,
+    issue_download_and_verify,
+    log_in,
+    log_out,
+    screenshot,
+    switch_language,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,6 @@ from adjudication.domain import Outcome
 from adjudication.operations import ActionRefused, ClaimOutcome
 from adjudication.queries import timeline
 from adjudication.workflow import Action
-from claims.conflicts import open_candidates_of, review_candidate
 from claims.domain import ClaimState, ParcelIdentity, ParcelInput, PropertyType
 from claims.models import Parcel, ParcelChange
 from claims.operations import (
@@ -21,10 +20,12 @@ from claims.operations import (
     correct_parcel,
     identify_parcel,
     request_registry_extract,
+    review_candidate,
 )
+from claims.queries import ClaimFilters, open_candidates_of, search_claims
 from commission.audit import AuditEntry
 from commission.extensions import db
-from tests.claims.conftest import claim_input, claimant
+from tests.support.claims import claim_input, claimant
 
 UNIDENTIFIED = ParcelInput(
     governorate_code="IQ-BG",
@@ -231,8 +232,6 @@ def test_identification_is_for_the_assigned_adjudicator_or_a_reviewer(cases, sta
 
 
 def test_the_claim_list_filters_claims_whose_parcel_is_to_be_identified(intake, staff):
-    from claims.queries import ClaimFilters, search_claims
-
     identified = intake.register(claim_input())
     unidentified = intake.register(
         dataclasses.replace(claim_input(), parcel=UNIDENTIFIED, parties=[claimant(family="X")])

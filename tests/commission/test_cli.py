@@ -11,7 +11,8 @@ from commission.cli import DEMO_PASSWORD, DEMO_USERS
 from commission.db import utcnow
 from commission.extensions import db
 from commission.sessions import UserSession
-from tests.conftest import login, unique
+from tests.support.app import unique
+from tests.support.web import login
 
 
 def test_users_create_prompts_for_the_password(app, runner):

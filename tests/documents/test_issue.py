@@ -32,9 +32,9 @@ from documents.operations import (
 )
 from documents.render import render_letter
 from documents.verification import is_training_code
-from tests.adjudication.conftest import Cases, Staff
-from tests.claims.conftest import TODAY, IntakeContext, evidence_input
 from tests.documents.pdf import page_texts, squeezed
+from tests.support.adjudication import Cases, Staff
+from tests.support.claims import TODAY, IntakeContext, evidence_input
 
 CLAIMANT = "محمد عبد الرحمن حسين الجبوري"
 RESPONDENT = "سعد جاسم العبيدي"
