@@ -445,7 +445,10 @@ class ParcelIdentityForm(FlaskForm):
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     governorate_code = SelectField(
-        _l("Governorate"), validators=[InputRequired(_l("Choose the governorate."))]
+        _l("Governorate"),
+        coerce=governorate_code,
+        invalid_value_message=UNKNOWN_GOVERNORATE,
+        validators=[InputRequired(_l("Choose the governorate."))],
     )
     district = _name(_l("District (qadha)"))
     muqataa_no = StringField(
