@@ -37,6 +37,7 @@ from adjudication.workflow import (
     ClaimFacts,
     GroupMember,
     available_actions,
+    merits_refusal,
     refusal,
     rule_for,
 )
@@ -240,6 +241,9 @@ def claim_facts(session: Session, claim: Claim) -> ClaimFacts:
         drafted_by=drafted_by,
         approved_by=approved_by,
         appeal_outcome=appeal_outcome,
+        parcels_to_identify=tuple(
+            member.number for member in (claim, *group) if not member.is_parcel_identified
+        ),
     )
 
 
@@ -274,11 +278,21 @@ def perform(
         raise StaleClaim()
     rule = rule_for(claim.state, action)
     acting = acting_of(by)
-    refused = refusal(rule, claim_facts(session, claim), acting, today)
+    facts = claim_facts(session, claim)
+    refused = refusal(rule, facts, acting, today)
     if refused is not None:
         wrong_role = rule is not None and not acting.roles & rule.roles
         raise (ActionNotAllowed if wrong_role else ActionRefused)(refused.message, **refused.values)
     members = _claims_moved_together(session, claim, action)
+    if action == Action.DRAFT_DECISION:
+        drafted = {
+            member.number: data.outcomes[member.id].outcome
+            for member in members
+            if member.id in data.outcomes
+        }
+        refused = merits_refusal(facts, drafted)
+        if refused is not None:
+            raise ActionRefused(refused.message, **refused.values)
     for member in members:
         if member.state != rule.state:  # a companion moved on since the guards read it
             raise StaleClaim()

@@ -35,6 +35,7 @@ from claims.domain import (
     ClaimState,
     EvidenceKind,
     IdentityDocument,
+    ParcelIdentity,
     ParcelInput,
     PartyInput,
     PartyRole,
@@ -273,11 +274,12 @@ class ClaimForm(FlaskForm):
     muqataa_name = _name(_l("Muqata'a name"))
     parcel_no = StringField(
         _l("Parcel number"),
-        description=_l("With a sub-number if it has one, e.g. 345/6."),
-        validators=[
-            InputRequired(_l("The parcel number is required.")),
-            Length(max=40),
-        ],
+        description=_l(
+            "With a sub-number if it has one, e.g. 345/6. Leave the muqata'a or parcel "
+            "number empty if the claimant does not know it: the parcel is then identified "
+            "during screening."
+        ),
+        validators=[Length(max=40)],
         filters=[_strip],
     )
     area_m2 = NumberField(_l("Area (m²)"), render_kw={"inputmode": "decimal"})
@@ -367,19 +369,18 @@ def claim_form_data(claim) -> dict:
     if representatives:
         representative = party_data(representatives[0])
         representative["authority_document"] = representatives[0].authority_document
-    parcel = claim.parcel
     return {
         "version": claim.version,
         "claimants": claimants,
         "respondent": party_data(respondents[0]) if respondents else {},
         "representative": representative,
-        "governorate_code": parcel.governorate_code,
-        "district": parcel.district,
-        "muqataa_no": parcel.muqataa_no,
-        "muqataa_name": parcel.muqataa_name,
-        "parcel_no": parcel.parcel_no_entered,
-        "area_m2": parcel.area_m2,
-        "property_type": str(parcel.property_type),
+        "governorate_code": claim.stated_governorate_code,
+        "district": claim.stated_district,
+        "muqataa_no": claim.stated_muqataa_no,
+        "muqataa_name": claim.stated_muqataa_name,
+        "parcel_no": claim.stated_parcel_no,
+        "area_m2": claim.area_m2,
+        "property_type": str(claim.property_type),
         "address": claim.address,
         "claim_basis": str(claim.claim_basis),
         "dispossession_on": claim.dispossession_on,
@@ -409,6 +410,7 @@ class ClaimSearchForm(FlaskForm):
     state = SelectField(
         _l("State"), choices=_choices(STATE_LABELS, blank=_l("— any —")), validators=[Optional()]
     )
+    parcel_to_identify = BooleanField(_l("Parcel to be identified"))
     filed_from = DateField(_l("Filed from"), validators=[Optional()])
     filed_to = DateField(_l("Filed until"), validators=[Optional()])
 
@@ -434,4 +436,58 @@ class CandidateReviewForm(FlaskForm):
             DataRequired(message=_l("Give the reason for the decision.")),
             Length(max=2000),
         ],
+    )
+
+
+class ParcelIdentityForm(FlaskForm):
+    """The parcel of a claim as identified (from the registry extract), or a correction of
+    a shared parcel: the same fields, all numbers required."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    governorate_code = SelectField(
+        _l("Governorate"),
+        coerce=governorate_code,
+        invalid_value_message=UNKNOWN_GOVERNORATE,
+        validators=[InputRequired(_l("Choose the governorate."))],
+    )
+    district = _name(_l("District (qadha)"))
+    muqataa_no = StringField(
+        _l("Muqata'a number"),
+        validators=[InputRequired(_l("The muqata'a number is required.")), Length(max=20)],
+        filters=[_strip],
+    )
+    muqataa_name = _name(_l("Muqata'a name"))
+    parcel_no = StringField(
+        _l("Parcel number"),
+        validators=[
+            InputRequired(_l("The parcel number is required.")),
+            Length(max=40),
+            _is_parcel_number,
+        ],
+        filters=[_strip],
+    )
+    area_m2 = NumberField(_l("Area (m²)"), render_kw={"inputmode": "decimal"})
+    reason = TextAreaField(
+        _l("How the parcel was identified, or why it is corrected"),
+        validators=[InputRequired(_l("Give the reason.")), Length(max=2000)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.governorate_code.choices = _governorate_choices(_l("— choose —"))
+
+    def identity(self) -> ParcelIdentity:
+        return ParcelIdentity(
+            governorate_code=self.governorate_code.data,
+            muqataa_no=self.muqataa_no.data or "",
+            parcel_no=self.parcel_no.data or "",
+            district=self.district.data or "",
+            muqataa_name=self.muqataa_name.data or "",
+            area_m2=self.area_m2.data,
+        )
+
+
+class RegistryExtractForm(FlaskForm):
+    note = TextAreaField(
+        _l("What the registry should search by (optional)"), validators=[Length(max=2000)]
     )

@@ -20,6 +20,8 @@ from claims.domain import (
     ClaimInput,
     ClaimState,
     EvidenceInput,
+    ParcelChangeKind,
+    ParcelIdentity,
     ParcelInput,
     PartyInput,
     PartyRole,
@@ -29,6 +31,7 @@ from claims.matching import ConflictKind, MatchThresholds, normalise_claim
 from claims.matching.blocking import blocking_keys, parcel_key
 from claims.matching.normalise import (
     InvalidParcelNumber,
+    ParcelNumber,
     parse_muqataa_number,
     parse_parcel_number,
 )
@@ -41,12 +44,15 @@ from claims.models import (
     ConflictGroupMember,
     Evidence,
     Parcel,
+    ParcelChange,
     Party,
+    RegistryExtractRequest,
 )
 from claims.queries import claim_fields, find_candidates
 from commission.accounts.models import Office, User
 from commission.db import utcnow
 from commission.refusals import N_, Refusal, RefusalKind
+from commission.roles import Role
 from commission.workspaces import current_workspace_id
 
 logger = logging.getLogger(__name__)
@@ -98,19 +104,11 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
             errors["dispossession_on"] = _l("The dispossession date cannot be in the future.")
         elif data.dispossession_on > data.filed_on:
             errors["dispossession_on"] = _l("The dispossession must come before the filing.")
-    try:
-        number = parse_parcel_number(data.parcel.parcel_no)
-    except InvalidParcelNumber as invalid:
-        errors["parcel_no"] = invalid
-    else:
-        if max(number.main, number.sub or 0) > MAX_PARCEL_NUMBER:
-            errors["parcel_no"] = _l("This parcel number is too long.")
-    if not data.parcel.muqataa_no.strip():
-        errors["muqataa_no"] = _l("The muqata'a (cadastral district) number is required.")
-    if data.parcel.area_m2 is not None and data.parcel.area_m2 <= 0:
-        errors["area_m2"] = _l("The area must be more than zero.")
-    elif data.parcel.area_m2 is not None and data.parcel.area_m2 >= MAX_AREA:
-        errors["area_m2"] = _l("This area is too large.")
+    # Without muqata'a or parcel number the claim is registered with its parcel to be
+    # identified; a number the claimant does give must still be one.
+    if data.parcel.parcel_no.strip():
+        errors.update(_parcel_number_errors(data.parcel.parcel_no))
+    errors.update(_area_errors(data.parcel.area_m2))
 
     claimants = data.in_role(PartyRole.CLAIMANT)
     if not claimants:
@@ -143,9 +141,35 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
     return errors
 
 
-def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
+def _parcel_number_errors(entered: str) -> dict[str, object]:
+    try:
+        number = parse_parcel_number(entered)
+    except InvalidParcelNumber as invalid:
+        return {"parcel_no": invalid}
+    if max(number.main, number.sub or 0) > MAX_PARCEL_NUMBER:
+        return {"parcel_no": _l("This parcel number is too long.")}
+    return {}
+
+
+def _area_errors(area_m2: Decimal | None) -> dict[str, object]:
+    if area_m2 is not None and area_m2 <= 0:
+        return {"area_m2": _l("The area must be more than zero.")}
+    if area_m2 is not None and area_m2 >= MAX_AREA:
+        return {"area_m2": _l("This area is too large.")}
+    return {}
+
+
+def _key_of(data: ParcelIdentity | ParcelInput) -> tuple[ParcelNumber, str]:
     number = parse_parcel_number(data.parcel_no)
     key = parcel_key(data.governorate_code.upper(), parse_muqataa_number(data.muqataa_no), number)
+    return number, key
+
+
+def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) -> Parcel:
+    """The parcel of this key, or a new one with these facts. An existing row is never
+    changed here: what a claim says about its property stays on the claim, and the
+    shared row changes only through `correct_parcel`."""
+    number, key = _key_of(data)
     if session.get_bind().dialect.name == "postgresql":
         # Two clerks registering the first claims on one parcel at once: the second
         # waits here until the first commits, then finds its parcel row.
@@ -155,17 +179,36 @@ def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
         )
     parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
     if parcel is None:
-        parcel = Parcel(parcel_key=key, parcel_no=number.main, parcel_sub=number.sub)
+        parcel = Parcel(
+            parcel_key=key,
+            parcel_no=number.main,
+            parcel_sub=number.sub,
+            governorate_code=data.governorate_code.upper(),
+            muqataa_no=data.muqataa_no.strip(),
+            district=data.district.strip(),
+            muqataa_name=data.muqataa_name.strip(),
+            area_m2=data.area_m2,
+        )
         session.add(parcel)
-    parcel.governorate_code = data.governorate_code.upper()
-    parcel.muqataa_no = data.muqataa_no.strip()
-    parcel.parcel_no_entered = data.parcel_no.strip()
-    parcel.property_type = data.property_type
-    parcel.district = parcel.district or data.district.strip()
-    parcel.muqataa_name = parcel.muqataa_name or data.muqataa_name.strip()
-    if data.area_m2 is not None:
-        parcel.area_m2 = data.area_m2
     return parcel
+
+
+def _stated_property(data: ParcelInput) -> dict:
+    """The claim's own columns for the property as it describes it."""
+    return {
+        "property_type": data.property_type,
+        "stated_governorate_code": data.governorate_code.upper(),
+        "stated_district": data.district.strip(),
+        "stated_muqataa_no": data.muqataa_no.strip(),
+        "stated_muqataa_name": data.muqataa_name.strip(),
+        "stated_parcel_no": data.parcel_no.strip(),
+        "area_m2": data.area_m2,
+    }
+
+
+def _parcel_stated_by(session: Session, data: ParcelInput) -> Parcel | None:
+    """The parcel a claim names (found or created), or None: to be identified."""
+    return find_or_create_parcel(session, data) if data.names_a_parcel else None
 
 
 def next_claim_number(session: Session, office: Office, year: int) -> tuple[int, str]:
@@ -241,11 +284,14 @@ def register_claim(
     store: EvidenceStore,
     thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
 ) -> Claim:
-    """Register a new claim in `registered` with the next number of the office."""
+    """Register a new claim in `registered` with the next number of the office.
+
+    A claim whose `data.parcel` names no muqata'a or parcel number is registered with its
+    parcel to be identified (see `identify_parcel`), and matched on what it has."""
     errors = validate_claim(data, today=today)
     if errors:
         raise ClaimInvalid(errors)
-    parcel = find_or_create_parcel(session, data.parcel)
+    parcel = _parcel_stated_by(session, data.parcel)
     seq, number = next_claim_number(session, office, data.filed_on.year)
     claim = Claim(
         number=number,
@@ -258,7 +304,10 @@ def register_claim(
         dispossession_on=data.dispossession_on,
         remedy=data.remedy,
         parcel=parcel,
-        governorate_code=parcel.governorate_code,
+        governorate_code=parcel.governorate_code
+        if parcel
+        else data.parcel.governorate_code.upper(),
+        **_stated_property(data.parcel),
         address=data.address.strip(),
         description=data.description.strip(),
         import_ref=data.import_ref,
@@ -294,8 +343,12 @@ def update_claim(
     errors = validate_claim(data, today=today)
     if errors:
         raise ClaimInvalid(errors)
-    claim.parcel = find_or_create_parcel(session, data.parcel)
-    claim.governorate_code = claim.parcel.governorate_code
+    claim.parcel = _parcel_stated_by(session, data.parcel)
+    claim.governorate_code = (
+        claim.parcel.governorate_code if claim.parcel else data.parcel.governorate_code.upper()
+    )
+    for column, value in _stated_property(data.parcel).items():
+        setattr(claim, column, value)
     claim.filed_on = data.filed_on
     claim.claim_basis = data.claim_basis
     claim.dispossession_on = data.dispossession_on
@@ -435,3 +488,200 @@ def _join_group(session: Session, pair: ConflictCandidate) -> None:
     for claim_id in (pair.claim_a_id, pair.claim_b_id):
         if claim_id not in groups:
             group.members.append(ConflictGroupMember(claim_id=claim_id, pair_id=pair.id))
+
+
+# --------------------------------------------------------------------------- parcels
+
+
+class ParcelChangeRefused(Refusal):
+    """An identification, correction or registry request refused."""
+
+
+#: States after which a claim's parcel is part of a decision and no longer changes.
+_DECIDED = frozenset(
+    {
+        ClaimState.DECISION_ISSUED,
+        ClaimState.APPEALED,
+        ClaimState.APPEAL_DECIDED,
+        ClaimState.FINAL,
+        ClaimState.CLOSED,
+        ClaimState.WITHDRAWN,
+        ClaimState.ANNULLED,
+        ClaimState.INADMISSIBLE,
+    }
+)
+
+
+def parcel_line(parcel: Parcel) -> str:
+    """The parcel on one line, as the claim's history records it."""
+    parts = [parcel.governorate_code, parcel.district]
+    parts.append(f"{parcel.muqataa_no} {parcel.muqataa_name}".strip())
+    parts.append(parcel.number_display)
+    if parcel.area_m2 is not None:
+        parts.append(f"{parcel.area_m2.normalize():f} m²")
+    return " · ".join(part for part in parts if part)
+
+
+def _may_work_on(claim: Claim, user: User) -> bool:
+    """The adjudicator assigned to the claim, or a senior adjudicator (reviewer)."""
+    return Role.REVIEWER in user.roles or (
+        Role.ADJUDICATOR in user.roles and claim.assigned_to_id == user.id
+    )
+
+
+def _identity_errors(data: ParcelIdentity) -> dict[str, object]:
+    errors: dict[str, object] = {}
+    if not data.governorate_code.strip():
+        errors["governorate_code"] = _l("Choose the governorate.")
+    if not data.muqataa_no.strip():
+        errors["muqataa_no"] = _l("The muqata'a (cadastral district) number is required.")
+    if not data.parcel_no.strip():
+        errors["parcel_no"] = _l("The parcel number is required.")
+    else:
+        errors.update(_parcel_number_errors(data.parcel_no))
+    errors.update(_area_errors(data.area_m2))
+    return errors
+
+
+def _rematch(session: Session, claim: Claim, thresholds: MatchThresholds) -> None:
+    refresh_match_keys(session, claim)
+    record_candidates(session, claim, thresholds)
+
+
+def request_registry_extract(
+    session: Session, claim: Claim, *, by: User, note: str = ""
+) -> RegistryExtractRequest:
+    """Record a request to the real estate registry for the extract of the claim's
+    property (its letter is `registry_extract_request`)."""
+    if not _may_work_on(claim, by):
+        raise ParcelChangeRefused(
+            N_("Only the adjudicator assigned to this claim or a reviewer may do this.")
+        )
+    if claim.is_parcel_identified:
+        raise ParcelChangeRefused(N_("The parcel of this claim is already identified."))
+    if claim.state in _DECIDED:
+        raise ParcelChangeRefused(N_("The claim has been decided or closed."))
+    request = RegistryExtractRequest(claim=claim, note=note.strip(), requested_by_id=by.id)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def identify_parcel(
+    session: Session,
+    claim: Claim,
+    data: ParcelIdentity,
+    *,
+    by: User,
+    reason: str,
+    expected_version: int,
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
+) -> ParcelChange:
+    """Link the claim to the parcel the commission identified (found by its key, or
+    created), record the change in the claim's history and check the claim for conflicts
+    again on the parcel. Also moves a claim registered on the wrong parcel; the parcel
+    rows themselves are not changed (that is `correct_parcel`)."""
+    if claim.version != expected_version:
+        raise StaleClaim()
+    if not _may_work_on(claim, by):
+        raise ParcelChangeRefused(
+            N_("Only the adjudicator assigned to this claim or a reviewer may do this.")
+        )
+    if claim.state in _DECIDED:
+        raise ParcelChangeRefused(N_("The claim has been decided or closed."))
+    errors = _identity_errors(data)
+    if not reason.strip():
+        errors["reason"] = _l("Say how the parcel was identified (e.g. the registry extract).")
+    if errors:
+        raise ClaimInvalid(errors)
+    before = claim.parcel
+    parcel = find_or_create_parcel(session, data)
+    if before is not None and before.parcel_key == parcel.parcel_key:
+        raise ParcelChangeRefused(N_("The claim is already on this parcel."))
+    change = ParcelChange(
+        claim_id=claim.id,
+        parcel=parcel,
+        kind=ParcelChangeKind.IDENTIFIED if before is None else ParcelChangeKind.CORRECTED,
+        before=parcel_line(before) if before else "",
+        after=parcel_line(parcel),
+        reason=reason.strip(),
+        changed_by_id=by.id,
+    )
+    claim.parcel = parcel
+    claim.governorate_code = parcel.governorate_code
+    claim.updated_at = utcnow()
+    claim.updated_by_id = by.id
+    session.add(change)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleClaim() from None
+    _rematch(session, claim, thresholds)
+    logger.info("%s: parcel %s by %s", claim.number, parcel.parcel_key, by.id)
+    return change
+
+
+def correct_parcel(
+    session: Session,
+    parcel: Parcel,
+    data: ParcelIdentity,
+    *,
+    by: User,
+    reason: str,
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
+) -> list[ParcelChange]:
+    """Correct the shared parcel row (a mistyped muqata'a name, the area from the
+    registry extract, a wrong number), as a reviewer. Every claim on the parcel gets the
+    change in its history and is checked for conflicts again."""
+    if Role.REVIEWER not in by.roles:
+        raise ParcelChangeRefused(
+            N_("A parcel shared by claims is corrected by a senior adjudicator (reviewer).")
+        )
+    errors = _identity_errors(data)
+    if not reason.strip():
+        errors["reason"] = _l("Give the reason for the correction.")
+    if errors:
+        raise ClaimInvalid(errors)
+    number, key = _key_of(data)
+    if key != parcel.parcel_key and session.scalar(
+        select(Parcel.id).where(Parcel.parcel_key == key)
+    ):
+        raise ParcelChangeRefused(
+            N_(
+                "Another parcel already has this number: identify each claim's parcel "
+                "on its own claim page instead."
+            )
+        )
+    before = parcel_line(parcel)
+    claims = list(parcel.claims)
+    parcel.governorate_code = data.governorate_code.upper()
+    parcel.district = data.district.strip()
+    parcel.muqataa_no = data.muqataa_no.strip()
+    parcel.muqataa_name = data.muqataa_name.strip()
+    parcel.parcel_no, parcel.parcel_sub = number.main, number.sub
+    parcel.parcel_key = key
+    parcel.area_m2 = data.area_m2
+    after = parcel_line(parcel)
+    if after == before:
+        raise ParcelChangeRefused(N_("Nothing was changed."))
+    changes = []
+    for claim in claims:
+        claim.governorate_code = parcel.governorate_code
+        claim.updated_at = utcnow()
+        claim.updated_by_id = by.id
+        change = ParcelChange(
+            claim_id=claim.id,
+            parcel_id=parcel.id,
+            kind=ParcelChangeKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason.strip(),
+            changed_by_id=by.id,
+        )
+        session.add(change)
+        changes.append(change)
+    session.flush()
+    for claim in claims:
+        _rematch(session, claim, thresholds)
+    logger.info("parcel %s corrected by %s for %d claims", key, by.id, len(claims))
+    return changes

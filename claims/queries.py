@@ -56,6 +56,8 @@ class ClaimFilters:
     state: ClaimState | None = None
     filed_from: date | None = None
     filed_to: date | None = None
+    #: Only claims whose parcel is still to be identified.
+    parcel_to_identify: bool = False
 
 
 def normalise_claim_number(entered: str) -> str:
@@ -127,6 +129,9 @@ def search_claims(
             Claim.parcel_id.in_(select(Parcel.id).where(*parcel_conditions))
         )
 
+    if filters.parcel_to_identify:
+        statement = statement.where(Claim.parcel_id.is_(None))
+
     if filters.state is not None:
         statement = statement.where(Claim.state == filters.state)
     if filters.filed_from is not None:
@@ -179,13 +184,15 @@ def claim_fields(claim: Claim) -> list[ClaimFields]:
     filing alone elsewhere is found too."""
     parcel = claim.parcel
     respondents = claim.parties_in(PartyRole.RESPONDENT)
+    # The identified parcel when there is one; else what the claim states, which may
+    # be no more than a governorate, names and an address.
     return fields_per_claimant(
         ref=claim.number,
-        governorate=parcel.governorate_code,
-        muqataa_no=parcel.muqataa_no,
-        muqataa_name=parcel.muqataa_name,
-        parcel_no=parcel.parcel_no_entered,
-        property_type=str(parcel.property_type),
+        governorate=claim.governorate_code,
+        muqataa_no=parcel.muqataa_no if parcel else claim.stated_muqataa_no,
+        muqataa_name=(parcel.muqataa_name if parcel else "") or claim.stated_muqataa_name,
+        parcel_no=parcel.number_display if parcel else claim.stated_parcel_no,
+        property_type=str(claim.property_type),
         address=claim.address,
         claimants=[(name_of(party), party.id_document_number) for party in claim.claimants],
         respondent_name=name_of(respondents[0]) if respondents else "",

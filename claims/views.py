@@ -43,6 +43,8 @@ from claims.forms import (
     CandidateReviewForm,
     ClaimForm,
     ClaimSearchForm,
+    ParcelIdentityForm,
+    RegistryExtractForm,
     claim_form_data,
     governorate_name,
 )
@@ -52,7 +54,10 @@ from claims.operations import (
     ClaimInvalid,
     ClaimNotEditable,
     StaleClaim,
+    correct_parcel,
+    identify_parcel,
     register_claim,
+    request_registry_extract,
     review_candidate,
     update_claim,
     validate_claim,
@@ -68,7 +73,13 @@ from claims.queries import (
     search_claims,
 )
 from commission.accounts.models import Role
-from commission.boundary import message_text, on_refusal, refusal_text, register_value_labels
+from commission.boundary import (
+    message_text,
+    on_refusal,
+    put_on_form,
+    refusal_text,
+    register_value_labels,
+)
 from commission.clock import local_today
 from commission.extensions import db
 from commission.panels import ClaimPanel, claim_panels, register_claim_panel
@@ -154,12 +165,8 @@ def _conflict_check(form: ClaimForm, claim: Claim | None = None) -> dict:
     """The form's answer to "check for conflicting claims": the stored claims this one
     would conflict with, or what is missing to look for them. Nothing is saved, and the
     rest of the form is not judged until it is saved."""
-    if not form.governorate_code.data or not form.parcel_no.data:
-        return {
-            "conflict_problem": _(
-                "Give the governorate and the parcel number, then check for conflicts."
-            )
-        }
+    if not form.governorate_code.data:
+        return {"conflict_problem": _("Give the governorate, then check for conflicts.")}
     try:
         data, _origin = form.claim_input()
     except (ValueError, TypeError):  # a choice the form will refuse on saving
@@ -331,6 +338,7 @@ def _details_panel(claim: Claim) -> dict:
         "parties": {role: claim.parties_in(role) for role in PartyRole},
         "conflicts": open_candidates_of(db.session, claim),
         "group": group_of(db.session, claim),
+        **_parcel_context(claim),
     }
 
 
@@ -351,14 +359,141 @@ bp.record_once(lambda state: _register_claim_page(state.app))
 @allow(*CLAIM_ROLES)
 def claim_page(number: str):
     claim = visible_claim_or_404(number)
+    return _render_claim_page(claim)
+
+
+def _render_claim_page(claim: Claim, status: int = 200, **forms):
+    """The claim page; `forms` replaces a panel's blank form with the one just refused."""
     panels, panel_context = claim_panels(claim)
     return render_template(
         "claims/claim.html",
         claim=claim,
         claim_panels=panels,
         can_edit=claim.is_editable and may_call("claims.edit"),
-        **{**_labels(), **panel_context},
+        **{**_labels(), **panel_context, **forms},
+    ), status
+
+
+def _parcel_context(claim: Claim) -> dict:
+    """The property as the claim describes it, its identified parcel, and the forms that
+    request the registry extract, record the parcel and correct it."""
+    return {
+        "parcel_form": ParcelIdentityForm(formdata=None, data=_identity_data(claim)),
+        "correct_form": ParcelIdentityForm(
+            formdata=None, prefix="correct", data=_identity_data(claim)
+        ),
+        "extract_form": RegistryExtractForm(formdata=None),
+        "can_identify": may_call("claims.identify_parcel_of") and _may_change_parcel(claim),
+        "can_correct": claim.parcel is not None and Role.REVIEWER in current_user.roles,
+        "parcel_differences": claim.parcel_differences(),
+    }
+
+
+def _may_change_parcel(claim: Claim) -> bool:
+    return Role.REVIEWER in current_user.roles or claim.assigned_to_id == current_user.id
+
+
+def _identity_data(claim: Claim) -> dict:
+    """The identification form starts from the identified parcel, else what the claim
+    states."""
+    parcel = claim.parcel
+    if parcel is not None:
+        return {
+            "version": claim.version,
+            "governorate_code": parcel.governorate_code,
+            "district": parcel.district,
+            "muqataa_no": parcel.muqataa_no,
+            "muqataa_name": parcel.muqataa_name,
+            "parcel_no": parcel.number_display,
+            "area_m2": parcel.area_m2,
+        }
+    return {
+        "version": claim.version,
+        "governorate_code": claim.stated_governorate_code,
+        "district": claim.stated_district,
+        "muqataa_no": claim.stated_muqataa_no,
+        "muqataa_name": claim.stated_muqataa_name,
+        "parcel_no": claim.stated_parcel_no,
+        "area_m2": claim.area_m2,
+    }
+
+
+def _parcel_form_again(number: str, form: ParcelIdentityForm, form_name: str):
+    """The boundary's answer to an identification or correction refused for its input:
+    the claim page with the errors next to the form's fields; other refusals fall back to
+    a message on the claim page."""
+
+    def render(refusal: Refusal):
+        if not isinstance(refusal, ClaimInvalid):
+            return None
+        put_on_form(form, refusal)
+        return _render_claim_page(visible_claim_or_404(number), 400, **{form_name: form})
+
+    return render
+
+
+@bp.route("/<number>/registry-extract", methods=["POST"])
+@allow(Role.ADJUDICATOR, Role.REVIEWER)
+def request_extract(number: str):
+    claim = visible_claim_or_404(number)
+    form = RegistryExtractForm()
+    if not form.validate_on_submit():
+        return _render_claim_page(claim, 400)
+    on_refusal(back=url_for(".claim_page", number=number))
+    request_registry_extract(db.session, claim, by=current_user, note=form.note.data or "")
+    flash(_("The registry extract is requested: issue its letter below."), "info")
+    return redirect(url_for(".claim_page", number=number) + "#letters"), 303
+
+
+@bp.route("/<number>/parcel", methods=["POST"])
+@allow(Role.ADJUDICATOR, Role.REVIEWER)
+def identify_parcel_of(number: str):
+    """Record the parcel identified for the claim (or move it to the right one)."""
+    claim = visible_claim_or_404(number)
+    form = ParcelIdentityForm()
+    if not form.validate_on_submit():
+        return _render_claim_page(claim, 400, parcel_form=form)
+    on_refusal(
+        render=_parcel_form_again(number, form, "parcel_form"),
+        back=url_for(".claim_page", number=number),
     )
+    identify_parcel(
+        db.session,
+        claim,
+        form.identity(),
+        by=current_user,
+        reason=form.reason.data,
+        expected_version=form.version.data or 0,
+        thresholds=MatchThresholds.from_config(current_app.config),
+    )
+    flash(_("The parcel is recorded and the claim was checked for conflicts again."), "info")
+    return redirect(url_for(".claim_page", number=number)), 303
+
+
+@bp.route("/<number>/parcel/correct", methods=["POST"])
+@allow(Role.REVIEWER)
+def correct_parcel_of(number: str):
+    """Correct the shared parcel row the claim is on (every claim on it sees the change)."""
+    claim = visible_claim_or_404(number)
+    if claim.parcel is None:
+        abort(404)
+    form = ParcelIdentityForm(prefix="correct")
+    if not form.validate_on_submit():
+        return _render_claim_page(claim, 400, correct_form=form)
+    on_refusal(
+        render=_parcel_form_again(number, form, "correct_form"),
+        back=url_for(".claim_page", number=number),
+    )
+    changes = correct_parcel(
+        db.session,
+        claim.parcel,
+        form.identity(),
+        by=current_user,
+        reason=form.reason.data,
+        thresholds=MatchThresholds.from_config(current_app.config),
+    )
+    flash(_("The parcel is corrected on %(count)s claims.", count=len(changes)), "info")
+    return redirect(url_for(".claim_page", number=number)), 303
 
 
 @bp.route("/<number>/evidence/<int:evidence_id>")
@@ -403,6 +538,7 @@ def claim_list():
             state=ClaimState(form.state.data) if form.state.data else None,
             filed_from=form.filed_from.data,
             filed_to=form.filed_to.data,
+            parcel_to_identify=bool(form.parcel_to_identify.data),
         )
         # The form has checked the parcel number, so the search cannot refuse it.
         rows = search_claims(

@@ -524,9 +524,8 @@ _BASIS_PROVISION = {
 
 def _compensation(claim: Claim, rng: random.Random) -> Decimal:
     """An award in Iraqi dinars: per dunam for farmland, else for the building."""
-    parcel = claim.parcel
-    if parcel.property_type == PropertyType.AGRICULTURAL_LAND and parcel.area_m2:
-        dunams = max(int(parcel.area_m2 / 2500), 1)
+    if claim.property_type == PropertyType.AGRICULTURAL_LAND and claim.area_m2:
+        dunams = max(int(claim.area_m2 / 2500), 1)
         return Decimal(dunams * rng.randint(2, 8) * 1_000_000)
     return Decimal(rng.randint(40, 350) * 1_000_000)
 

@@ -24,7 +24,13 @@ LETTER_TITLES = {
     LetterKind.HEARING_NOTICE: B("Notice of hearing", "إشعار بموعد جلسة"),
     LetterKind.DECISION: B("Decision", "قرار"),
     LetterKind.APPEAL_OUTCOME: B("Decision on appeal", "قرار في الطعن"),
+    LetterKind.REGISTRY_EXTRACT_REQUEST: B(
+        "Request for a real estate registry extract", "طلب صورة قيد عقاري"
+    ),
 }
+
+#: Printed for a muqata'a or parcel number the claimant did not know.
+TO_BE_IDENTIFIED = B("to be identified", "قيد التحديد")
 
 CURRENCIES = {"IQD": B("IQD", "دينار عراقي"), "USD": B("USD", "دولار أمريكي")}
 
@@ -42,6 +48,8 @@ HEADINGS = {
     "legal_basis": B("Legal basis", "السند القانوني"),
     "appeal": B("Right of appeal", "حق الطعن"),
     "outcome": B("Outcome", "النتيجة"),
+    "description": B("Description given by the claimant", "وصف العقار كما ذكره المدعي"),
+    "search_note": B("For the search", "لغرض البحث"),
 }
 
 FIELDS = {
@@ -94,6 +102,17 @@ SENTENCES = {
         "لا يمكن البت في مطالبتكم دون المستندات المذكورة أدناه. يرجى تقديمها إلى "
         "{office} في موعد أقصاه {deadline}. ويجوز إبطال المطالبة إذا لم تصل المستندات "
         "حتى ذلك التاريخ.",
+    ),
+    "registry_extract_request": B(
+        "To the Real Estate Registration Directorate in {governorate}. A claim before the "
+        "Commission concerns the property described below; the claimant does not know its "
+        "muqata'a and parcel number. Please search the register and send the {office} an "
+        "extract of the property's entry: muqata'a, parcel number, area and the "
+        "registered owners with the history of the entry.",
+        "إلى مديرية التسجيل العقاري في {governorate}. تتعلق مطالبة مقدمة إلى الهيئة بالعقار "
+        "المبيّن أدناه، ولا يعرف المدعي رقم المقاطعة ورقم القطعة. يرجى البحث في السجل "
+        "وإرسال صورة قيد العقار إلى {office}، متضمنة المقاطعة ورقم القطعة والمساحة "
+        "والمالكين المسجلين مع تسلسل القيد.",
     ),
     "hearing_notice": B(
         "You are invited to a hearing on the claim on {when} at {place}. Please bring "

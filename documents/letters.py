@@ -29,6 +29,7 @@ class LetterKind(enum.StrEnum):
     HEARING_NOTICE = "hearing_notice"
     DECISION = "decision"
     APPEAL_OUTCOME = "appeal_outcome"
+    REGISTRY_EXTRACT_REQUEST = "registry_extract_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,8 @@ class ParcelFacts:
     governorate: Bilingual
     muqataa_no: str
     muqataa_name: str
-    #: As registered, sub-number included: "345/6".
+    #: As registered, sub-number included: "345/6"; empty (like the muqata'a) while the
+    #: parcel is to be identified.
     parcel_no: str
     property_type: PropertyType
     address: str
@@ -132,6 +134,20 @@ class DocumentRequestContent(LetterContent):
     signed_by: Signatory
 
     kind = LetterKind.DOCUMENT_REQUEST
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RegistryExtractRequestContent(LetterContent):
+    """To the real estate registry: the extract of a claimed property whose muqata'a and
+    parcel number the claimant did not know."""
+
+    #: The claim's own description of the property (the address is in `parcel`).
+    description: str
+    #: What the adjudicator adds for the registry's search.
+    note: str
+    signed_by: Signatory
+
+    kind = LetterKind.REGISTRY_EXTRACT_REQUEST
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -29,7 +29,7 @@ from adjudication.models import Appeal, Decision, Hearing, Transition
 from adjudication.operations import issued_decision, latest_appeal
 from adjudication.workflow import Action
 from claims.domain import ClaimState
-from claims.models import Claim
+from claims.models import Claim, RegistryExtractRequest
 from commission.accounts.models import User
 from commission.bilingual import Bilingual
 from commission.governorates import BY_CODE
@@ -66,6 +66,7 @@ REFERENCE_LETTERS = {
     LetterKind.HEARING_NOTICE: "H",
     LetterKind.DECISION: "D",
     LetterKind.APPEAL_OUTCOME: "A",
+    LetterKind.REGISTRY_EXTRACT_REQUEST: "X",
 }
 
 _NO_RECORD = {
@@ -74,6 +75,7 @@ _NO_RECORD = {
     LetterKind.HEARING_NOTICE: N_("No hearing was scheduled on this claim."),
     LetterKind.DECISION: N_("No decision has been issued on this claim."),
     LetterKind.APPEAL_OUTCOME: N_("No appeal on this claim has been decided."),
+    LetterKind.REGISTRY_EXTRACT_REQUEST: N_("No registry extract was requested on this claim."),
 }
 _NOT_NOW = {
     LetterKind.RESPONDENT_NOTICE: N_(
@@ -83,6 +85,9 @@ _NOT_NOW = {
         "The request for documents is issued while the claim waits for them."
     ),
     LetterKind.HEARING_NOTICE: N_("The hearing notice is issued before the hearing is held."),
+    LetterKind.REGISTRY_EXTRACT_REQUEST: N_(
+        "The request for a registry extract is issued while the parcel is to be identified."
+    ),
 }
 
 
@@ -134,6 +139,7 @@ class Source:
     hearing: Hearing | None = None
     decision: Decision | None = None
     appeal: Appeal | None = None
+    extract_request: RegistryExtractRequest | None = None
 
     @property
     def key(self) -> str:
@@ -166,6 +172,16 @@ def find_source(session: Session, claim: Claim, kind: LetterKind) -> Source | No
         if transition is None:
             return None
         return Source(kind, transition.id, (claim,), transition=transition)
+    if kind == LetterKind.REGISTRY_EXTRACT_REQUEST:
+        request = session.scalar(
+            select(RegistryExtractRequest)
+            .where(RegistryExtractRequest.claim_id == claim.id)
+            .order_by(RegistryExtractRequest.id.desc())
+            .limit(1)
+        )
+        if request is None:
+            return None
+        return Source(kind, request.id, (claim,), extract_request=request)
     if kind == LetterKind.HEARING_NOTICE:
         hearing = session.scalar(
             select(Hearing).where(Hearing.claim_id == claim.id).order_by(Hearing.id.desc()).limit(1)
@@ -198,6 +214,8 @@ def _not_issuable_now(claim: Claim, source: Source) -> str | None:
         LetterKind.DOCUMENT_REQUEST: ClaimState.INCOMPLETE,
         LetterKind.HEARING_NOTICE: ClaimState.HEARING_SCHEDULED,
     }.get(source.kind)
+    if source.kind == LetterKind.REGISTRY_EXTRACT_REQUEST and claim.is_parcel_identified:
+        return _NOT_NOW[source.kind]
     if waiting_for is None:
         return None
     if claim.state != waiting_for or (
@@ -263,6 +281,7 @@ def issue_letter(
         hearing_id=source.hearing.id if source.hearing else None,
         decision_id=source.decision.id if source.decision else None,
         appeal_id=source.appeal.id if source.appeal else None,
+        registry_extract_request_id=source.extract_request.id if source.extract_request else None,
         source_key=source.key,
         document_id=printed.document_id,
         verification_code=verification_code(printed, training=training),
@@ -307,7 +326,7 @@ def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:
     first = source.claims[0]
     office = first.office
     parcel = first.parcel
-    governorate = BY_CODE.get(parcel.governorate_code)
+    governorate = BY_CODE.get(first.governorate_code)
     parties: list[content.PartyLine] = []
     for claim in source.claims:
         for party in claim.parties:
@@ -326,14 +345,15 @@ def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:
         if source.kind == LetterKind.RECEIPT
         else f"{first.number}-{reference}{source.record_id}",
         parties=tuple(parties),
+        # The identified parcel; before identification, what the claim states.
         parcel=content.ParcelFacts(
             governorate=Bilingual(governorate.name_en, governorate.name_ar)
             if governorate
-            else Bilingual(parcel.governorate_code, parcel.governorate_code),
-            muqataa_no=parcel.muqataa_no,
-            muqataa_name=parcel.muqataa_name,
-            parcel_no=parcel.number_display,
-            property_type=content.PropertyType(parcel.property_type),
+            else Bilingual(first.governorate_code, first.governorate_code),
+            muqataa_no=parcel.muqataa_no if parcel else first.stated_muqataa_no,
+            muqataa_name=(parcel.muqataa_name if parcel else "") or first.stated_muqataa_name,
+            parcel_no=parcel.number_display if parcel else first.stated_parcel_no,
+            property_type=content.PropertyType(first.property_type),
             address=first.address,
         ),
     )
@@ -396,6 +416,18 @@ def _document_request(
         documents=documents,
         deadline=claim.deadline_on,
         signed_by=_signatory(requested.actor, "adjudicator"),
+    )
+
+
+def _registry_extract_request(
+    session: Session, source: Source, settings: LetterSettings
+) -> content.RegistryExtractRequestContent:
+    claim, request = source.claims[0], source.extract_request
+    return content.RegistryExtractRequestContent(
+        **_header(source, _local_date(request.requested_at, settings), settings),
+        description=claim.description,
+        note=request.note,
+        signed_by=_signatory(request.requested_by, "adjudicator"),
     )
 
 
@@ -470,5 +502,6 @@ _BUILDERS = {
     LetterKind.HEARING_NOTICE: _hearing_notice,
     LetterKind.DECISION: _decision,
     LetterKind.APPEAL_OUTCOME: _appeal_outcome,
+    LetterKind.REGISTRY_EXTRACT_REQUEST: _registry_extract_request,
 }
 assert set(_BUILDERS) == set(LetterKind), "every kind of letter has its builder"

@@ -33,6 +33,7 @@ from documents.labels import (
     HEADINGS,
     LETTER_TITLES,
     SENTENCES,
+    TO_BE_IDENTIFIED,
     WATERMARK,
     arabic_digits,
     format_date,
@@ -46,6 +47,7 @@ from documents.letters import (
     HearingNoticeContent,
     LetterContent,
     ReceiptContent,
+    RegistryExtractRequestContent,
     RespondentNoticeContent,
     Signatory,
 )
@@ -393,8 +395,11 @@ def _property(letter: LetterContent) -> list[_Row]:
     return [
         *_heading(HEADINGS["property"]),
         _field(FIELDS["governorate"], parcel.governorate),
-        _field(FIELDS["muqataa"], f"{parcel.muqataa_no} {parcel.muqataa_name}".strip()),
-        _field(FIELDS["parcel_no"], parcel.parcel_no, bold=True),
+        _field(
+            FIELDS["muqataa"],
+            f"{parcel.muqataa_no} {parcel.muqataa_name}".strip() or TO_BE_IDENTIFIED,
+        ),
+        _field(FIELDS["parcel_no"], parcel.parcel_no or TO_BE_IDENTIFIED, bold=True),
         _field(FIELDS["property_type"], PROPERTY_TYPES[parcel.property_type]),
         _field(FIELDS["address"], parcel.address),
     ]
@@ -453,6 +458,28 @@ def _respondent_notice(letter: RespondentNoticeContent) -> list[_Row]:
         *_parties(letter),
         *_property(letter),
         *_claim_summary(letter),
+        *_signatures([(FIELDS["signed_by"], letter.signed_by)]),
+    ]
+
+
+def _registry_extract_request(letter: RegistryExtractRequestContent) -> list[_Row]:
+    request = _fill(
+        SENTENCES["registry_extract_request"],
+        governorate=letter.parcel.governorate,
+        office=letter.office.name,
+    )
+    rows = [
+        *_title(LETTER_TITLES[letter.kind]),
+        *_paragraph(request),
+        *_property(letter),
+    ]
+    if letter.description:
+        rows += [*_heading(HEADINGS["description"]), *_free_text(letter.description)]
+    if letter.note:
+        rows += [*_heading(HEADINGS["search_note"]), *_free_text(letter.note)]
+    return [
+        *rows,
+        *_parties(letter),
         *_signatures([(FIELDS["signed_by"], letter.signed_by)]),
     ]
 
@@ -548,6 +575,7 @@ _BODIES: dict[type, Callable[..., list[_Row]]] = {
     ReceiptContent: _receipt,
     RespondentNoticeContent: _respondent_notice,
     DocumentRequestContent: _document_request,
+    RegistryExtractRequestContent: _registry_extract_request,
     HearingNoticeContent: _hearing_notice,
     DecisionLetterContent: _decision,
     AppealOutcomeContent: _appeal_outcome,

@@ -58,6 +58,7 @@ KIND_LABELS = {
     LetterKind.HEARING_NOTICE: _l("Notice of hearing"),
     LetterKind.DECISION: _l("Decision letter"),
     LetterKind.APPEAL_OUTCOME: _l("Decision on appeal"),
+    LetterKind.REGISTRY_EXTRACT_REQUEST: _l("Request for a registry extract"),
 }
 ISSUE_LABELS = {
     LetterKind.RECEIPT: _l("Issue the receipt"),
@@ -66,6 +67,7 @@ ISSUE_LABELS = {
     LetterKind.HEARING_NOTICE: _l("Issue the hearing notice"),
     LetterKind.DECISION: _l("Issue the decision letter"),
     LetterKind.APPEAL_OUTCOME: _l("Issue the appeal decision letter"),
+    LetterKind.REGISTRY_EXTRACT_REQUEST: _l("Issue the request for a registry extract"),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from claims.files import EvidenceStore
 from claims.operations import register_claim
+from claims.queries import find_claim
 from commission.accounts.models import Office, Role
 from commission.audit import Actor, set_actor
 from commission.extensions import db
@@ -120,3 +121,70 @@ def test_a_claim_of_another_workspace_is_not_found(app, client, logged_in):
     assert client.get(f"/claims/{number}/evidence/{evidence_id}").status_code == 404
     listed = client.get("/claims/", query_string={"name": family}).get_data(as_text=True)
     assert "No claim matches this search." in listed
+
+
+# ---- parcel identification from the claim page ---------------------------------------
+
+
+def _identification(token: str, muqataa: str, **overrides) -> dict:
+    data = {
+        "csrf_token": token,
+        "version": "1",
+        "governorate_code": "IQ-BG",
+        "muqataa_no": muqataa,
+        "parcel_no": "512/3",
+        "reason": "Registry extract no. 4471.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_reviewer_requests_the_extract_and_records_the_parcel_from_the_claim_page(
+    client, logged_in, stored
+):
+    logged_in(Role.CLERK)
+    number = register(client, muqataa_no="", parcel_no="")
+    logged_in(Role.REVIEWER)
+    token = csrf_token(client, f"/claims/{number}")
+    muqataa = str(int(unique("m")[-8:], 16))
+
+    requested = client.post(
+        f"/claims/{number}/registry-extract", data={"csrf_token": token, "note": "Blue gate."}
+    )
+    assert requested.status_code == 303
+    assert requested.headers["Location"].endswith(f"/claims/{number}#letters")
+    recorded = client.post(f"/claims/{number}/parcel", data=_identification(token, muqataa))
+    assert recorded.status_code == 303
+
+    html = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert "The parcel is recorded" in html
+    assert "Registry extract requested" in html and "Parcel identified" in html
+    with stored() as session:
+        claim = find_claim(session, number)
+        assert claim.parcel.parcel_key == f"IQ-BG|{muqataa}|512/3"
+        assert claim.stated_parcel_no == ""
+
+
+def test_a_refused_identification_shows_the_errors_on_the_claim_page_and_stores_nothing(
+    client, logged_in, stored
+):
+    logged_in(Role.CLERK)
+    number = register(client, muqataa_no="", parcel_no="")
+    logged_in(Role.REVIEWER)
+    token = csrf_token(client, f"/claims/{number}")
+    muqataa = str(int(unique("m")[-8:], 16))
+
+    refused = client.post(
+        f"/claims/{number}/parcel", data=_identification(token, muqataa, area_m2="-4")
+    )
+    assert refused.status_code == 400
+    assert "The area must be more than zero." in refused.get_data(as_text=True)
+    stale = client.post(
+        f"/claims/{number}/parcel", data=_identification(token, muqataa, version="7")
+    )
+    assert stale.status_code == 303
+    assert "Someone else changed this claim" in client.get(f"/claims/{number}").get_data(
+        as_text=True
+    )
+    with stored() as session:
+        assert find_claim(session, number).parcel_id is None

@@ -84,17 +84,17 @@ def test_the_check_says_so_when_nothing_conflicts(client, logged_in):
     assert "No conflicting claims found" in page
 
 
-def test_the_check_needs_a_parcel_to_look_for(client, logged_in):
+def test_the_check_needs_a_governorate_to_look_in(client, logged_in):
     logged_in(Role.CLERK)
     form = claim_form(
         csrf_token(client, "/claims/new"),
-        parcel_no="",
+        governorate_code="",
         save=None,
         check_conflicts="Check for conflicting claims",
     )
     response = post_claim(client, form)
     assert response.status_code == 200
-    assert "Give the governorate and the parcel number" in response.get_data(as_text=True)
+    assert "Give the governorate, then check for conflicts" in response.get_data(as_text=True)
 
 
 def test_the_edit_form_check_does_not_find_the_claim_itself(client, logged_in):

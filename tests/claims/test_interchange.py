@@ -144,7 +144,7 @@ def test_a_csv_import_registers_parties_parcels_and_offices(app, runner, tmp_pat
 
     assert first.number.startswith("BGD-2026-")
     assert first.parcel.parcel_key == f"IQ-BG|{muqataa}|345/6"
-    assert first.parcel.parcel_no_entered == "٣٤٥/٦"
+    assert first.stated_parcel_no == "٣٤٥/٦"
     assert first.dispossession_on == date(1991, 5, 12)  # 12/05/1991 is day first
     [claimant] = first.claimants
     assert (claimant.given_name, claimant.father_name, claimant.family_name) == (
@@ -158,7 +158,7 @@ def test_a_csv_import_registers_parties_parcels_and_offices(app, runner, tmp_pat
     assert respondent.full_name == "علي حسن كاظم التميمي"
 
     assert sinjar.office.code == "NIN" and sinjar.parcel.governorate_code == "IQ-NI"
-    assert sinjar.remedy == "compensation" and sinjar.parcel.area_m2 == Decimal(25000)
+    assert sinjar.remedy == "compensation" and sinjar.area_m2 == Decimal(25000)
     assert sinjar.claimants[0].latin_name == "Khidr Elias Qasim al-Harki"
     assert sinjar.claimants[0].given_name == "Khidr"
 

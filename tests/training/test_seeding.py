@@ -44,7 +44,7 @@ def test_seeding_creates_exactly_the_scenario(scenario_id, training):
     ]
     for data in scenario.claims:
         claim = claims[data.ref]
-        assert claim.parcel.parcel_no_entered == data.facts.parcel.parcel_no
+        assert claim.stated_parcel_no == data.facts.parcel.parcel_no
         assert [(party.role, party.given_name, party.latin_name) for party in claim.parties] == [
             (party.role, party.given_name, party.latin_name) for party in data.facts.parties
         ]
