@@ -60,6 +60,7 @@ from commission.accounts.models import Office, Role, User, UserRole
 from commission.boundary import message_text, on_refusal
 from commission.clock import commission_zone, local_today
 from commission.extensions import db
+from commission.params import date_arg, int_arg, text_arg
 from commission.policy import allow
 from commission.refusals import N_, Refusal, RefusalKind
 
@@ -294,7 +295,7 @@ def unassigned_list():
         count, name = len(assigned), adjudicator.full_name
         flash(_("%(count)s claims assigned to %(name)s.", count=count, name=name), "info")
         return redirect(url_for(".unassigned_list"))
-    after = request.args.get("after", type=int)
+    after = int_arg("after")
     rows = unassigned(db.session, current_user, after_id=after, limit=UNASSIGNED_PAGE_SIZE + 1)
     claims, has_more = rows[:UNASSIGNED_PAGE_SIZE], len(rows) > UNASSIGNED_PAGE_SIZE
     return render_template(
@@ -320,17 +321,12 @@ def hearing_list():
             select(Office).where(Office.is_headquarters.is_(False)).order_by(Office.code)
         )
     )
-    code = request.args.get("office", "")
+    code = text_arg("office")
     if current_user.sees_all_offices:
         office = next((o for o in offices if o.code == code), offices[0] if offices else None)
     else:
         office = current_user.office
-    try:
-        start_day = (
-            date.fromisoformat(request.args["from"]) if request.args.get("from") else local_today()
-        )
-    except ValueError:
-        abort(400)
+    start_day = date_arg("from") or local_today()
     start = datetime.combine(start_day, time.min, tzinfo=commission_zone())
     hearings = hearing_calendar(db.session, office.id, start=start, days=HEARING_DAYS_SHOWN)
     days: dict[date, list] = {}
