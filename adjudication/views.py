@@ -63,6 +63,7 @@ from commission.extensions import db
 from commission.params import date_arg, int_arg, text_arg
 from commission.policy import allow
 from commission.refusals import N_, Refusal, RefusalKind
+from commission.text import UnacceptableCharacter, clean_text
 
 bp = Blueprint("adjudication", __name__, url_prefix="/adjudication", template_folder="templates")
 api = Blueprint("adjudication_api", __name__, url_prefix="/api")
@@ -380,7 +381,12 @@ def _api_input(payload: dict) -> ActionInput:
         value = payload.get(key, "")
         if not isinstance(value, str):
             raise ValueError(key)
-        return value
+        try:
+            return clean_text(value, multiline=True)
+        except UnacceptableCharacter as refusal:
+            raise MalformedRequest(
+                refusal.message, fields={key: refusal}, **refusal.values
+            ) from None
 
     starts_at = payload.get("hearing_starts_at")
     outcomes = {}

@@ -91,13 +91,18 @@ def _letter_before(text: str, index: int, skip: frozenset[str] | None = None) ->
 
 def _keeps_joiner(text: str, index: int) -> bool:
     """Is the ZWNJ or ZWJ at `index` one that the script (or the emoji) needs?"""
-    after = text[index + 1] if index + 1 < len(text) else ""
+    joiner = text[index]
+    # A run of the same joiner counts as one: look past it on both sides.
+    end = index + 1
+    while end < len(text) and text[end] == joiner:
+        end += 1
+    after = text[end] if end < len(text) else ""
     if not after:
         return False
-    if text[index] == ZERO_WIDTH_NON_JOINER:
-        before = _letter_before(text, index)
+    if joiner == ZERO_WIDTH_NON_JOINER:
+        before = _letter_before(text, index, frozenset(joiner))
         return bool(before) and _is_arabic_letter(before) and _is_arabic_letter(after)
-    before = _letter_before(text, index, _EMOJI_MODIFIERS)
+    before = _letter_before(text, index, _EMOJI_MODIFIERS | {joiner})
     return bool(before) and _is_pictograph(before) and _is_pictograph(after)
 
 
