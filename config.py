@@ -7,7 +7,7 @@ the object it returns (or a test's own) and never looks at `os.environ` itself.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -64,6 +64,14 @@ class Config:
     MATCH_MAX_BLOCK_SIZE = 200
     MATCH_LINK_SCORE = 70
     MATCH_MAX_LINKED_GROUP = 8
+
+    #: The earliest dates a claim can carry. Dispossession: the founding of the Iraqi state
+    #: (1921), before which no claim under the commission's law arises. Filing: the start
+    #: of the commission's intake (its predecessor began registering claims in 2004; a
+    #: margin covers records migrated from it). An earlier date is a typing error (year 1,
+    #: 0200 for 2020), and claim numbers carry the filing year as four digits.
+    DISPOSSESSION_ON_EARLIEST = date(1921, 1, 1)
+    FILED_ON_EARLIEST = date(2000, 1, 1)
 
     #: Adjudication deadlines, in days: the respondent's answer once served, the appeal
     #: window after notification, the default time given for missing documents, and how

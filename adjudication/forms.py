@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     DecimalField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -27,6 +25,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from adjudication.domain import AppealOutcome, Outcome
 from adjudication.workflow import Action
+from commission.forms import CleanForm, CleanSubform
 
 ACTION_LABELS = {
     Action.START_SCREENING: _l("Start screening"),
@@ -120,7 +119,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ClaimOutcomeForm(Form):
+class ClaimOutcomeForm(CleanSubform):
     """One claim's outcome in a decision (a group decision has one per claim)."""
 
     claim_id = IntegerField(widget=HiddenInput())
@@ -135,7 +134,7 @@ class ClaimOutcomeForm(Form):
     currency = SelectField(_l("Currency"), validate_choice=False)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(CleanForm):
     """Every action's input; the page shows the fields ACTION_FIELDS names for it."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -167,7 +166,7 @@ class ActionForm(FlaskForm):
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(CleanForm):
     """Assign the claims ticked in the unassigned list (checkboxes named `claim`) to one
     adjudicator."""
 

@@ -60,8 +60,10 @@ from commission.accounts.models import Office, Role, User, UserRole
 from commission.boundary import message_text, on_refusal
 from commission.clock import commission_zone, local_today
 from commission.extensions import db
+from commission.params import date_arg, int_arg, text_arg
 from commission.policy import allow
 from commission.refusals import N_, Refusal, RefusalKind
+from commission.text import UnacceptableCharacter, clean_text
 
 bp = Blueprint("adjudication", __name__, url_prefix="/adjudication", template_folder="templates")
 api = Blueprint("adjudication_api", __name__, url_prefix="/api")
@@ -294,7 +296,7 @@ def unassigned_list():
         count, name = len(assigned), adjudicator.full_name
         flash(_("%(count)s claims assigned to %(name)s.", count=count, name=name), "info")
         return redirect(url_for(".unassigned_list"))
-    after = request.args.get("after", type=int)
+    after = int_arg("after")
     rows = unassigned(db.session, current_user, after_id=after, limit=UNASSIGNED_PAGE_SIZE + 1)
     claims, has_more = rows[:UNASSIGNED_PAGE_SIZE], len(rows) > UNASSIGNED_PAGE_SIZE
     return render_template(
@@ -320,17 +322,12 @@ def hearing_list():
             select(Office).where(Office.is_headquarters.is_(False)).order_by(Office.code)
         )
     )
-    code = request.args.get("office", "")
+    code = text_arg("office")
     if current_user.sees_all_offices:
         office = next((o for o in offices if o.code == code), offices[0] if offices else None)
     else:
         office = current_user.office
-    try:
-        start_day = (
-            date.fromisoformat(request.args["from"]) if request.args.get("from") else local_today()
-        )
-    except ValueError:
-        abort(400)
+    start_day = date_arg("from") or local_today()
     start = datetime.combine(start_day, time.min, tzinfo=commission_zone())
     hearings = hearing_calendar(db.session, office.id, start=start, days=HEARING_DAYS_SHOWN)
     days: dict[date, list] = {}
@@ -384,7 +381,12 @@ def _api_input(payload: dict) -> ActionInput:
         value = payload.get(key, "")
         if not isinstance(value, str):
             raise ValueError(key)
-        return value
+        try:
+            return clean_text(value, multiline=True)
+        except UnacceptableCharacter as refusal:
+            raise MalformedRequest(
+                refusal.message, fields={key: refusal}, **refusal.values
+            ) from None
 
     starts_at = payload.get("hearing_starts_at")
     outcomes = {}

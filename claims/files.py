@@ -23,6 +23,14 @@ SIGNATURES = (
     (b"MM\x00*", "image/tiff"),
 )
 
+#: The extension a download gets for each media type the upload check accepts.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/tiff": ".tif",
+}
+
 
 class UploadRefused(Refusal, ValueError):
     kind = RefusalKind.INPUT
@@ -42,6 +50,13 @@ def display_name(filename: str | None) -> str:
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(char for char in name if char.isprintable()).strip()
     return name[:255] or "upload"
+
+
+def download_name(original: str, media_type: str) -> str:
+    """The uploader's name with the extension of what the file is, so a PDF uploaded
+    as "poly.html" is saved as "poly.pdf" and never opened as a web page."""
+    stem = original.rsplit(".", 1)[0] if "." in original.lstrip(".") else original
+    return (stem or "evidence") + EXTENSIONS.get(media_type, ".bin")
 
 
 def sniff_media_type(data: bytes) -> str | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -46,6 +45,7 @@ from claims.matching import ConflictKind
 from claims.matching.normalise import InvalidParcelNumber, parse_parcel_number
 from claims.parcels import parse_decimal
 from commission.boundary import refusal_text
+from commission.forms import CleanForm, CleanSubform
 from commission.governorates import BY_CODE, resolve_governorate
 
 STATE_LABELS = {
@@ -195,7 +195,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class PartyForm(Form):
+class PartyForm(CleanSubform):
     """A person in the claim; the four-part name is the Iraqi one, in Arabic script."""
 
     given_name = _name(_l("Given name"))
@@ -244,7 +244,7 @@ class RepresentativeForm(PartyForm):
     authority_document = _name(_l("Proof of authority (e.g. power of attorney no.)"), 200)
 
 
-class EvidenceRowForm(Form):
+class EvidenceRowForm(CleanSubform):
     kind = SelectField(
         _l("Kind of document"),
         choices=_choices(EVIDENCE_KIND_LABELS),
@@ -253,7 +253,7 @@ class EvidenceRowForm(Form):
     file = FileField(_l("Scan (PDF, JPEG, PNG or TIFF)"))
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(CleanForm):
     """Registration and editing of one claim (the same form for both)."""
 
     #: The claim version the form was opened on; a save from an older one is refused.
@@ -390,7 +390,7 @@ def claim_form_data(claim) -> dict:
     }
 
 
-class ClaimSearchForm(FlaskForm):
+class ClaimSearchForm(CleanForm):
     """The filters of the claim list, sent as GET parameters (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -419,7 +419,7 @@ class ClaimSearchForm(FlaskForm):
         self.governorate.choices = _governorate_choices(_l("— any —"))
 
 
-class CandidateReviewForm(FlaskForm):
+class CandidateReviewForm(CleanForm):
     """Confirm or dismiss one candidate pair, with the reason."""
 
     decision = RadioField(
@@ -439,7 +439,7 @@ class CandidateReviewForm(FlaskForm):
     )
 
 
-class ParcelIdentityForm(FlaskForm):
+class ParcelIdentityForm(CleanForm):
     """The parcel of a claim as identified (from the registry extract), or a correction of
     a shared parcel: the same fields, all numbers required."""
 
@@ -487,7 +487,7 @@ class ParcelIdentityForm(FlaskForm):
         )
 
 
-class RegistryExtractForm(FlaskForm):
+class RegistryExtractForm(CleanForm):
     note = TextAreaField(
         _l("What the registry should search by (optional)"), validators=[Length(max=2000)]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -54,6 +55,7 @@ from commission.db import utcnow
 from commission.refusals import N_, Refusal, RefusalKind
 from commission.roles import Role
 from commission.workspaces import current_workspace_id
+from config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +92,18 @@ class StaleClaim(Refusal):
     )
 
 
+#: `<OFFICE>-<YYYY>-<6 digits>`: what receipts, letters and searches expect.
+CLAIM_NUMBER_SHAPE = re.compile(r"[A-Z][A-Z0-9]{1,7}-[0-9]{4}-[0-9]{6}")
+
+
+class ClaimNumberUnavailable(Refusal):
+    """The next number would not have the commission's shape (a year before 1000 or
+    after 9999, a millionth claim of one office in one year, an office code not in
+    capitals): no claim is registered under a number that would be misread."""
+
+    message = N_("No claim number of the form OFFICE-YYYY-000000 is left for %(number)s.")
+
+
 class ClaimNotEditable(Refusal):
     message = N_("Only a claim that is still registered can be edited.")
 
@@ -99,8 +113,18 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
     errors: dict[str, object] = {}
     if data.filed_on > today:
         errors["filed_on"] = _l("The filing date cannot be in the future.")
+    elif data.filed_on < Config.FILED_ON_EARLIEST:
+        errors["filed_on"] = _l(
+            "The filing date cannot be before %(date)s.",
+            date=Config.FILED_ON_EARLIEST.isoformat(),
+        )
     if data.dispossession_on is not None:
-        if data.dispossession_on > today:
+        if data.dispossession_on < Config.DISPOSSESSION_ON_EARLIEST:
+            errors["dispossession_on"] = _l(
+                "The dispossession date cannot be before %(date)s.",
+                date=Config.DISPOSSESSION_ON_EARLIEST.isoformat(),
+            )
+        elif data.dispossession_on > today:
             errors["dispossession_on"] = _l("The dispossession date cannot be in the future.")
         elif data.dispossession_on > data.filed_on:
             errors["dispossession_on"] = _l("The dispossession must come before the filing.")
@@ -230,7 +254,10 @@ def next_claim_number(session: Session, office: Office, year: int) -> tuple[int,
         .returning(table.c.last_seq)
     )
     seq = session.execute(statement).scalar_one()
-    return seq, f"{office.code}-{year}-{seq:06d}"
+    number = f"{office.code}-{year}-{seq:06d}"
+    if not CLAIM_NUMBER_SHAPE.fullmatch(number):
+        raise ClaimNumberUnavailable(number=number)
+    return seq, number
 
 
 def _party(data: PartyInput) -> Party:

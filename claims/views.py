@@ -30,7 +30,7 @@ from flask_login import current_user
 
 from claims.access import visible_claim_or_404
 from claims.domain import CandidateStatus, ClaimState, EvidenceInput, EvidenceKind, PartyRole
-from claims.files import EvidenceStore, UploadRefused, check_upload
+from claims.files import EvidenceStore, UploadRefused, check_upload, download_name
 from claims.forms import (
     BASIS_LABELS,
     CONFLICT_KIND_LABELS,
@@ -83,6 +83,7 @@ from commission.boundary import (
 from commission.clock import local_today
 from commission.extensions import db
 from commission.panels import ClaimPanel, claim_panels, register_claim_panel
+from commission.params import int_arg, text_arg
 from commission.policy import allow, may_call
 from commission.refusals import Refusal
 
@@ -512,7 +513,7 @@ def evidence_file(number: str, evidence_id: int):
         path,
         mimetype=evidence.media_type,
         as_attachment=True,
-        download_name=evidence.original_filename,
+        download_name=download_name(evidence.original_filename, evidence.media_type),
         conditional=False,
         etag=False,
         max_age=0,
@@ -525,7 +526,7 @@ def evidence_file(number: str, evidence_id: int):
 @allow(*CLAIM_ROLES)
 def claim_list():
     form = ClaimSearchForm(formdata=request.args)
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     claims: list[Claim] = []
     has_older = False
     status = 200
@@ -576,8 +577,8 @@ QUEUE_PAGE_SIZE = 20
 @bp.route("/conflicts")
 @allow(*REVIEW_ROLES)
 def conflict_queue():
-    after = request.args.get("after", type=int)
-    number = request.args.get("claim", "").strip()
+    after = int_arg("after")
+    number = text_arg("claim")
     claim = visible_claim_or_404(number) if number else None
     rows = review_queue(
         db.session, current_user, after_id=after, claim=claim, limit=QUEUE_PAGE_SIZE + 1

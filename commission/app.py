@@ -19,7 +19,7 @@ def create_app(config: Config | None = None) -> Flask:
     from claims.cli import claims_cli, conflicts_cli
     from claims.files import EvidenceStore
     from claims.models import Evidence
-    from commission import boundary, cli, policy, web
+    from commission import boundary, cli, params, policy, web
     from commission.accounts import views as account_views
     from commission.accounts.models import User
     from commission.accounts.passwords import make_hasher
@@ -64,6 +64,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["qayd_password_hasher"] = hasher
     app.extensions["qayd_dummy_hash"] = hasher.hash("no user has this password")
 
+    # Before any route is added: every `<int:…>` id is bounded to the database's integers.
+    app.url_map.converters["int"] = params.IdConverter
     app.register_blueprint(main_bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(claims_views.bp)

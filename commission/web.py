@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from commission.audit import Actor, set_actor
 from commission.extensions import db
+from commission.params import refuse_control_characters
 from commission.policy import wants_json
 from commission.workspaces import operational_workspace_id, set_current_workspace
 
@@ -38,6 +39,7 @@ def operational_id() -> int:
 
 
 def start_request() -> None:
+    refuse_control_characters()
     set_current_workspace(operational_id())
     # A user who chose a training workspace works there (training.views installs this).
     choose = current_app.extensions.get("qayd_choose_workspace")
@@ -85,7 +87,10 @@ def render_error_page(code: int, message: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    return render_error_page(error.code or 500)
+    # A description of our own (a bad parameter) says what to fix; werkzeug's default
+    # English one says nothing the title does not.
+    own = error.description if error.description != type(error).description else None
+    return render_error_page(error.code or 500, own)
 
 
 def handle_csrf_error(error: CSRFError):

@@ -4,15 +4,16 @@ check what comes back (CSRF included) and hand the view plain values."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
+
+from commission.forms import CleanForm
 
 #: The `workspace` value that leaves training for the commission's real data.
 OPERATIONAL = "operational"
 
 
-class StartRunForm(FlaskForm):
+class StartRunForm(CleanForm):
     """A trainer starts a run: one scenario, one or more trainees. Who may be a trainee
     is the verb's rule (`start_run`), so the trainee ids are not checked against a list
     here."""
@@ -41,7 +42,7 @@ class StartRunForm(FlaskForm):
         return next(str(message) for messages in self.errors.values() for message in messages)
 
 
-class WorkspaceForm(FlaskForm):
+class WorkspaceForm(CleanForm):
     """Enter a training workspace by its id, or leave for `operational`."""
 
     workspace = StringField(validators=[DataRequired()])

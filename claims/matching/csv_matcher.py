@@ -35,6 +35,7 @@ from claims.matching.normalise import (
 )
 from claims.matching.scoring import MatchThresholds, score_pair
 from commission.governorates import UnknownGovernorate, resolve_governorate
+from commission.text import clean_fields
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,10 @@ class MatchSummary:
 # --------------------------------------------------------------------------- reading
 
 
+#: Columns whose cells may run over several lines in a spreadsheet.
+_MULTILINE_COLUMNS = frozenset({"address"})
+
+
 def _iter_claims(in_path: str | PathLike[str]) -> Iterator[ClaimFields]:
     """Claims from an interchange CSV (UTF-8, BOM or not), checked for a usable ref."""
     with open(in_path, encoding="utf-8-sig", newline="") as handle:
@@ -71,7 +76,12 @@ def _iter_claims(in_path: str | PathLike[str]) -> Iterator[ClaimFields]:
             raise InvalidMatchInput(f"{in_path}: the header row has no 'ref' column")
         seen: set[str] = set()
         for row in reader:
-            values = {column: (row.get(column) or "").strip() for column in _MATCHED_COLUMNS}
+            raw = {column: row.get(column) or "" for column in _MATCHED_COLUMNS}
+            cleaned, refused = clean_fields(raw, multiline=_MULTILINE_COLUMNS)
+            if refused:
+                column, refusal = next(iter(refused.items()))
+                raise InvalidMatchInput(f"line {reader.line_num}: {column}: {refusal}")
+            values = {column: value.strip() for column, value in cleaned.items()}
             if not values["ref"]:
                 raise InvalidMatchInput(f"line {reader.line_num}: ref is empty")
             if values["ref"] in seen:

@@ -15,12 +15,29 @@ becomes "a" so that "Ali" and "Lu'ay" stay apart. "محمد عبد الرحمن"
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from commission.governorates import UnknownGovernorate, resolve_governorate
 from commission.refusals import N_, Refusal, RefusalKind
+
+# --------------------------------------------------------------------------- format characters
+
+#: Every invisible format character (Unicode "Cf": zero-width space, joiners, soft
+#: hyphen, byte-order mark, bidi controls). Input is cleaned at the boundary, but rows
+#: stored before that, and files matched without a database, may still hold them; one
+#: inside a name or a number must not make it a different name or number.
+_FORMAT_TABLE = dict.fromkeys(
+    code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
+)
+
+
+def drop_format_characters(text: str) -> str:
+    """`text` without invisible format characters ("Mo\u200bhammed" -> "Mohammed")."""
+    return text if text.isascii() else text.translate(_FORMAT_TABLE)
+
 
 # --------------------------------------------------------------------------- Arabic script
 
@@ -265,7 +282,7 @@ def name_skeleton(name: str) -> str:
     >>> name_skeleton("محمد عبد الرحمن") == name_skeleton("Mohamed Abdulrahman")
     True
     """
-    text = fold_digits(name or "")
+    text = fold_digits(drop_format_characters(name or ""))
     if _is_arabic(text):
         skeletons = [_arabic_word_skeleton(word) for word in _split_arabic_words(text)]
     else:
@@ -274,6 +291,13 @@ def name_skeleton(name: str) -> str:
 
 
 # --------------------------------------------------------------------------- parcels
+
+
+#: How much of an unreadable parcel number a message quotes.
+_SHOWN_CHARS = 40
+#: Digits of a parcel number or sub-number: more than any cadastre uses, and fewer than
+#: the database's 32-bit integers (and Python's limit on converting digits) allow.
+MAX_PARCEL_DIGITS = 9
 
 
 class InvalidParcelNumber(Refusal, ValueError):
@@ -289,7 +313,12 @@ class InvalidParcelNumber(Refusal, ValueError):
         self.entered = entered
         #: What is wrong with it, for logs and the CSV matcher's report.
         self.problem = problem
-        super().__init__(entered=entered)
+        shown = entered if len(entered) <= _SHOWN_CHARS else entered[:_SHOWN_CHARS] + "…"
+        super().__init__(entered=shown)
+
+
+class ParcelNumberTooLong(InvalidParcelNumber):
+    message = N_("“%(entered)s” is too long for a parcel number.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,12 +344,14 @@ def parse_parcel_number(entered: str) -> ParcelNumber:
 
     Raises InvalidParcelNumber for anything else (letters, three parts, zero, empty).
     """
-    text = fold_digits(unicodedata.normalize("NFKC", entered or "")).strip()
+    text = fold_digits(unicodedata.normalize("NFKC", drop_format_characters(entered or ""))).strip()
     if not text:
         raise InvalidParcelNumber(entered, "it is empty")
     match = _PARCEL_SHAPE.match(text)
     if not match:
         raise InvalidParcelNumber(entered, "only digits and one separator are allowed")
+    if any(len((part or "").lstrip("0")) > MAX_PARCEL_DIGITS for part in match.groups()):
+        raise ParcelNumberTooLong(entered, f"more than {MAX_PARCEL_DIGITS} digits")
     main = int(match.group(1))
     if main == 0:
         raise InvalidParcelNumber(entered, "parcel numbers start at 1")
@@ -330,7 +361,7 @@ def parse_parcel_number(entered: str) -> ParcelNumber:
 
 def parse_muqataa_number(entered: str) -> str:
     """A muqata'a number as digits without leading zeros, or "" if none was given."""
-    match = re.search(r"\d+", fold_digits(entered or ""), re.ASCII)
+    match = re.search(r"\d+", fold_digits(drop_format_characters(entered or "")), re.ASCII)
     return (match.group().lstrip("0") or "0") if match else ""
 
 
@@ -375,7 +406,7 @@ class NormalisedAddress:
 
 def normalise_address(address: str) -> NormalisedAddress:
     """Address words canonicalised, place names skeletonised, numbers read in any script."""
-    text = _latin_letters(fold_arabic(fold_digits(address or "")))
+    text = _latin_letters(fold_arabic(fold_digits(drop_format_characters(address or ""))))
     words: list[str] = []
     numbers: list[tuple[str, int]] = []
     label = ""
@@ -419,7 +450,9 @@ _PROPERTY_KIND_BY_WORDS = {
 
 def normalise_property_type(entered: str) -> str:
     """ "دار", "House" and "house" are one property type; unknown text is kept, folded."""
-    words = " ".join(_latin_letters(fold_arabic(entered or "")).replace("_", " ").split())
+    words = " ".join(
+        _latin_letters(fold_arabic(drop_format_characters(entered or ""))).replace("_", " ").split()
+    )
     return _PROPERTY_KIND_BY_WORDS.get(words, words)
 
 
