@@ -14,7 +14,7 @@ from tests.support.web import csrf_token
 
 #: Letters whose name skeletons all differ (no vowel carriers, no t/d/z, no final h).
 _ARABIC_LETTERS = "بجرسشفلمنك"
-_LATIN_LETTERS = "bjrsfklmnw"
+_LATIN_LETTERS = "bjrsfklmn"
 
 
 def unique_name(prefix: str, letters: str = _ARABIC_LETTERS) -> str:
