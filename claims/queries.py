@@ -9,6 +9,11 @@ added here is office scoping: branch staff see their own office's claims, headqu
 staff see every office's. Lists are keyset-paginated newest first (`id < before`, never
 OFFSET) so a page costs the same on page 1 and page 10,000, and the plain scans walk the
 indexes (workspace_id, id) and (workspace_id, office_id, id) backwards.
+
+Parties are searched through their search keys in `party_search_key` (the words of
+their name skeletons and their identity numbers, made by claims.matching.search), so a
+name in any script or spelling, or an identity number, is an index probe; a name search
+is ranked by closeness instead of paged by age.
 """
 
 from __future__ import annotations
