@@ -92,11 +92,11 @@ def normalise_claim_number(entered: str) -> str:
 _NUMBER_TAIL_RE = re.compile(r"^\d{1,6}$")
 #: A name search ranks this many of the newest claims whose parties have every word of the
 #: name; a name shared by more claims than that needs another word or filter to narrow it.
-NAME_RANKING_WINDOW = 500
+NAME_RANKING_WINDOW = 200
 #: How far the index of a name's word is counted to find the name's rarest word: further
 #: than the ranking window, so a word more common than that is never chosen over a rarer
 #: one, and bounded, so counting a common word costs the same at any size.
-_WORD_COUNT_CAP = 5 * NAME_RANKING_WINDOW
+_WORD_COUNT_CAP = 100 * NAME_RANKING_WINDOW
 
 
 def search_claims(
