@@ -8,9 +8,13 @@ Seeds N demo claims (demo/claims.py; planted conflicts included) into a fresh da
 built by the migrations: N − sample through a bulk path (Core INSERTs in batches, with
 the claims' blocking keys, no audit entries), then the last `--sample` through
 `register_claim`, one transaction each as the registration form does, timed. Then it
-times `claims.queries.search_claims` (the list page and its searches) with
+times `claims.queries.search_claims` (the list page and its searches: names in either
+script, a name that matches nothing, an identity number, a claim number's tail) with
 `time.perf_counter` over repeated runs and prints p50/p95 against the budget
 (p95 ≤ 100 ms), and the database size. See bench/README.md.
+
+`--reuse` times the queries on the database a previous run built (same --n and
+--database-url), without building it again.
 """
 
 from __future__ import annotations
@@ -31,14 +35,27 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from claims.files import EvidenceStore  # noqa: E402
 from claims.matching import blocking_keys, normalise_claim  # noqa: E402
 from claims.matching.blocking import parcel_key  # noqa: E402
 from claims.matching.normalise import parse_muqataa_number, parse_parcel_number  # noqa: E402
-from claims.models import Claim, ClaimCounter, ClaimMatchKey, Parcel, Party  # noqa: E402
+from claims.models import (  # noqa: E402
+    Claim,
+    ClaimCounter,
+    ClaimMatchKey,
+    Parcel,
+    Party,
+    PartySearchKey,
+)
 from claims.operations import register_claim  # noqa: E402
-from claims.queries import ClaimFilters, input_fields, search_claims  # noqa: E402
+from claims.queries import (  # noqa: E402
+    ClaimFilters,
+    input_fields,
+    search_claims,
+    search_keys_of,
+)
 from commission.accounts.models import Office, Role, User  # noqa: E402
 from commission.accounts.operations import create_user, sync_offices  # noqa: E402
 from commission.app import create_app  # noqa: E402
@@ -78,6 +95,9 @@ def parse_args(argv=None):
     parser.add_argument("--sample", type=int, default=2000, help="claims timed via the service")
     parser.add_argument("--repeat", type=int, default=50, help="timed runs per query")
     parser.add_argument("--batch", type=int, default=5000, help="bulk-insert batch size")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the queries on the database already built"
+    )
     return parser.parse_args(argv)
 
 
@@ -99,6 +119,23 @@ def fresh_database(url: str | None, n: int) -> str:
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
     return url
+
+
+def existing_database(url: str | None, n: int) -> str | None:
+    """The database a previous run built, or None when there is none to reuse."""
+    if url is None:
+        path = OUT / f"intake-{n}.sqlite"
+        return f"sqlite:///{path}" if path.exists() else None
+    url = normalise_database_url(url)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            built = connection.execute(text("SELECT 1 FROM claim LIMIT 1")).first()
+    except DBAPIError:  # no claim table: nothing was built there
+        built = None
+    finally:
+        engine.dispose()
+    return url if built else None
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -196,7 +233,24 @@ class Seeder:
                     row["id_document_type"] = str(row["id_document_type"])
                 row.update(workspace_id=workspace_id, claim_id=claim_id)
                 party_rows.append(row)
-        session.execute(insert(Party.__table__), party_rows)
+        table = Party.__table__
+        party_ids = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), party_rows
+        ).scalars()
+        parties = [party for data in batch for party in data.parties]
+        # The search keys register_claim would store, so every party can be searched for.
+        search_rows = [
+            {
+                "workspace_id": workspace_id,
+                "party_id": party_id,
+                "claim_id": row["claim_id"],
+                "key": key,
+            }
+            for party_id, row, party in zip(party_ids, party_rows, parties, strict=True)
+            for key in search_keys_of(party)
+        ]
+        if search_rows:
+            session.execute(insert(PartySearchKey.__table__), search_rows)
         # The blocking keys register_claim would store, so conflict checks see every claim.
         key_rows = [
             {"workspace_id": workspace_id, "claim_id": claim_id, "key": key}
@@ -322,10 +376,35 @@ def database_size(url: str) -> str:
     return f"{size / 2**20:.1f} MiB (pg_database_size)"
 
 
+def build_database(app, config, args, sample: int) -> tuple[int, int]:
+    """Seed the bulk claims, register the sample one by one (timed); the users' ids."""
+    seeded = seed_database(app, n=args.n, seed=args.seed, bulk=args.n - sample, batch=args.batch)
+    store = EvidenceStore(config.QAYD_DATA_DIR)
+    clerk = db.session.get(User, seeded.clerk_id)
+    durations = []
+    start = time.perf_counter()
+    for demo in seeded.demos:
+        office = db.session.merge(seeded.offices[demo.claim.parcel.governorate_code], load=False)
+        began = time.perf_counter()
+        register_claim(db.session, demo.claim, by=clerk, office=office, today=TODAY, store=store)
+        db.session.commit()
+        durations.append((time.perf_counter() - began) * 1000)
+    elapsed = time.perf_counter() - start
+    if durations:
+        print(
+            f"register_claim, one transaction per claim (as the form): "
+            f"{len(durations):,} claims in {elapsed:.1f} s = "
+            f"{len(durations) / elapsed:,.0f} claims/s; per claim p50 "
+            f"{percentile(durations, 0.5):.2f} ms p95 {percentile(durations, 0.95):.2f} ms"
+        )
+    return seeded.clerk_id, seeded.hq_id
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     sample = min(args.sample, args.n)
-    url = fresh_database(args.database_url, args.n)
+    built_url = existing_database(args.database_url, args.n) if args.reuse else None
+    url = built_url or fresh_database(args.database_url, args.n)
     config = Config()
     config.SQLALCHEMY_DATABASE_URI = url
     config.QAYD_DATA_DIR = str(OUT / "files")
@@ -342,32 +421,14 @@ def main(argv=None) -> None:
         upgrade()
         with use_workspace(operational_workspace_id(db.session)):
             set_actor(Actor(None, "bench:intake"))
-            seeded = seed_database(
-                app, n=args.n, seed=args.seed, bulk=args.n - sample, batch=args.batch
-            )
-            store = EvidenceStore(config.QAYD_DATA_DIR)
-            clerk = db.session.get(User, seeded.clerk_id)
-            durations = []
-            start = time.perf_counter()
-            for demo in seeded.demos:
-                office = db.session.merge(
-                    seeded.offices[demo.claim.parcel.governorate_code], load=False
+            if built_url:
+                print("reusing the database a previous run built")
+                clerk_id, hq_id = (
+                    db.session.scalar(select(User.id).where(User.username == username))
+                    for username in ("bench-clerk", "bench-hq")
                 )
-                began = time.perf_counter()
-                register_claim(
-                    db.session, demo.claim, by=clerk, office=office, today=TODAY, store=store
-                )
-                db.session.commit()
-                durations.append((time.perf_counter() - began) * 1000)
-            elapsed = time.perf_counter() - start
-            if durations:
-                print(
-                    f"register_claim, one transaction per claim (as the form): "
-                    f"{len(durations):,} claims in {elapsed:.1f} s = "
-                    f"{len(durations) / elapsed:,.0f} claims/s; per claim p50 "
-                    f"{percentile(durations, 0.5):.2f} ms p95 {percentile(durations, 0.95):.2f} ms"
-                )
-
+            else:
+                clerk_id, hq_id = build_database(app, config, args, sample)
             # Planner statistics, as a database in service has them (autovacuum on
             # PostgreSQL; on SQLite `PRAGMA optimize` or ANALYZE run by operations).
             db.session.commit()
@@ -397,13 +458,20 @@ def main(argv=None) -> None:
             ).one()
             middle = db.session.scalar(select(Claim).where(Claim.id == (oldest + newest) // 2))
             middle_number = middle.number
+            middle_seq = middle.seq
+            number_tail = f"{middle_seq:06d}"
+            # An identity number as a clerk copies it from a card: Arabic-Indic digits
+            # in groups.
+            id_number = middle.claimants[0].id_document_number
+            id_typed = " ".join(id_number[i : i + 4] for i in range(0, len(id_number), 4))
+            id_typed = id_typed.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
             parcel_governorate = middle.parcel.governorate_code
             parcel_number = middle.parcel.number_display
             parcel_filter = ClaimFilters(
                 governorate_code=parcel_governorate, parcel_no=parcel_number
             )
             db.session.rollback()
-            hq, branch = seeded.hq_id, seeded.clerk_id
+            hq, branch = hq_id, clerk_id
 
             def search(filters: ClaimFilters, viewer: int = hq, before_id=None):
                 def prepare():
@@ -465,9 +533,37 @@ def main(argv=None) -> None:
                 args.repeat,
                 results,
             )
+            name_searches = (
+                ("name, no match (زرادشت)", "زرادشت"),
+                ("name, Latin, no match (Zoroaster Qwertyuiop)", "Zoroaster Qwertyuiop"),
+                ("name, Arabic without hamza (احمد)", "احمد"),
+                ("name, compound unspaced (عبدالله)", "عبدالله"),
+                ("name, Latin for an Arabic name (Shirzad)", "Shirzad"),
+                ("name, Arabic, three words (محمد حسين الجبوري)", "محمد حسين الجبوري"),
+            )
+            for label, name in name_searches:
+                timed(label, search(ClaimFilters(name=name)), args.repeat, results)
             timed(
-                "name, rare (no match: full scan)",
-                search(ClaimFilters(name="زرادشت")),
+                f"identity number ({id_typed})",
+                search(ClaimFilters(id_number=id_typed)),
+                args.repeat,
+                results,
+            )
+            timed(
+                "identity number, no match (999999999999)",
+                search(ClaimFilters(id_number="999999999999")),
+                args.repeat,
+                results,
+            )
+            timed(
+                f"claim number tail ({number_tail})",
+                search(ClaimFilters(number=number_tail)),
+                args.repeat,
+                results,
+            )
+            timed(
+                f"claim number tail, short ({middle_seq})",
+                search(ClaimFilters(number=str(middle_seq))),
                 args.repeat,
                 results,
             )

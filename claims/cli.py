@@ -221,10 +221,12 @@ REKEY_BATCH_SIZE = 500
 
 @conflicts_cli.command("rekey")
 def rekey_command():
-    """Rewrite every claim's stored blocking keys with the current matcher.
+    """Rewrite every claim's stored blocking keys, and its parties' search keys, with the
+    current matcher.
 
-    Needed once after an upgrade that changes how keys are made (the release notes say
-    so): until then, new claims do not meet older ones through the changed key families.
+    Needed once after an upgrade that changes how keys are made or adds key tables (the
+    release notes say so): until then, new claims do not meet older ones through the
+    changed key families, and parties without search keys are not found by the search.
     Commits every 500 claims; run again after an interruption (it is idempotent).
     """
     with command_boundary("conflicts-rekey"):
@@ -243,4 +245,4 @@ def rekey_command():
                 db.session.commit()
                 db.session.expunge_all()
                 bar.update(len(batch))
-    click.echo(f"Rewrote the blocking keys of {total} claims.")
+    click.echo(f"Rewrote the blocking and search keys of {total} claims.")

@@ -398,6 +398,9 @@ class ClaimSearchForm(CleanForm):
 
     number = StringField(_l("Claim number"), filters=[_strip], validators=[Length(max=40)])
     name = StringField(_l("Name of a party"), filters=[_strip], validators=[Length(max=200)])
+    id_number = StringField(
+        _l("Identity document number"), filters=[_strip], validators=[Length(max=50)]
+    )
     governorate = SelectField(
         _l("Governorate"),
         coerce=governorate_code,

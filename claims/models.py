@@ -95,6 +95,8 @@ class Claim(WorkspaceScoped, Audited, Base):
         # Work queues: a user's cases, the unassigned, the deadlines falling due.
         Index("ix_claim_workspace_assignee", "workspace_id", "assigned_to_id", "id"),
         Index("ix_claim_workspace_deadline", "workspace_id", "deadline_on"),
+        # A claim number's tail ("000023", "23") searched across offices and years.
+        Index("ix_claim_workspace_seq", "workspace_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -354,6 +356,29 @@ class ClaimMatchKey(WorkspaceScoped, Base):
 
     def __repr__(self) -> str:
         return f"<ClaimMatchKey {self.claim_id} {self.key}>"
+
+
+class PartySearchKey(WorkspaceScoped, Base):
+    """One search key of a party (see claims.matching.search): a word of its name's
+    skeleton or its identity document number, kept current with the claim's match keys,
+    so that searching by name or number is an index probe."""
+
+    __tablename__ = "party_search_key"
+    __table_args__ = (
+        # The claim id in the index: a search walks one key's claims newest first
+        # without reading the party rows.
+        Index("ix_party_search_key_lookup", "workspace_id", "key", "claim_id"),
+        # Also the index that checks a second word of the query on the same party.
+        UniqueConstraint("party_id", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    key: Mapped[str] = mapped_column(String(120))
+
+    def __repr__(self) -> str:
+        return f"<PartySearchKey {self.party_id} {self.key}>"
 
 
 class ConflictCandidate(WorkspaceScoped, Audited, Base):

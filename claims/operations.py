@@ -47,9 +47,10 @@ from claims.models import (
     Parcel,
     ParcelChange,
     Party,
+    PartySearchKey,
     RegistryExtractRequest,
 )
-from claims.queries import claim_fields, find_candidates
+from claims.queries import claim_fields, find_candidates, search_keys_of
 from commission.accounts.models import Office, User
 from commission.db import utcnow
 from commission.refusals import N_, Refusal, RefusalKind
@@ -400,7 +401,8 @@ def update_claim(
 
 
 def refresh_match_keys(session: Session, claim: Claim) -> None:
-    """Replace the claim's stored blocking keys with those of its current data."""
+    """Replace the claim's stored blocking keys, and its parties' search keys, with those
+    of its current data."""
     keys = sorted(
         {key for fields in claim_fields(claim) for key in blocking_keys(normalise_claim(fields))}
     )
@@ -413,6 +415,28 @@ def refresh_match_keys(session: Session, claim: Claim) -> None:
                 for key in keys
             ],
         )
+    refresh_search_keys(session, claim)
+
+
+def refresh_search_keys(session: Session, claim: Claim) -> None:
+    """Replace the search keys of the claim's parties (a replaced party's keys went with
+    it, by the foreign key's cascade)."""
+    party_ids = [party.id for party in claim.parties]
+    if not party_ids:
+        return
+    session.execute(delete(PartySearchKey).where(PartySearchKey.party_id.in_(party_ids)))
+    rows = [
+        {
+            "workspace_id": current_workspace_id(),
+            "party_id": party.id,
+            "claim_id": claim.id,
+            "key": key,
+        }
+        for party in claim.parties
+        for key in search_keys_of(party)
+    ]
+    if rows:
+        session.execute(insert(PartySearchKey), rows)
 
 
 def record_candidates(

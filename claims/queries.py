@@ -9,6 +9,11 @@ added here is office scoping: branch staff see their own office's claims, headqu
 staff see every office's. Lists are keyset-paginated newest first (`id < before`, never
 OFFSET) so a page costs the same on page 1 and page 10,000, and the plain scans walk the
 indexes (workspace_id, id) and (workspace_id, office_id, id) backwards.
+
+Parties are searched through their search keys in `party_search_key` (the words of
+their name skeletons and their identity numbers, made by claims.matching.search), so a
+name in any script or spelling, or an identity number, is an index probe; a name search
+is ranked by closeness instead of paged by age.
 """
 
 from __future__ import annotations
@@ -18,11 +23,22 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from claims.domain import CandidateStatus, ClaimState, PartyRole
-from claims.matching import ClaimFields, MatchThresholds, PairScore, normalise_claim, score_pair
+from claims.matching import (
+    ClaimFields,
+    MatchThresholds,
+    PairScore,
+    id_number_key,
+    name_query_keys,
+    name_similarity,
+    name_skeleton,
+    normalise_claim,
+    party_search_keys,
+    score_pair,
+)
 from claims.matching.blocking import UNCAPPED_FAMILIES, probe_keys
 from claims.matching.normalise import fold_digits, parse_parcel_number
 from claims.models import (
@@ -33,6 +49,7 @@ from claims.models import (
     ConflictGroupMember,
     Parcel,
     Party,
+    PartySearchKey,
 )
 from commission.accounts.models import User
 from commission.workspaces import current_workspace_id
@@ -48,8 +65,10 @@ _FULL_NUMBER_RE = re.compile(r"^([A-Z]{2,8})-(\d{4})-(\d{1,6})$")
 class ClaimFilters:
     #: A whole claim number, or its beginning ("BGD-2026-").
     number: str = ""
-    #: Words each found (case-insensitively) in one party's name parts or Latin name.
+    #: A party's name in any script or spelling; closest names first.
     name: str = ""
+    #: A party's identity document number, digits in any script, separators ignored.
+    id_number: str = ""
     governorate_code: str = ""
     #: A parcel number in any script; "345" also finds its sub-parcels 345/1, 345/2 …
     parcel_no: str = ""
@@ -70,6 +89,18 @@ def normalise_claim_number(entered: str) -> str:
     return text
 
 
+#: A claim number's tail: its sequence number, with or without the zero padding ("000023",
+#: "23"); the office and year are shown with each claim found.
+_NUMBER_TAIL_RE = re.compile(r"^\d{1,6}$")
+#: A name search ranks this many of the newest claims whose parties have every word of the
+#: name; a name shared by more claims than that needs another word or filter to narrow it.
+NAME_RANKING_WINDOW = 200
+#: How far the index of a name's word is counted to find the name's rarest word: further
+#: than the ranking window, so a word more common than that is never chosen over a rarer
+#: one, and bounded, so counting a common word costs the same at any size.
+_WORD_COUNT_CAP = 100 * NAME_RANKING_WINDOW
+
+
 def search_claims(
     session: Session,
     filters: ClaimFilters,
@@ -78,71 +109,130 @@ def search_claims(
     before_id: int | None = None,
     limit: int = 50,
 ) -> list[Claim]:
-    """Claims the viewer may see that match every filter given, newest first.
+    """Claims the viewer may see that match every filter given, newest first; with a
+    name, closest name first (see `_ranked_by_name`).
 
     Raises `InvalidParcelNumber` when the parcel number filter is not a parcel number.
     """
-    statement = select(Claim)
+    conditions = _claim_conditions(session, filters, viewer=viewer)
+    if conditions is None:
+        return []
+    if before_id is not None:
+        conditions.append(Claim.id < before_id)
+    if (filters.name or "").strip():
+        return _ranked_by_name(session, filters.name, conditions, limit=limit)
+    statement = select(Claim).where(*conditions).order_by(Claim.id.desc()).limit(limit)
+    return list(session.scalars(statement))
+
+
+def _claim_conditions(session: Session, filters: ClaimFilters, *, viewer: User) -> list | None:
+    """The WHERE conditions on Claim of every filter but the name; None when a filter
+    can match nothing (an identity number no party has)."""
+    conditions = []
     if not viewer.sees_all_offices:
-        statement = statement.where(Claim.office_id == viewer.office_id)
+        conditions.append(Claim.office_id == viewer.office_id)
 
     number = normalise_claim_number(filters.number)
-    if number:
-        if _FULL_NUMBER_RE.match(number):
-            statement = statement.where(Claim.number == number)
-        else:
-            statement = statement.where(Claim.number.startswith(number, autoescape=True))
+    if _NUMBER_TAIL_RE.match(number):
+        conditions.append(Claim.seq == int(number))
+    elif _FULL_NUMBER_RE.match(number):
+        conditions.append(Claim.number == number)
+    elif number:
+        conditions.append(Claim.number.startswith(number, autoescape=True))
 
-    words = (filters.name or "").split()
-    if words:
-        name_columns = (
+    if (filters.id_number or "").strip():
+        key = id_number_key(filters.id_number)
+        if not key:
+            return None
+        conditions.append(
+            Claim.id.in_(select(PartySearchKey.claim_id).where(PartySearchKey.key == key))
+        )
+
+    if filters.governorate_code:
+        conditions.append(Claim.governorate_code == filters.governorate_code.upper())
+    parcel_conditions = []
+    if (filters.parcel_no or "").strip():
+        parcel = parse_parcel_number(filters.parcel_no)
+        parcel_conditions.append(Parcel.parcel_no == parcel.main)
+        if parcel.sub is not None:
+            parcel_conditions.append(Parcel.parcel_sub == parcel.sub)
+    if parcel_conditions:
+        conditions.append(Claim.parcel_id.in_(select(Parcel.id).where(*parcel_conditions)))
+    if filters.parcel_to_identify:
+        conditions.append(Claim.parcel_id.is_(None))
+
+    if filters.state is not None:
+        conditions.append(Claim.state == filters.state)
+    if filters.filed_from is not None:
+        conditions.append(Claim.filed_on >= filters.filed_from)
+    if filters.filed_to is not None:
+        conditions.append(Claim.filed_on <= filters.filed_to)
+    return conditions
+
+
+def _ranked_by_name(session: Session, name: str, conditions: list, *, limit: int) -> list[Claim]:
+    """Claims with a party that has every word of `name` (as name skeletons, so any
+    script and spelling), closest name first, then newest.
+
+    The newest `NAME_RANKING_WINDOW` such claims are ranked: found from the index of the
+    name's rarest word, each checked for the other words by the (party, key) index, so a
+    name that matches nothing costs one index probe, and a common one a bounded walk.
+    """
+    keys = name_query_keys(name)
+    if not keys:
+        return []
+    sizes = {key: _indexed_count(session, key) for key in keys}
+    if 0 in sizes.values():
+        return []
+    rarest, *others = sorted(keys, key=lambda key: (sizes[key], key))
+    driver = aliased(PartySearchKey)
+    statement = select(driver.party_id, driver.claim_id).where(driver.key == rarest)
+    for key in others:
+        other = aliased(PartySearchKey)
+        statement = statement.where(
+            exists().where(other.party_id == driver.party_id, other.key == key)
+        )
+    statement = (
+        statement.join(Claim, Claim.id == driver.claim_id)
+        .where(*conditions)
+        .order_by(driver.claim_id.desc())
+        .limit(NAME_RANKING_WINDOW)
+    )
+    claim_of_party = dict(session.execute(statement).tuples().all())
+    if not claim_of_party:
+        return []
+    wanted = name_skeleton(name)
+    closeness: dict[int, int] = {}
+    for party in session.execute(
+        select(
+            Party.id,
             Party.given_name,
             Party.father_name,
             Party.grandfather_name,
             Party.family_name,
             Party.latin_name,
+        ).where(Party.id.in_(claim_of_party))
+    ):
+        score = max(
+            name_similarity(wanted, name_skeleton(spelling)) for spelling in _spellings(party)
         )
-        # Every word in some name part of the same party: "محمد الجبوري" finds
-        # Muhammad son of … of the Jubouri family, "jubouri" finds al-Jubouri.
-        statement = statement.where(
-            exists().where(
-                Party.claim_id == Claim.id,
-                and_(
-                    *(
-                        or_(*(column.icontains(word, autoescape=True) for column in name_columns))
-                        for word in words
-                    )
-                ),
-            )
-        )
+        claim_id = claim_of_party[party.id]
+        closeness[claim_id] = max(score, closeness.get(claim_id, 0))
+    best = sorted(closeness, key=lambda claim_id: (-closeness[claim_id], -claim_id))[:limit]
+    claims = {claim.id: claim for claim in session.scalars(select(Claim).where(Claim.id.in_(best)))}
+    return [claims[claim_id] for claim_id in best]
 
-    if filters.governorate_code:
-        statement = statement.where(Claim.governorate_code == filters.governorate_code.upper())
-    parcel_conditions = []
-    if (filters.parcel_no or "").strip():
-        number = parse_parcel_number(filters.parcel_no)
-        parcel_conditions.append(Parcel.parcel_no == number.main)
-        if number.sub is not None:
-            parcel_conditions.append(Parcel.parcel_sub == number.sub)
-    if parcel_conditions:
-        statement = statement.where(
-            Claim.parcel_id.in_(select(Parcel.id).where(*parcel_conditions))
-        )
 
-    if filters.parcel_to_identify:
-        statement = statement.where(Claim.parcel_id.is_(None))
+def _indexed_count(session: Session, key: str) -> int:
+    """Parties with this search key, counted up to `_WORD_COUNT_CAP` in its index."""
+    matching = select(PartySearchKey.id).where(PartySearchKey.key == key).limit(_WORD_COUNT_CAP)
+    return session.scalar(select(func.count()).select_from(matching.subquery()))
 
-    if filters.state is not None:
-        statement = statement.where(Claim.state == filters.state)
-    if filters.filed_from is not None:
-        statement = statement.where(Claim.filed_on >= filters.filed_from)
-    if filters.filed_to is not None:
-        statement = statement.where(Claim.filed_on <= filters.filed_to)
 
-    if before_id is not None:
-        statement = statement.where(Claim.id < before_id)
-    statement = statement.order_by(Claim.id.desc()).limit(limit)
-    return list(session.scalars(statement))
+def _spellings(party) -> tuple[str, str]:
+    """A party's name in Arabic script (its parts joined) and in its Latin spelling."""
+    parts = (party.given_name, party.father_name, party.grandfather_name, party.family_name)
+    return " ".join(part.strip() for part in parts if part and part.strip()), party.latin_name
 
 
 def find_claim(session: Session, number: str) -> Claim | None:
@@ -231,6 +321,12 @@ def name_of(party: Party | PartyInput) -> str:
     # (imports often are) is matched by that spelling instead.
     parts = (party.given_name, party.father_name, party.grandfather_name, party.family_name)
     return " ".join(part.strip() for part in parts if part and part.strip()) or party.latin_name
+
+
+def search_keys_of(party: Party | PartyInput) -> list[str]:
+    """The keys a party is found by in the claim search: each word of the skeletons of
+    its Arabic name and its Latin spelling, and its identity document number."""
+    return party_search_keys(_spellings(party), party.id_document_number or "")
 
 
 def find_candidates(session: Session, claim: Claim, thresholds: MatchThresholds) -> list[Candidate]:

@@ -528,12 +528,13 @@ def claim_list():
     form = ClaimSearchForm(formdata=request.args)
     before = int_arg("before")
     claims: list[Claim] = []
-    has_older = False
+    has_older = ranked = False
     status = 200
     if form.validate():
         filters = ClaimFilters(
             number=form.number.data or "",
             name=form.name.data or "",
+            id_number=form.id_number.data or "",
             governorate_code=form.governorate.data or "",
             parcel_no=form.parcel_no.data or "",
             state=ClaimState(form.state.data) if form.state.data else None,
@@ -550,12 +551,17 @@ def claim_list():
             limit=PAGE_SIZE + 1,
         )
         claims, has_older = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        # A name search is ranked by closeness, not paged by age: more matches than a
+        # page call for another word or filter, not for older claims.
+        ranked = bool(filters.name)
     else:
         status = 400
     # Only the search form's own fields: any other key would reach url_for's arguments.
     query = {name: request.args[name] for name in form._fields if request.args.get(name)}
     older_url = (
-        url_for(".claim_list", **query, before=claims[-1].id) if has_older and claims else None
+        url_for(".claim_list", **query, before=claims[-1].id)
+        if has_older and claims and not ranked
+        else None
     )
     newest_url = url_for(".claim_list", **query) if before is not None else None
     searched = bool(query)
@@ -566,6 +572,7 @@ def claim_list():
         older_url=older_url,
         newest_url=newest_url,
         searched=searched,
+        more_by_name=ranked and has_older,
         **_labels(),
     ), status
 

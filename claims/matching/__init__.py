@@ -2,6 +2,11 @@
 
 The app stores ``blocking_keys`` in an indexed column and calls ``score_pair`` on the
 claims that share a key; ``match_csv`` runs the same steps over an interchange CSV.
+
+The claim search uses the same normalisation (one normaliser for both): each party
+stores its ``party_search_keys`` (the words of its ``name_skeleton``, its identity
+number by ``normalise_id_number``); a query looks up ``name_query_keys`` or
+``id_number_key`` and ranks what it finds by ``name_similarity``.
 """
 
 from claims.matching.blocking import blocking_keys, parcel_key
@@ -16,6 +21,7 @@ from claims.matching.normalise import (
     name_skeleton,
     normalise_address,
     normalise_claim,
+    normalise_id_number,
     parse_parcel_number,
 )
 from claims.matching.scoring import (
@@ -24,6 +30,12 @@ from claims.matching.scoring import (
     PairScore,
     name_similarity,
     score_pair,
+)
+from claims.matching.search import (
+    id_number_key,
+    name_query_keys,
+    name_words,
+    party_search_keys,
 )
 
 __all__ = [
@@ -39,13 +51,18 @@ __all__ = [
     "blocking_keys",
     "fold_arabic",
     "fold_digits",
+    "id_number_key",
     "match_claims",
     "match_csv",
+    "name_query_keys",
     "name_similarity",
     "name_skeleton",
+    "name_words",
     "normalise_address",
     "normalise_claim",
+    "normalise_id_number",
     "parcel_key",
     "parse_parcel_number",
+    "party_search_keys",
     "score_pair",
 ]
