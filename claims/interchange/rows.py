@@ -1,0 +1,451 @@
+"""One row of an import file as a `ClaimInput`, or every reason it cannot be one.
+
+Each field has its own small parser that returns the value or raises `FieldError`;
+`parse_record` runs them through a `RowCheck`, which keeps the first error per column
+and a stand-in value so the rules of registration can still be checked on the rest.
+
+Values:
+
+- `ref` is required and unique within the file; it becomes `Claim.import_ref`, which
+  makes imports idempotent.
+- `governorate`: ISO 3166-2 code (IQ-BG, or BG), English name (Baghdad, Ninawa …),
+  Arabic name (بغداد، نينوى …) or office code (BGD).
+- Dates: YYYY-MM-DD, or day first as Iraqi forms write them (DD/MM/YYYY, DD-MM-YYYY,
+  DD.MM.YYYY); Arabic-Indic digits are accepted. In XLSX a date cell is used as is.
+- `property_type`, `claim_basis`, `remedy`, `claimant_id_type`: the value names (spaces
+  or hyphens for underscores), or a few common Arabic words (دار، أرض زراعية، مصادرة،
+  تهجير قسري …).
+- Parcel numbers in any digits, with an optional sub-number: 345, ٣٤٥/٦, 345-6.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from claims.domain import (
+    ClaimBasis,
+    ClaimInput,
+    IdentityDocument,
+    ParcelInput,
+    PartyInput,
+    PartyRole,
+    PropertyType,
+    Remedy,
+)
+from claims.interchange.columns import claimant_columns, column_key
+from claims.interchange.export import cell_unsafe
+from claims.interchange.names import is_arabic_script, party_from_name
+from claims.operations import validate_claim
+from claims.parcels import fold_digits, parse_decimal
+from commission.governorates import governorates
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class RowError:
+    line: int
+    ref: str
+    #: The column at fault (or a rule's name, e.g. `ref` for a duplicate).
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f" (ref {self.ref})" if self.ref else "")
+        return f"{where}: {self.column}: {self.message}"
+
+
+@dataclasses.dataclass
+class ParsedRow:
+    line: int
+    ref: str
+    #: The `office` column, upper-cased; empty when the file has none.
+    office_code: str
+    claim: ClaimInput | None
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FieldError(ValueError):
+    """One field of a row cannot be read; the message says why, for the clerk."""
+
+
+# ---------------------------------------------------------------------- governorates
+
+_ARABIC_MARKS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+#: Other spellings in use, folded as `_governorate_key` folds.
+_GOVERNORATE_ALIASES = {
+    "ninawa": "IQ-NI",
+    "ninewa": "IQ-NI",
+    "niniveh": "IQ-NI",
+    "mosul": "IQ-NI",
+    "salahaddin": "IQ-SD",
+    "salahuddin": "IQ-SD",
+    "salahadin": "IQ-SD",
+    "saladin": "IQ-SD",
+    "dohuk": "IQ-DA",
+    "dahuk": "IQ-DA",
+    "dihok": "IQ-DA",
+    "arbil": "IQ-AR",
+    "hawler": "IQ-AR",
+    "hewler": "IQ-AR",
+    "sulaimaniya": "IQ-SU",
+    "sulaymaniyya": "IQ-SU",
+    "sulaimaniyah": "IQ-SU",
+    "slemani": "IQ-SU",
+    "babylon": "IQ-BB",
+    "babel": "IQ-BB",
+    "basrah": "IQ-BA",
+    "thiqar": "IQ-DQ",
+    "qadisiya": "IQ-QA",
+    "qadisiyyah": "IQ-QA",
+    "diwaniyah": "IQ-QA",
+    "kerbala": "IQ-KA",
+    "karbalaa": "IQ-KA",
+    "missan": "IQ-MA",
+    "muthana": "IQ-MU",
+    "wassit": "IQ-WA",
+    "tamim": "IQ-KI",
+}
+
+
+def _governorate_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip()
+    if is_arabic_script(text):
+        text = _ARABIC_MARKS_RE.sub("", text).translate(_ARABIC_FOLD)
+        text = re.sub(r"^محافظه\s*", "", text).replace(" ", "")
+        return text.removeprefix("ال")
+    text = re.sub(r"[^a-z]", "", text.casefold())
+    text = text.removesuffix("governorate").removesuffix("province")
+    return text.removeprefix("al") if len(text) > 5 else text
+
+
+@functools.cache
+def _governorate_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for governorate in governorates():
+        table[governorate.code.upper()] = governorate.code
+        table[governorate.code.upper().removeprefix("IQ-")] = governorate.code
+        table[governorate.office_code.upper()] = governorate.code
+        table[_governorate_key(governorate.name_en)] = governorate.code
+        table[_governorate_key(governorate.name_ar)] = governorate.code
+    for alias, code in _GOVERNORATE_ALIASES.items():
+        table.setdefault(alias, code)
+    return table
+
+
+def resolve_governorate(entered: str) -> str | None:
+    """ISO code (or Halabja's local code) for a governorate named any usual way."""
+    text = (entered or "").strip()
+    if not text:
+        return None
+    table = _governorate_table()
+    return table.get(text.upper()) or table.get(_governorate_key(text))
+
+
+def parse_governorate(entered: str) -> str:
+    if not entered:
+        raise FieldError("is missing")
+    code = resolve_governorate(entered)
+    if code is None:
+        raise FieldError(f"unknown governorate {entered!r}")
+    return code
+
+
+# ---------------------------------------------------------------------- plain values
+
+_PROPERTY_TYPE_WORDS = {
+    "دار": PropertyType.HOUSE,
+    "بيت": PropertyType.HOUSE,
+    "منزل": PropertyType.HOUSE,
+    "شقة": PropertyType.APARTMENT,
+    "ارض_سكنية": PropertyType.RESIDENTIAL_LAND,
+    "أرض_سكنية": PropertyType.RESIDENTIAL_LAND,
+    "ارض_زراعية": PropertyType.AGRICULTURAL_LAND,
+    "أرض_زراعية": PropertyType.AGRICULTURAL_LAND,
+    "بستان": PropertyType.AGRICULTURAL_LAND,
+    "محل": PropertyType.COMMERCIAL,
+    "تجاري": PropertyType.COMMERCIAL,
+    "land": PropertyType.RESIDENTIAL_LAND,
+    "farmland": PropertyType.AGRICULTURAL_LAND,
+    "shop": PropertyType.COMMERCIAL,
+}
+_CLAIM_BASIS_WORDS = {
+    "مصادرة": ClaimBasis.CONFISCATION,
+    "استملاك": ClaimBasis.CONFISCATION,
+    "تهجير": ClaimBasis.FORCED_RELOCATION,
+    "تهجير_قسري": ClaimBasis.FORCED_RELOCATION,
+    "ترحيل": ClaimBasis.FORCED_RELOCATION,
+    "نزوح": ClaimBasis.CONFLICT_DISPLACEMENT,
+    "displacement": ClaimBasis.CONFLICT_DISPLACEMENT,
+    "relocation": ClaimBasis.FORCED_RELOCATION,
+    "اخرى": ClaimBasis.OTHER,
+    "أخرى": ClaimBasis.OTHER,
+}
+_REMEDY_WORDS = {
+    "استرداد": Remedy.RESTITUTION,
+    "اعادة": Remedy.RESTITUTION,
+    "إعادة": Remedy.RESTITUTION,
+    "تعويض": Remedy.COMPENSATION,
+}
+
+
+def _choices_text(enum_class) -> str:
+    return ", ".join(member.value for member in enum_class)
+
+
+def parse_choice(entered: str, enum_class: type[T], words: dict[str, T]) -> T:
+    """A value of `enum_class` by its name or one of `words`."""
+    key = column_key(entered)
+    try:
+        return enum_class(key)
+    except ValueError:
+        if key in words:
+            return words[key]
+    raise FieldError(f"{entered!r} is not one of {_choices_text(enum_class)}")
+
+
+def parse_required_choice(entered: str, enum_class: type[T], words: dict[str, T]) -> T:
+    if not entered:
+        raise FieldError(f"is missing (one of {_choices_text(enum_class)})")
+    return parse_choice(entered, enum_class, words)
+
+
+_YMD_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]00:00(?::00)?)?$")
+_DMY_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def parse_date(entered: str) -> date:
+    """YYYY-MM-DD (also with / or .), or day first: DD/MM/YYYY; any digits."""
+    text = fold_digits(entered).strip()
+    match = _YMD_RE.match(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        match = _DMY_RE.match(text)
+        if not match:
+            raise ValueError(entered)
+        day, month, year = (int(part) for part in match.groups())
+    return date(year, month, day)
+
+
+def parse_optional_date(entered: str) -> date | None:
+    if not entered:
+        return None
+    try:
+        return parse_date(entered)
+    except ValueError:
+        raise FieldError(f"{entered!r} is not a date (write YYYY-MM-DD or DD/MM/YYYY)") from None
+
+
+def parse_required_date(entered: str) -> date:
+    if not entered:
+        raise FieldError("is missing")
+    return parse_optional_date(entered)
+
+
+def parse_optional_decimal(entered: str) -> Decimal | None:
+    if not entered:
+        return None
+    try:
+        return parse_decimal(entered)
+    except ValueError:
+        raise FieldError(f"{entered!r} is not a number") from None
+
+
+def parse_ref(entered: str) -> str:
+    if not entered:
+        raise FieldError("is missing: every row needs its own ref")
+    if len(entered) > 100:
+        raise FieldError("is longer than 100 characters")
+    return entered
+
+
+# ------------------------------------------------------------------------------ rows
+
+#: Columns stored in length-limited fields, and their limits (the models' String(n)).
+_MAX_LENGTHS = {
+    "district": 100,
+    "muqataa_no": 20,
+    "muqataa_name": 100,
+    "parcel_no": 40,
+    "office": 8,
+}
+#: Per claimant column (by its field name), the limit of the party's column.
+_CLAIMANT_MAX_LENGTHS = {"id_no": 50, "contact": 200, "heir_of": 200}
+
+#: validate_claim's field names, as the columns a clerk fixes in the file.
+_FIELD_COLUMNS = {
+    "filed_on": "filed_date",
+    "dispossession_on": "dispossession_date",
+    "claimants": "claimant_name",
+    "shares": "claimant_share",
+}
+_PARTY_FIELD_RE = re.compile(r"^(claimant|respondent|representative)\.(\d+)\.")
+
+
+class RowCheck:
+    """The cells of one row and the errors found in them, one per column."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+        self.errors: dict[str, str] = {}
+
+    def cell(self, column: str) -> str:
+        return cell_unsafe((self.values.get(column) or "").strip())
+
+    def field(self, column: str, parse: Callable[[str], T], *args, fallback: T = None) -> T:
+        """`parse` of the column's cell, or `fallback` with the column's error noted."""
+        try:
+            return parse(self.cell(column), *args)
+        except FieldError as error:
+            self.report(column, str(error))
+            return fallback
+
+    def report(self, column: str, message: str) -> None:
+        self.errors.setdefault(column, message)
+
+
+def _claimant(check: RowCheck, index: int) -> PartyInput | None:
+    """The index-th claimant of the row, or None when its columns are empty."""
+    name_col, latin_col, id_col, type_col, share_col, contact_col, heir_col = claimant_columns(
+        index
+    )
+    name = check.cell(name_col)
+    if not name:
+        filled = [col for col in claimant_columns(index)[1:] if check.cell(col)]
+        if filled:
+            check.report(name_col, f"is missing but {', '.join(filled)} is filled")
+        return None
+    id_type = None
+    if check.cell(type_col):
+        id_type = check.field(type_col, parse_choice, IdentityDocument, {})
+    return party_from_name(
+        PartyRole.CLAIMANT,
+        name,
+        latin_name=check.cell(latin_col),
+        id_document_type=id_type,
+        id_document_number=check.cell(id_col),
+        contact=check.cell(contact_col),
+        share_percent=check.field(share_col, parse_optional_decimal),
+        is_heir=bool(check.cell(heir_col)),
+        deceased_owner_name=check.cell(heir_col),
+    )
+
+
+def _check_lengths(
+    check: RowCheck, parties: list[PartyInput], party_columns: list[str], claimant_indexes
+) -> None:
+    for column, limit in _MAX_LENGTHS.items():
+        if len(check.cell(column)) > limit:
+            check.report(column, f"is longer than {limit} characters")
+    for party, column in zip(parties, party_columns, strict=True):
+        parts = (party.given_name, party.father_name, party.grandfather_name, party.family_name)
+        if any(len(part) > 100 for part in parts) or len(party.latin_name) > 200:
+            check.report(column, "the name is too long")
+    for index in claimant_indexes:
+        columns = dict(
+            zip(
+                ("name", "latin_name", "id_no", "id_type", "share", "contact", "heir_of"),
+                claimant_columns(index),
+                strict=True,
+            )
+        )
+        for field, limit in _CLAIMANT_MAX_LENGTHS.items():
+            if len(check.cell(columns[field])) > limit:
+                check.report(columns[field], f"is longer than {limit} characters")
+
+
+def parse_record(
+    values: dict[str, str], line: int, *, today: date, claimant_indexes: Iterable[int] = (1,)
+) -> ParsedRow:
+    """One row as a ClaimInput, or every reason it cannot be one."""
+    check = RowCheck(values)
+    ref = check.field("ref", parse_ref, fallback=check.cell("ref"))
+    governorate_code = check.field("governorate", parse_governorate, fallback="IQ-BG")
+    property_type = check.field(
+        "property_type",
+        parse_required_choice,
+        PropertyType,
+        _PROPERTY_TYPE_WORDS,
+        fallback=PropertyType.OTHER,
+    )
+    claim_basis = check.field(
+        "claim_basis",
+        parse_required_choice,
+        ClaimBasis,
+        _CLAIM_BASIS_WORDS,
+        fallback=ClaimBasis.OTHER,
+    )
+    remedy = Remedy.RESTITUTION
+    if check.cell("remedy"):
+        remedy = check.field("remedy", parse_choice, Remedy, _REMEDY_WORDS, fallback=remedy)
+    filed_on = check.field("filed_date", parse_required_date, fallback=today)
+    dispossession_on = check.field("dispossession_date", parse_optional_date)
+    area_m2 = check.field("area_m2", parse_optional_decimal)
+
+    parties: list[PartyInput] = []
+    party_columns: list[str] = []
+    for index in claimant_indexes:
+        party = _claimant(check, index)
+        if party is not None:
+            parties.append(party)
+            party_columns.append(claimant_columns(index)[0])
+    if check.cell("respondent_name"):
+        parties.append(
+            party_from_name(
+                PartyRole.RESPONDENT,
+                check.cell("respondent_name"),
+                latin_name=check.cell("respondent_latin_name"),
+            )
+        )
+        party_columns.append("respondent_name")
+
+    claim = ClaimInput(
+        parcel=ParcelInput(
+            governorate_code=governorate_code,
+            muqataa_no=check.cell("muqataa_no"),
+            parcel_no=check.cell("parcel_no"),
+            property_type=property_type,
+            district=check.cell("district"),
+            muqataa_name=check.cell("muqataa_name"),
+            area_m2=area_m2,
+        ),
+        parties=parties,
+        claim_basis=claim_basis,
+        remedy=remedy,
+        filed_on=filed_on,
+        dispossession_on=dispossession_on,
+        address=check.cell("address"),
+        description=check.cell("description"),
+        import_ref=ref or None,
+    )
+    # The rules of registration, checked now so a dry run finds every bad row; a column
+    # already reported (and filled with a stand-in above) is not reported twice.
+    for field, message in validate_claim(claim, today=today).items():
+        column = _FIELD_COLUMNS.get(field, field)
+        party_field = _PARTY_FIELD_RE.match(field)
+        if party_field:
+            column = party_columns[int(party_field.group(2))]
+        check.report(column, str(message))
+    _check_lengths(check, parties, party_columns, claimant_indexes)
+
+    errors = [RowError(line, ref, column, message) for column, message in check.errors.items()]
+    return ParsedRow(
+        line=line,
+        ref=ref,
+        office_code=check.cell("office").upper(),
+        claim=None if errors else claim,
+        errors=errors,
+    )
