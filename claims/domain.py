@@ -132,3 +132,20 @@ class ClaimInput:
 class EvidenceInput:
     kind: EvidenceKind
     upload: CheckedUpload
+
+
+class ImportStatus(enum.StrEnum):
+    #: Rows are being read, checked and written to the staging table.
+    STAGING = "staging"
+    #: Every row checked; a dry run stops here.
+    STAGED = "staged"
+    #: Some row was bad and the import was all-or-nothing: nothing was published.
+    REFUSED = "refused"
+    PUBLISHED = "published"
+
+
+class RowVerdict(enum.StrEnum):
+    GOOD = "good"
+    BAD = "bad"
+    #: The row's ref is already a claim's: skipped, so importing twice is harmless.
+    ALREADY_IMPORTED = "already_imported"

@@ -25,9 +25,11 @@ from claims.domain import (
     ClaimState,
     EvidenceKind,
     IdentityDocument,
+    ImportStatus,
     PartyRole,
     PropertyType,
     Remedy,
+    RowVerdict,
 )
 from claims.matching import ConflictKind
 from commission.accounts.models import Office, User
@@ -395,3 +397,56 @@ class ConflictScanShard(WorkspaceScoped, Base):
 
     def __repr__(self) -> str:
         return f"<ConflictScanShard {self.scan_id} {self.governorate_code}>"
+
+
+class ImportBatch(WorkspaceScoped, Audited, Base):
+    """One run of `flask claims import` over one file (a dry run too).
+
+    Rows are checked and staged first (`ImportRow`, committed in chunks, holding no
+    lock anyone waits on), then the good ones are published in one transaction.
+    """
+
+    __tablename__ = "import_batch"
+    __table_args__ = (CheckConstraint(f"status IN {values_in(ImportStatus)}", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[ImportStatus] = mapped_column(String(20), default=ImportStatus.STAGING)
+    is_dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The claim numbers the publication gave, per office and year: published claims
+    #: are created with a provisional negative sequence (-1, -2 … in file order) and
+    #: numbered at the end, all at once, so the office counters are held only for that
+    #: moment. JSON: {"BGD-2026": [first_seq, last_seq], …}.
+    numbering: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<ImportBatch {self.id} {self.file_name!r} {self.status}>"
+
+
+class ImportRow(WorkspaceScoped, Base):
+    """One row of an import file, as checked: its verdict, the parsed record to publish
+    (JSON of the ClaimInput) or the reasons it cannot be published."""
+
+    __tablename__ = "import_row"
+    __table_args__ = (
+        CheckConstraint(f"verdict IN {values_in(RowVerdict)}", name="verdict"),
+        Index("ix_import_row_batch_verdict_line", "batch_id", "verdict", "line"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
+    line: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[str] = mapped_column(String(100), default="")
+    verdict: Mapped[RowVerdict] = mapped_column(String(20))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
+    #: The ClaimInput as JSON, for a good row.
+    record: Mapped[str | None] = mapped_column(Text)
+    #: [[column, message], …] for a bad row.
+    errors: Mapped[str | None] = mapped_column(Text)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"))
+
+    def __repr__(self) -> str:
+        return f"<ImportRow {self.batch_id}:{self.line} {self.verdict}>"

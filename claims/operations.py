@@ -119,20 +119,14 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
     return errors
 
 
-def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
+def parcel_identity(data: ParcelInput) -> tuple[str, int, int | None]:
+    """The parcel key of the input, with its main and sub-number."""
     main, sub = parse_parcel_number(data.parcel_no)
-    key = parcel_key(data.governorate_code, data.muqataa_no, main, sub)
-    if session.get_bind().dialect.name == "postgresql":
-        # Two clerks registering the first claims on one parcel at once: the second
-        # waits here until the first commits, then finds its parcel row.
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:lock))"),
-            {"lock": f"parcel:{current_workspace_id()}:{key}"},
-        )
-    parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
-    if parcel is None:
-        parcel = Parcel(parcel_key=key, parcel_no=main, parcel_sub=sub)
-        session.add(parcel)
+    return parcel_key(data.governorate_code, data.muqataa_no, main, sub), main, sub
+
+
+def fill_parcel(parcel: Parcel, data: ParcelInput) -> Parcel:
+    """Write what the input says about the parcel onto its row."""
     parcel.governorate_code = data.governorate_code.upper()
     parcel.muqataa_no = data.muqataa_no.strip()
     parcel.parcel_no_entered = data.parcel_no.strip()
@@ -144,26 +138,52 @@ def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
     return parcel
 
 
+def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
+    key, main, sub = parcel_identity(data)
+    if session.get_bind().dialect.name == "postgresql":
+        # Two clerks registering the first claims on one parcel at once: the second
+        # waits here until the first commits, then finds its parcel row.
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:lock))"),
+            {"lock": f"parcel:{current_workspace_id()}:{key}"},
+        )
+    parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
+    if parcel is None:
+        parcel = Parcel(parcel_key=key, parcel_no=main, parcel_sub=sub)
+        session.add(parcel)
+    return fill_parcel(parcel, data)
+
+
 def next_claim_number(session: Session, office: Office, year: int) -> tuple[int, str]:
     """Advance the office's counter for the year inside this transaction.
 
     One INSERT … ON CONFLICT DO UPDATE … RETURNING: the row lock it takes serialises
     concurrent registrations at one office, and a rollback gives the number back.
     """
+    seq = reserve_claim_numbers(session, office, year, 1)
+    return seq, claim_number(office, year, seq)
+
+
+def claim_number(office: Office, year: int, seq: int) -> str:
+    return f"{office.code}-{year}-{seq:06d}"
+
+
+def reserve_claim_numbers(session: Session, office: Office, year: int, count: int) -> int:
+    """Advance the office's counter for the year by `count`; return the last number
+    reserved (the first is that minus count, plus one)."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = ClaimCounter.__table__
     statement = (
         insert(table)
-        .values(workspace_id=current_workspace_id(), office_id=office.id, year=year, last_seq=1)
+        .values(workspace_id=current_workspace_id(), office_id=office.id, year=year, last_seq=count)
         .on_conflict_do_update(
             index_elements=["workspace_id", "office_id", "year"],
-            set_={"last_seq": table.c.last_seq + 1},
+            set_={"last_seq": table.c.last_seq + count},
         )
         .returning(table.c.last_seq)
     )
-    seq = session.execute(statement).scalar_one()
-    return seq, f"{office.code}-{year}-{seq:06d}"
+    return session.execute(statement).scalar_one()
 
 
 def _party(data: PartyInput) -> Party:
@@ -206,24 +226,11 @@ def attach_evidence(
     return rows
 
 
-def register_claim(
-    session: Session,
-    data: ClaimInput,
-    *,
-    by: User | None,
-    office: Office,
-    today: date,
-    evidence: list[EvidenceInput] = (),
-    store: EvidenceStore,
-    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
+def new_claim(
+    data: ClaimInput, *, parcel: Parcel, office: Office, number: str, seq: int, by: User | None
 ) -> Claim:
-    """Register a new claim in `registered` with the next number of the office."""
-    errors = validate_claim(data, today=today)
-    if errors:
-        raise ClaimInvalid(errors)
-    parcel = find_or_create_parcel(session, data.parcel)
-    seq, number = next_claim_number(session, office, data.filed_on.year)
-    claim = Claim(
+    """The claim row of a registration (not yet added to a session)."""
+    return Claim(
         number=number,
         office_id=office.id,
         year=data.filed_on.year,
@@ -241,6 +248,26 @@ def register_claim(
         registered_by_id=by.id if by else None,
         parties=[_party(_strip(party)) for party in data.parties],
     )
+
+
+def register_claim(
+    session: Session,
+    data: ClaimInput,
+    *,
+    by: User | None,
+    office: Office,
+    today: date,
+    evidence: list[EvidenceInput] = (),
+    store: EvidenceStore,
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
+) -> Claim:
+    """Register a new claim in `registered` with the next number of the office."""
+    errors = validate_claim(data, today=today)
+    if errors:
+        raise ClaimInvalid(errors)
+    parcel = find_or_create_parcel(session, data.parcel)
+    seq, number = next_claim_number(session, office, data.filed_on.year)
+    claim = new_claim(data, parcel=parcel, office=office, number=number, seq=seq, by=by)
     session.add(claim)
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     session.flush()

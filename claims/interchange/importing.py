@@ -1,20 +1,70 @@
-"""Registering the good rows of an import file (`flask claims import`)."""
+"""Registering the rows of an import file (`flask claims import`): check, stage, publish.
+
+1. **Stage.** Every row is parsed and checked (`rows.parse_record`, the rules of
+   registration included), its office found and its ref looked up, and the verdict is
+   written to `import_row` with the parsed record, a chunk per transaction. Staging
+   holds no lock another user waits on. A dry run is this step alone, so it refuses
+   exactly what the real run would.
+2. **Publish**, only when no row is bad or with `partial`: in one transaction, the good
+   rows become claims through the building blocks of `register_claim` (its parcels, its
+   claim rows and parties, its match keys, its audit). Instead of one advisory lock per
+   parcel and the office counters held from the first row, it takes one lock on the
+   workspace's imports, creates the parcels it needs in bulk, gives each claim a
+   provisional negative sequence, and numbers them all at the end with one counter
+   update per office and year, so the counters are held only for that last moment.
+3. **Check conflicts** of the published claims, a chunk per transaction, with the same
+   `record_candidates` as a registration: each is checked against every stored claim,
+   the others of the file included.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import date
+from decimal import Decimal
+from itertools import islice
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
-from claims.files import EvidenceStore
+from claims.conflicts import claim_fields, record_candidates
+from claims.domain import (
+    ClaimBasis,
+    ClaimInput,
+    IdentityDocument,
+    ImportStatus,
+    ParcelInput,
+    PartyInput,
+    PartyRole,
+    PropertyType,
+    Remedy,
+    RowVerdict,
+)
 from claims.interchange.readers import ClaimFile, InterchangeError
-from claims.interchange.rows import RowError
-from claims.matching import MatchThresholds
-from claims.models import Claim
-from claims.operations import DEFAULT_THRESHOLDS, ClaimInvalid, register_claim
+from claims.interchange.rows import ParsedRow, RowError
+from claims.matching import MatchThresholds, normalise_claim
+from claims.matching.blocking import blocking_keys
+from claims.models import Claim, ClaimMatchKey, ImportBatch, ImportRow, Parcel
+from claims.operations import (
+    DEFAULT_THRESHOLDS,
+    fill_parcel,
+    new_claim,
+    parcel_identity,
+    reserve_claim_numbers,
+)
 from commission.accounts.models import Office, User
+from commission.db import utcnow
+from commission.workspaces import current_workspace_id
+
+#: Rows checked and staged per transaction.
+STAGE_CHUNK_SIZE = 1000
+#: Rows published per flush (one transaction in all); bounds the session's memory.
+PUBLISH_CHUNK_SIZE = 1000
+#: Published claims checked for conflicts per transaction.
+CONFLICT_CHUNK_SIZE = 200
 
 
 @dataclasses.dataclass
@@ -25,15 +75,338 @@ class ImportReport:
     #: Rows whose ref the workspace already has: skipped, so importing twice is harmless.
     already_imported: int = 0
     errors: list[RowError] = dataclasses.field(default_factory=list)
-    numbers: list[str] = dataclasses.field(default_factory=list)
+    published: bool = False
 
     @property
     def bad_rows(self) -> int:
         return len({error.line for error in self.errors})
 
 
-#: Rows registered between two flushes that also empty the session, bounding memory.
-IMPORT_BATCH_SIZE = 500
+# ----------------------------------------------------------------- the staged record
+
+
+def record_json(claim: ClaimInput) -> str:
+    return json.dumps(dataclasses.asdict(claim), default=str, ensure_ascii=False)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _party_input(values: dict) -> PartyInput:
+    id_type = values["id_document_type"]
+    return PartyInput(
+        **{
+            **values,
+            "role": PartyRole(values["role"]),
+            "id_document_type": IdentityDocument(id_type) if id_type else None,
+            "share_percent": _decimal(values["share_percent"]),
+        }
+    )
+
+
+def claim_input_of(record: str) -> ClaimInput:
+    """The ClaimInput a staged row recorded (the inverse of `record_json`)."""
+    values = json.loads(record)
+    parcel = values["parcel"]
+    return ClaimInput(
+        **{
+            **values,
+            "parcel": ParcelInput(
+                **{
+                    **parcel,
+                    "property_type": PropertyType(parcel["property_type"]),
+                    "area_m2": _decimal(parcel["area_m2"]),
+                }
+            ),
+            "parties": [_party_input(party) for party in values["parties"]],
+            "claim_basis": ClaimBasis(values["claim_basis"]),
+            "remedy": Remedy(values["remedy"]),
+            "filed_on": _date(values["filed_on"]),
+            "dispossession_on": _date(values["dispossession_on"]),
+        }
+    )
+
+
+# ------------------------------------------------------------------------- staging
+
+
+class OfficeChoice:
+    """Which office registers a row: `--office` for all, else the row's office column."""
+
+    def __init__(self, session: Session, forced_code: str | None):
+        self.offices = {office.code: office for office in session.scalars(select(Office))}
+        self.forced = None
+        if forced_code:
+            self.forced = self.offices.get(forced_code.strip().upper())
+            if self.forced is None:
+                raise InterchangeError(f"no office with code {forced_code!r}")
+
+    def of(self, row: ParsedRow) -> Office | RowError:
+        if self.forced is not None:
+            return self.forced
+        if not row.office_code:
+            return RowError(row.line, row.ref, "office", "no office: give --office or fill it")
+        if row.office_code not in self.offices:
+            return RowError(row.line, row.ref, "office", f"unknown office {row.office_code!r}")
+        return self.offices[row.office_code]
+
+
+def start_import(session: Session, *, file_name: str, dry_run: bool, partial: bool) -> ImportBatch:
+    batch = ImportBatch(file_name=file_name[:255], is_dry_run=dry_run, is_partial=partial)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def _staged_row(batch: ImportBatch, row: ParsedRow, office: Office | RowError) -> dict:
+    errors = list(row.errors)
+    if isinstance(office, RowError):
+        errors.append(office)
+    values = {
+        "workspace_id": batch.workspace_id,
+        "batch_id": batch.id,
+        "line": row.line,
+        "ref": row.ref[:100],
+        "verdict": RowVerdict.BAD if errors else RowVerdict.GOOD,
+        "office_id": None if isinstance(office, RowError) else office.id,
+        "record": None,
+        "errors": None,
+    }
+    if errors:
+        values["errors"] = json.dumps(
+            [[error.column, error.message] for error in errors], ensure_ascii=False
+        )
+    else:
+        values["record"] = record_json(row.claim)
+    return values
+
+
+def stage_rows(
+    session: Session, batch: ImportBatch, claim_file: ClaimFile, offices: OfficeChoice
+) -> Iterator[int]:
+    """Check every row of the file into `import_row`; yield the rows staged so far after
+    each chunk, where the caller commits."""
+    rows = claim_file.rows()
+    staged = 0
+    while chunk := list(islice(rows, STAGE_CHUNK_SIZE)):
+        values = [_staged_row(batch, row, offices.of(row)) for row in chunk]
+        refs = [value["ref"] for value in values if value["verdict"] == RowVerdict.GOOD]
+        known = set(session.scalars(select(Claim.import_ref).where(Claim.import_ref.in_(refs))))
+        for value in values:
+            if value["verdict"] == RowVerdict.GOOD and value["ref"] in known:
+                value["verdict"] = RowVerdict.ALREADY_IMPORTED
+        session.execute(insert(ImportRow), values)
+        staged += len(values)
+        yield staged
+    batch.status = ImportStatus.STAGED
+    session.flush()
+
+
+def staged_report(session: Session, batch: ImportBatch) -> ImportReport:
+    counts = dict(
+        session.execute(
+            select(ImportRow.verdict, func.count())
+            .where(ImportRow.batch_id == batch.id)
+            .group_by(ImportRow.verdict)
+        ).all()
+    )
+    report = ImportReport(
+        rows=sum(counts.values()),
+        imported=counts.get(RowVerdict.GOOD, 0),
+        already_imported=counts.get(RowVerdict.ALREADY_IMPORTED, 0),
+        published=batch.status == ImportStatus.PUBLISHED,
+    )
+    bad = session.execute(
+        select(ImportRow.line, ImportRow.ref, ImportRow.errors)
+        .where(ImportRow.batch_id == batch.id, ImportRow.verdict == RowVerdict.BAD)
+        .order_by(ImportRow.line)
+    )
+    for line, ref, errors in bad:
+        report.errors.extend(
+            RowError(line, ref, column, message) for column, message in json.loads(errors)
+        )
+    return report
+
+
+# ----------------------------------------------------------------------- publishing
+
+
+def _good_rows(session: Session, batch_id: int) -> Iterator[list[ImportRow]]:
+    after = 0
+    while True:
+        chunk = session.scalars(
+            select(ImportRow)
+            .where(
+                ImportRow.batch_id == batch_id,
+                ImportRow.verdict == RowVerdict.GOOD,
+                ImportRow.line > after,
+            )
+            .order_by(ImportRow.line)
+            .limit(PUBLISH_CHUNK_SIZE)
+        ).all()
+        if not chunk:
+            return
+        after = chunk[-1].line
+        yield chunk
+
+
+def _parcels(session: Session, records: list[ClaimInput]) -> list[Parcel]:
+    """Each record's parcel: the stored row, or a new one shared by the file's rows.
+
+    A stored parcel is linked as it is, not rewritten, so the import takes no lock on
+    parcels that clerks are registering claims on.
+    """
+    identities = [parcel_identity(record.parcel) for record in records]
+    keys = {key for key, _main, _sub in identities}
+    found = {
+        parcel.parcel_key: parcel
+        for parcel in session.scalars(select(Parcel).where(Parcel.parcel_key.in_(keys)))
+    }
+    parcels = []
+    for record, (key, main, sub) in zip(records, identities, strict=True):
+        if key not in found:
+            found[key] = fill_parcel(
+                Parcel(parcel_key=key, parcel_no=main, parcel_sub=sub), record.parcel
+            )
+            session.add(found[key])
+        parcels.append(found[key])
+    return parcels
+
+
+def _store_match_keys(session: Session, claims: list[Claim]) -> None:
+    workspace_id = current_workspace_id()
+    rows = [
+        {"workspace_id": workspace_id, "claim_id": claim.id, "key": key}
+        for claim in claims
+        for key in sorted(
+            {
+                key
+                for fields in claim_fields(claim)
+                for key in blocking_keys(normalise_claim(fields))
+            }
+        )
+    ]
+    if rows:
+        session.execute(insert(ClaimMatchKey), rows)
+
+
+def lock_imports(session: Session) -> None:
+    """One lock for the workspace's publications: two imports of the same refs at once
+    cannot both pass the ref check."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:lock))"),
+            {"lock": f"import:{current_workspace_id()}"},
+        )
+
+
+def publish_rows(session: Session, batch: ImportBatch, *, by: User | None) -> Counter:
+    """Register the batch's good rows with provisional numbers; flush, never commit.
+    Returns the number of claims per (office id, year), for `number_published`."""
+    lock_imports(session)
+    offices = {office.id: office for office in session.scalars(select(Office))}
+    per_office_year: Counter = Counter()
+    batch_id, position = batch.id, 0
+    for chunk in _good_rows(session, batch_id):
+        # Another import may have published some of these refs since they were staged.
+        known = set(
+            session.scalars(
+                select(Claim.import_ref).where(Claim.import_ref.in_([row.ref for row in chunk]))
+            )
+        )
+        rows = [row for row in chunk if row.ref not in known]
+        for row in chunk:
+            if row.ref in known:
+                row.verdict = RowVerdict.ALREADY_IMPORTED
+        records = [claim_input_of(row.record) for row in rows]
+        claims = []
+        for row, record, parcel in zip(rows, records, _parcels(session, records), strict=True):
+            office = offices[row.office_id]
+            position += 1
+            per_office_year[(office.id, record.filed_on.year)] += 1
+            claims.append(
+                new_claim(
+                    record,
+                    parcel=parcel,
+                    office=office,
+                    number=f"~{batch_id}-{position}",
+                    seq=-per_office_year[(office.id, record.filed_on.year)],
+                    by=by,
+                )
+            )
+        session.add_all(claims)
+        session.flush()
+        _store_match_keys(session, claims)
+        for row, claim in zip(rows, claims, strict=True):
+            row.claim_id = claim.id
+        session.flush()
+        session.expunge_all()
+    return per_office_year
+
+
+def number_published(session: Session, batch_id: int, counts: Counter) -> ImportBatch:
+    """Give the published claims their numbers: per office and year one counter update
+    reserves the whole block, and one UPDATE turns provisional sequence -k into the
+    block's k-th number, in file order."""
+    offices = {office.id: office for office in session.scalars(select(Office))}
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    table = Claim.__table__
+    numbering = {}
+    for (office_id, year), count in sorted(counts.items()):
+        office = offices[office_id]
+        last = reserve_claim_numbers(session, office, year, count)
+        base = last - count
+        final_seq = base - table.c.seq
+        digits = (
+            func.lpad(cast(final_seq, String), 6, "0")
+            if postgresql
+            else func.printf("%06d", final_seq)
+        )
+        session.execute(
+            update(table)
+            .where(
+                table.c.workspace_id == current_workspace_id(),
+                table.c.office_id == office_id,
+                table.c.year == year,
+                table.c.seq < 0,
+            )
+            .values(seq=final_seq, number=literal(f"{office.code}-{year}-", String).concat(digits))
+        )
+        numbering[f"{office.code}-{year}"] = [base + 1, last]
+    batch = session.get(ImportBatch, batch_id)
+    batch.numbering = json.dumps(numbering, sort_keys=True)
+    batch.status = ImportStatus.PUBLISHED
+    batch.finished_at = utcnow()
+    session.flush()
+    return batch
+
+
+def check_published_conflicts(
+    session: Session, batch: ImportBatch, thresholds: MatchThresholds
+) -> Iterator[int]:
+    """Record the conflict candidates of every published claim; yield the count checked
+    after each chunk, where the caller commits."""
+    batch_id, after, checked = batch.id, 0, 0
+    while True:
+        ids = session.scalars(
+            select(ImportRow.claim_id)
+            .where(ImportRow.batch_id == batch_id, ImportRow.claim_id > after)
+            .order_by(ImportRow.claim_id)
+            .limit(CONFLICT_CHUNK_SIZE)
+        ).all()
+        if not ids:
+            return
+        for claim in session.scalars(select(Claim).where(Claim.id.in_(ids))):
+            record_candidates(session, claim, thresholds)
+        after = ids[-1]
+        checked += len(ids)
+        session.expunge_all()
+        yield checked
 
 
 def import_claims(
@@ -42,77 +415,37 @@ def import_claims(
     *,
     office_code: str | None,
     by: User | None,
-    today: date,
-    store: EvidenceStore,
+    commit: Callable[[], None],
     dry_run: bool = False,
     partial: bool = False,
-    keep_numbers: bool = False,
     thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
 ) -> ImportReport:
-    """Register every good row of `claim_file` with `register_claim`; never commits.
+    """Stage, publish and check the file, calling `commit` between the steps (the
+    boundary's commit: each chunk of staging and of the conflict check is an item of
+    the batch, the publication one transaction).
 
-    All rows are read and checked whatever happens, so the report names every bad
-    row. Without `partial`, registration stops at the first bad row (the boundary then
-    rolls everything back); with `dry_run` nothing is registered at all. A row whose
-    ref is already a claim's `import_ref` in this workspace is skipped and counted.
+    Without `partial`, one bad row and nothing is published; with `dry_run` nothing is
+    published at all. A row whose ref is already a claim's `import_ref` in this
+    workspace is skipped and counted.
     """
-    offices = {office.code: office for office in session.scalars(select(Office))}
-    forced_office = None
-    if office_code:
-        forced_office = offices.get(office_code.strip().upper())
-        if forced_office is None:
-            raise InterchangeError(f"no office with code {office_code!r}")
-    report = ImportReport()
-    registering = not dry_run
-    # One query for every ref imported before, instead of one per row.
-    imported_refs = set(
-        session.scalars(select(Claim.import_ref).where(Claim.import_ref.is_not(None)))
-    )
-    for row in claim_file.rows():
-        report.rows += 1
-        errors = list(row.errors)
-        office = forced_office
-        if office is None:
-            if not row.office_code:
-                errors.append(
-                    RowError(row.line, row.ref, "office", "no office: give --office or fill it")
-                )
-            elif row.office_code not in offices:
-                errors.append(
-                    RowError(row.line, row.ref, "office", f"unknown office {row.office_code!r}")
-                )
-            else:
-                office = offices[row.office_code]
-        if not errors and row.ref in imported_refs:
-            report.already_imported += 1
-            continue
-        if not errors and registering:
-            try:
-                claim = register_claim(
-                    session,
-                    row.claim,
-                    by=by,
-                    office=office,
-                    today=today,
-                    store=store,
-                    thresholds=thresholds,
-                )
-            except ClaimInvalid as invalid:  # checked when parsed; kept for safety
-                errors.extend(
-                    RowError(row.line, row.ref, field, str(message))
-                    for field, message in invalid.errors.items()
-                )
-            else:
-                if keep_numbers:
-                    report.numbers.append(claim.number)
-                if (report.imported + 1) % IMPORT_BATCH_SIZE == 0:
-                    # Otherwise the identity map would hold every claim of the file.
-                    session.flush()
-                    session.expunge_all()
-        if errors:
-            report.errors.extend(errors)
-            # Without --partial one bad row dooms the file: check the rest, write nothing.
-            registering = registering and partial
-        else:
-            report.imported += 1
-    return report
+    offices = OfficeChoice(session, office_code)
+    batch = start_import(session, file_name=claim_file.path.name, dry_run=dry_run, partial=partial)
+    commit()
+    for _staged in stage_rows(session, batch, claim_file, offices):
+        commit()
+    report = staged_report(session, batch)
+    if dry_run:
+        commit()
+        return report
+    if report.errors and not partial:
+        batch.status = ImportStatus.REFUSED
+        batch.finished_at = utcnow()
+        commit()
+        return report
+    batch_id = batch.id
+    counts = publish_rows(session, batch, by=by)
+    batch = number_published(session, batch_id, counts)
+    commit()
+    for _checked in check_published_conflicts(session, batch, thresholds):
+        commit()
+    return staged_report(session, session.get(ImportBatch, batch_id))

@@ -295,12 +295,28 @@ _FIELD_COLUMNS = {
 _PARTY_FIELD_RE = re.compile(r"^(claimant|respondent|representative)\.(\d+)\.")
 
 
+#: Control characters a cell may not hold (tab and line breaks are text in a cell);
+#: PostgreSQL refuses NUL in text, and none of them belongs in a name or a number.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 class RowCheck:
-    """The cells of one row and the errors found in them, one per column."""
+    """The cells of one row and the errors found in them, one per column.
+
+    A cell holding a control character is an error of its column; the rest of the row
+    is checked without them, so every other fault is reported too.
+    """
 
     def __init__(self, values: dict[str, str]):
-        self.values = values
         self.errors: dict[str, str] = {}
+        self.values = {}
+        for column, value in values.items():
+            found = _CONTROL_RE.search(value or "")
+            if found:
+                self.report(
+                    column, f"holds a control character (U+{ord(found.group()):04X}): remove it"
+                )
+            self.values[column] = _CONTROL_RE.sub("", value or "")
 
     def cell(self, column: str) -> str:
         return cell_unsafe((self.values.get(column) or "").strip())
