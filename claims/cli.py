@@ -84,6 +84,7 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
                     dry_run=dry_run,
                     partial=partial,
                     thresholds=match_thresholds(current_app.config),
+                    workers=os.cpu_count() or 1,
                 )
     except InterchangeError as error:
         raise click.ClickException(f"{path.name}: {error}. Nothing was imported.") from None

@@ -12,9 +12,11 @@
    workspace's imports, creates the parcels it needs in bulk, gives each claim a
    provisional negative sequence, and numbers them all at the end with one counter
    update per office and year, so the counters are held only for that last moment.
-3. **Check conflicts** of the published claims, a chunk per transaction, with the same
-   `record_candidates` as a registration: each is checked against every stored claim,
-   the others of the file included.
+3. **Check conflicts** of the published claims with the batch scan (`claims.scan`) over
+   the governorates the file touched, a governorate per transaction: each claim is
+   matched against every stored claim of its governorate, the file's others included,
+   and new pairs are recorded as open candidates. (Claims of different governorates are
+   never one parcel.) One `record_candidates` per claim would take a query per claim.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from itertools import islice
 from sqlalchemy import String, cast, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
-from claims.conflicts import claim_fields, record_candidates
+from claims.conflicts import claim_fields
 from claims.domain import (
     ClaimBasis,
     ClaimInput,
@@ -55,6 +57,7 @@ from claims.operations import (
     parcel_identity,
     reserve_claim_numbers,
 )
+from claims.scan import ShardDone, finish_scan, scan_shards, start_scan
 from commission.accounts.models import Office, User
 from commission.db import utcnow
 from commission.workspaces import current_workspace_id
@@ -63,8 +66,6 @@ from commission.workspaces import current_workspace_id
 STAGE_CHUNK_SIZE = 1000
 #: Rows published per flush (one transaction in all); bounds the session's memory.
 PUBLISH_CHUNK_SIZE = 1000
-#: Published claims checked for conflicts per transaction.
-CONFLICT_CHUNK_SIZE = 200
 
 
 @dataclasses.dataclass
@@ -387,26 +388,23 @@ def number_published(session: Session, batch_id: int, counts: Counter) -> Import
 
 
 def check_published_conflicts(
-    session: Session, batch: ImportBatch, thresholds: MatchThresholds
-) -> Iterator[int]:
-    """Record the conflict candidates of every published claim; yield the count checked
-    after each chunk, where the caller commits."""
-    batch_id, after, checked = batch.id, 0, 0
-    while True:
-        ids = session.scalars(
-            select(ImportRow.claim_id)
-            .where(ImportRow.batch_id == batch_id, ImportRow.claim_id > after)
-            .order_by(ImportRow.claim_id)
-            .limit(CONFLICT_CHUNK_SIZE)
-        ).all()
-        if not ids:
-            return
-        for claim in session.scalars(select(Claim).where(Claim.id.in_(ids))):
-            record_candidates(session, claim, thresholds)
-        after = ids[-1]
-        checked += len(ids)
-        session.expunge_all()
-        yield checked
+    session: Session, batch: ImportBatch, thresholds: MatchThresholds, *, workers: int = 1
+) -> Iterator[ShardDone]:
+    """Record the conflict candidates of the published claims: the batch scan over the
+    governorates the file touched, so each claim is matched against every stored claim
+    of its governorate, the file's others included, by the matcher `match-csv` uses.
+    Yields after each governorate, where the caller commits."""
+    touched = set(
+        session.scalars(
+            select(Claim.governorate_code)
+            .join(ImportRow, ImportRow.claim_id == Claim.id)
+            .where(ImportRow.batch_id == batch.id)
+            .distinct()
+        )
+    )
+    scan = start_scan(session, restart=True)
+    yield from scan_shards(session, scan, thresholds, workers=workers, governorates=touched)
+    finish_scan(session, scan)
 
 
 def import_claims(
@@ -419,6 +417,7 @@ def import_claims(
     dry_run: bool = False,
     partial: bool = False,
     thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
+    workers: int = 1,
 ) -> ImportReport:
     """Stage, publish and check the file, calling `commit` between the steps (the
     boundary's commit: each chunk of staging and of the conflict check is an item of
@@ -446,6 +445,6 @@ def import_claims(
     counts = publish_rows(session, batch, by=by)
     batch = number_published(session, batch_id, counts)
     commit()
-    for _checked in check_published_conflicts(session, batch, thresholds):
+    for _shard in check_published_conflicts(session, batch, thresholds, workers=workers):
         commit()
     return staged_report(session, session.get(ImportBatch, batch_id))
