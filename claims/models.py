@@ -28,6 +28,7 @@ from claims.domain import (
     ImportStatus,
     PartyRole,
     PropertyType,
+    QualityFlag,
     Remedy,
     RowVerdict,
 )
@@ -115,6 +116,9 @@ class Claim(WorkspaceScoped, Audited, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: The `ref` of the imported row this claim came from; makes imports idempotent.
     import_ref: Mapped[str | None] = mapped_column(String(100))
+    #: The property type as the source wrote it ("vacant plot", "قطعة أرض") when that
+    #: was a word mapped to the parcel's type rather than the type's code.
+    property_type_as_entered: Mapped[str] = mapped_column(String(100), default="")
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set by every edit, so an edit that changes only parties or evidence still
@@ -145,6 +149,9 @@ class Claim(WorkspaceScoped, Audited, Base):
         cascade="save-update, merge",
         lazy="selectin",
     )
+    quality_flags: Mapped[list[ClaimQualityFlag]] = relationship(
+        back_populates="claim", order_by="ClaimQualityFlag.flag", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -162,6 +169,27 @@ class Claim(WorkspaceScoped, Audited, Base):
 
     def __repr__(self) -> str:
         return f"<Claim {self.number} {self.state}>"
+
+
+class ClaimQualityFlag(WorkspaceScoped, Audited, Base):
+    """Something an imported claim lacks or had guessed (see `QualityFlag`); indexed by
+    flag so that lists can show the claims a clerk still has to complete."""
+
+    __tablename__ = "claim_quality_flag"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "flag"),
+        CheckConstraint(f"flag IN {values_in(QualityFlag)}", name="flag"),
+        Index("ix_claim_quality_flag_lookup", "workspace_id", "flag", "claim_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    flag: Mapped[QualityFlag] = mapped_column(String(40))
+
+    claim: Mapped[Claim] = relationship(back_populates="quality_flags")
+
+    def __repr__(self) -> str:
+        return f"<ClaimQualityFlag {self.claim_id} {self.flag}>"
 
 
 class ClaimCounter(WorkspaceScoped, Base):

@@ -26,7 +26,7 @@ from claims.domain import (
 )
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
-from claims.models import Claim, ClaimCounter, Evidence, Parcel, Party
+from claims.models import Claim, ClaimCounter, ClaimQualityFlag, Evidence, Parcel, Party
 from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
 from commission.accounts.models import Office, User
 from commission.db import utcnow
@@ -245,8 +245,10 @@ def new_claim(
         address=data.address.strip(),
         description=data.description.strip(),
         import_ref=data.import_ref,
+        property_type_as_entered=data.property_type_as_entered.strip(),
         registered_by_id=by.id if by else None,
         parties=[_party(_strip(party)) for party in data.parties],
+        quality_flags=[ClaimQualityFlag(flag=flag) for flag in sorted(set(data.quality_flags))],
     )
 
 

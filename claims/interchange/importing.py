@@ -60,6 +60,7 @@ from claims.operations import (
 from claims.scan import ShardDone, finish_scan, scan_shards, start_scan
 from commission.accounts.models import Office, User
 from commission.db import utcnow
+from commission.governorates import governorates
 from commission.workspaces import current_workspace_id
 
 #: Rows checked and staged per transaction.
@@ -137,24 +138,46 @@ def claim_input_of(record: str) -> ClaimInput:
 
 
 class OfficeChoice:
-    """Which office registers a row: `--office` for all, else the row's office column."""
+    """Which office registers a row: `--office` for all, else the row's office column,
+    else the branch office of the row's governorate."""
 
     def __init__(self, session: Session, forced_code: str | None):
-        self.offices = {office.code: office for office in session.scalars(select(Office))}
+        offices = session.scalars(select(Office).order_by(Office.id)).all()
+        self.offices = {office.code: office for office in offices}
         self.forced = None
         if forced_code:
             self.forced = self.offices.get(forced_code.strip().upper())
             if self.forced is None:
                 raise InterchangeError(f"no office with code {forced_code!r}")
+        #: Headquarters shares Baghdad's governorate but registers no branch's claims.
+        self.by_governorate: dict[str, Office] = {}
+        branch_codes = {governorate.code: governorate.office_code for governorate in governorates()}
+        for office in offices:
+            if office.is_headquarters:
+                continue
+            current = self.by_governorate.get(office.governorate_code)
+            if current is None or office.code == branch_codes.get(office.governorate_code):
+                self.by_governorate[office.governorate_code] = office
 
     def of(self, row: ParsedRow) -> Office | RowError:
         if self.forced is not None:
             return self.forced
-        if not row.office_code:
+        if row.office_code:
+            if row.office_code not in self.offices:
+                return RowError(row.line, row.ref, "office", f"unknown office {row.office_code!r}")
+            return self.offices[row.office_code]
+        if not row.governorate_code:
+            # The governorate column is in error already: the row is bad either way.
             return RowError(row.line, row.ref, "office", "no office: give --office or fill it")
-        if row.office_code not in self.offices:
-            return RowError(row.line, row.ref, "office", f"unknown office {row.office_code!r}")
-        return self.offices[row.office_code]
+        office = self.by_governorate.get(row.governorate_code)
+        if office is None:
+            return RowError(
+                row.line,
+                row.ref,
+                "office",
+                f"no branch office for {row.governorate_code}: give --office or fill it",
+            )
+        return office
 
 
 def start_import(session: Session, *, file_name: str, dry_run: bool, partial: bool) -> ImportBatch:

@@ -37,6 +37,7 @@ from claims.domain import (
     PartyInput,
     PartyRole,
     PropertyType,
+    QualityFlag,
     Remedy,
 )
 from claims.interchange.columns import claimant_columns, column_key
@@ -68,6 +69,8 @@ class ParsedRow:
     ref: str
     #: The `office` column, upper-cased; empty when the file has none.
     office_code: str
+    #: The governorate's code, when the row names one the import knows.
+    governorate_code: str
     claim: ClaimInput | None
     errors: list[RowError]
 
@@ -165,24 +168,35 @@ def parse_governorate(entered: str) -> str:
 
 # ---------------------------------------------------------------------- plain values
 
+_HOUSE, _APARTMENT, _LAND, _FARM, _SHOP = (
+    PropertyType.HOUSE,
+    PropertyType.APARTMENT,
+    PropertyType.RESIDENTIAL_LAND,
+    PropertyType.AGRICULTURAL_LAND,
+    PropertyType.COMMERCIAL,
+)
+#: The words legacy files and field forms use for a property, in English and Arabic,
+#: as `word_key` folds them. A plot or land without a qualifier is taken as residential
+#: land: agricultural land is named as such (farm, orchard, بستان, أرض زراعية).
 _PROPERTY_TYPE_WORDS = {
-    "دار": PropertyType.HOUSE,
-    "بيت": PropertyType.HOUSE,
-    "منزل": PropertyType.HOUSE,
-    "شقة": PropertyType.APARTMENT,
-    "ارض_سكنية": PropertyType.RESIDENTIAL_LAND,
-    "أرض_سكنية": PropertyType.RESIDENTIAL_LAND,
-    "ارض_زراعية": PropertyType.AGRICULTURAL_LAND,
-    "أرض_زراعية": PropertyType.AGRICULTURAL_LAND,
-    "بستان": PropertyType.AGRICULTURAL_LAND,
-    "محل": PropertyType.COMMERCIAL,
-    "تجاري": PropertyType.COMMERCIAL,
-    "land": PropertyType.RESIDENTIAL_LAND,
-    "farmland": PropertyType.AGRICULTURAL_LAND,
-    "shop": PropertyType.COMMERCIAL,
+    **dict.fromkeys(("house", "home", "dwelling", "residence", "villa"), _HOUSE),
+    **dict.fromkeys(("flat", "apartment", "appartment"), _APARTMENT),
+    **dict.fromkeys(
+        ("land", "plot", "vacant_plot", "vacant_land", "empty_plot", "residential_land"), _LAND
+    ),
+    **dict.fromkeys(("residential_plot", "building_plot", "housing_plot"), _LAND),
+    **dict.fromkeys(
+        ("farm", "farmland", "orchard", "agricultural_land", "agricultural", "grove"), _FARM
+    ),
+    **dict.fromkeys(("shop", "store", "commercial", "commercial_shop", "business"), _SHOP),
+    **dict.fromkeys(("دار", "بيت", "منزل", "دار_سكن", "بيت_سكن", "دار_سكنيه"), _HOUSE),
+    **dict.fromkeys(("شقه", "شقه_سكنيه"), _APARTMENT),
+    **dict.fromkeys(("ارض", "قطعه_ارض", "ارض_سكنيه", "قطعه_ارض_سكنيه", "ارض_فارغه", "قطعه"), _LAND),
+    **dict.fromkeys(("بستان", "مزرعه", "ارض_زراعيه", "قطعه_ارض_زراعيه"), _FARM),
+    **dict.fromkeys(("محل", "دكان", "محل_تجاري", "تجاري", "متجر"), _SHOP),
 }
 _CLAIM_BASIS_WORDS = {
-    "مصادرة": ClaimBasis.CONFISCATION,
+    "مصادره": ClaimBasis.CONFISCATION,
     "استملاك": ClaimBasis.CONFISCATION,
     "تهجير": ClaimBasis.FORCED_RELOCATION,
     "تهجير_قسري": ClaimBasis.FORCED_RELOCATION,
@@ -190,13 +204,11 @@ _CLAIM_BASIS_WORDS = {
     "نزوح": ClaimBasis.CONFLICT_DISPLACEMENT,
     "displacement": ClaimBasis.CONFLICT_DISPLACEMENT,
     "relocation": ClaimBasis.FORCED_RELOCATION,
-    "اخرى": ClaimBasis.OTHER,
-    "أخرى": ClaimBasis.OTHER,
+    "اخري": ClaimBasis.OTHER,
 }
 _REMEDY_WORDS = {
     "استرداد": Remedy.RESTITUTION,
-    "اعادة": Remedy.RESTITUTION,
-    "إعادة": Remedy.RESTITUTION,
+    "اعاده": Remedy.RESTITUTION,
     "تعويض": Remedy.COMPENSATION,
 }
 
@@ -205,21 +217,46 @@ def _choices_text(enum_class) -> str:
     return ", ".join(member.value for member in enum_class)
 
 
+_WORD_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
+
+
+def word_key(text: str) -> str:
+    """A choice as written, folded: case, spacing and hyphens, Arabic diacritics,
+    tatweel, alef forms, taa marbuta and alef maqsura (أرض = ارض, شقة = شقه)."""
+    return _ARABIC_MARKS_RE.sub("", column_key(text)).translate(_WORD_FOLD)
+
+
 def parse_choice(entered: str, enum_class: type[T], words: dict[str, T]) -> T:
-    """A value of `enum_class` by its name or one of `words`."""
+    """A value of `enum_class` by its name or one of `words` (keys as `word_key` folds)."""
     key = column_key(entered)
     try:
         return enum_class(key)
     except ValueError:
-        if key in words:
-            return words[key]
+        folded = word_key(entered)
+        if folded in words:
+            return words[folded]
     raise FieldError(f"{entered!r} is not one of {_choices_text(enum_class)}")
 
 
-def parse_required_choice(entered: str, enum_class: type[T], words: dict[str, T]) -> T:
+_PROPERTY_TYPE_CODES = frozenset(member.value for member in PropertyType)
+
+
+def parse_property_type(entered: str) -> tuple[PropertyType, list[QualityFlag]]:
+    """The type by its code or a common word (flagged as read from text); a missing
+    type is `other`, flagged."""
     if not entered:
-        raise FieldError(f"is missing (one of {_choices_text(enum_class)})")
-    return parse_choice(entered, enum_class, words)
+        return PropertyType.OTHER, [QualityFlag.PROPERTY_TYPE_MISSING]
+    if column_key(entered) in _PROPERTY_TYPE_CODES:
+        return PropertyType(column_key(entered)), []
+    return parse_choice(entered, PropertyType, _PROPERTY_TYPE_WORDS), [
+        QualityFlag.PROPERTY_TYPE_FROM_TEXT
+    ]
+
+
+def parse_claim_basis(entered: str) -> tuple[ClaimBasis, list[QualityFlag]]:
+    if not entered:
+        return ClaimBasis.OTHER, [QualityFlag.CLAIM_BASIS_MISSING]
+    return parse_choice(entered, ClaimBasis, _CLAIM_BASIS_WORDS), []
 
 
 _YMD_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]00:00(?::00)?)?$")
@@ -240,16 +277,24 @@ def parse_date(entered: str) -> date:
     return date(year, month, day)
 
 
-def parse_optional_date(entered: str) -> date | None:
+_YEAR_RE = re.compile(r"^(\d{4})$")
+
+
+def parse_optional_date(entered: str) -> tuple[date | None, list[QualityFlag]]:
+    """A date, or a year alone (legacy files often know no more), taken as 1 January of
+    that year and flagged."""
     if not entered:
-        return None
+        return None, []
+    year_only = _YEAR_RE.match(fold_digits(entered).strip())
     try:
-        return parse_date(entered)
+        if year_only:
+            return date(int(year_only.group(1)), 1, 1), [QualityFlag.DATE_YEAR_ONLY]
+        return parse_date(entered), []
     except ValueError:
         raise FieldError(f"{entered!r} is not a date (write YYYY-MM-DD or DD/MM/YYYY)") from None
 
 
-def parse_required_date(entered: str) -> date:
+def parse_required_date(entered: str) -> tuple[date, list[QualityFlag]]:
     if not entered:
         raise FieldError("is missing")
     return parse_optional_date(entered)
@@ -389,27 +434,22 @@ def parse_record(
     """One row as a ClaimInput, or every reason it cannot be one."""
     check = RowCheck(values)
     ref = check.field("ref", parse_ref, fallback=check.cell("ref"))
-    governorate_code = check.field("governorate", parse_governorate, fallback="IQ-BG")
-    property_type = check.field(
-        "property_type",
-        parse_required_choice,
-        PropertyType,
-        _PROPERTY_TYPE_WORDS,
-        fallback=PropertyType.OTHER,
+    governorate_code = check.field("governorate", parse_governorate, fallback="")
+    property_type, type_flags = check.field(
+        "property_type", parse_property_type, fallback=(PropertyType.OTHER, [])
     )
-    claim_basis = check.field(
-        "claim_basis",
-        parse_required_choice,
-        ClaimBasis,
-        _CLAIM_BASIS_WORDS,
-        fallback=ClaimBasis.OTHER,
+    claim_basis, basis_flags = check.field(
+        "claim_basis", parse_claim_basis, fallback=(ClaimBasis.OTHER, [])
     )
     remedy = Remedy.RESTITUTION
     if check.cell("remedy"):
         remedy = check.field("remedy", parse_choice, Remedy, _REMEDY_WORDS, fallback=remedy)
-    filed_on = check.field("filed_date", parse_required_date, fallback=today)
-    dispossession_on = check.field("dispossession_date", parse_optional_date)
+    filed_on, filed_flags = check.field("filed_date", parse_required_date, fallback=(today, []))
+    dispossession_on, dispossession_flags = check.field(
+        "dispossession_date", parse_optional_date, fallback=(None, [])
+    )
     area_m2 = check.field("area_m2", parse_optional_decimal)
+    flags = [*type_flags, *basis_flags, *filed_flags, *dispossession_flags]
 
     parties: list[PartyInput] = []
     party_columns: list[str] = []
@@ -428,9 +468,11 @@ def parse_record(
         )
         party_columns.append("respondent_name")
 
+    if any(not party.id_document_number for party in parties if party.role == PartyRole.CLAIMANT):
+        flags.append(QualityFlag.NO_IDENTITY_NUMBER)
     claim = ClaimInput(
         parcel=ParcelInput(
-            governorate_code=governorate_code,
+            governorate_code=governorate_code or "IQ-BG",
             muqataa_no=check.cell("muqataa_no"),
             parcel_no=check.cell("parcel_no"),
             property_type=property_type,
@@ -446,6 +488,10 @@ def parse_record(
         address=check.cell("address"),
         description=check.cell("description"),
         import_ref=ref or None,
+        property_type_as_entered=(
+            check.cell("property_type") if QualityFlag.PROPERTY_TYPE_FROM_TEXT in flags else ""
+        ),
+        quality_flags=sorted(set(flags)),
     )
     # The rules of registration, checked now so a dry run finds every bad row; a column
     # already reported (and filled with a stand-in above) is not reported twice.
@@ -462,6 +508,7 @@ def parse_record(
         line=line,
         ref=ref,
         office_code=check.cell("office").upper(),
+        governorate_code=governorate_code,
         claim=None if errors else claim,
         errors=errors,
     )
