@@ -67,7 +67,10 @@ FATHER_AR = ["حسن", "كاظم", "عبد الرحمن", "جاسم", "صالح"
 FATHER_LATIN = ["Hassan", "Kadhim", "Abdul Rahman", "Jasim", "Saleh", "Elias", "Qasim"]
 FAMILY_AR = ["الجبوري", "التميمي", "الحمداني", "الدليمي", "العبيدي", "الشمري", "الربيعي"]
 FAMILY_LATIN = ["al-Jubouri", "al-Tamimi", "al-Hamdani", "al-Dulaimi", "al-Obeidi", "al-Shammari"]
-PROPERTY_WORDS = ["house", "apartment", "دار", "بيت", "شقة", "residential_land", "بستان", "محل"]
+PROPERTY_WORDS = [
+    *("house", "apartment", "residential_land", "vacant plot", "flat", "shop", "orchard"),
+    *("دار", "بيت", "شقة", "قطعة أرض", "بستان", "محل", "أرض زراعية"),
+]
 BASIS_WORDS = ["confiscation", "forced_relocation", "مصادرة", "تهجير قسري", "conflict_displacement"]
 #: Share of rows on a parcel an earlier row of the file claims (competing or duplicate).
 CONFLICT_SHARE = 0.05
@@ -127,7 +130,8 @@ def generate_rows(n: int, seed: int):
             name_en, name_ar, code, office_code = pick.choice(spellings)
             row = {
                 "governorate": pick.choice((name_en, name_ar, code)),
-                "office": office_code,
+                # Most legacy files name no office: it follows from the governorate.
+                "office": office_code if pick.random() < 0.2 else "",
                 "district": "",
                 "muqataa_no": str(pick.randint(1, 400)),
                 "muqataa_name": "",
@@ -136,8 +140,12 @@ def generate_rows(n: int, seed: int):
                 "address": f"محلة {pick.randint(100, 999)} زقاق {pick.randint(1, 80)} "
                 f"دار {pick.randint(1, 200)}",
                 "claim_basis": pick.choice(BASIS_WORDS),
-                "dispossession_date": f"{pick.randint(1, 28):02d}/{pick.randint(1, 12):02d}/"
-                f"{pick.randint(1970, 2016)}",
+                "dispossession_date": (
+                    f"{pick.randint(1, 28):02d}/{pick.randint(1, 12):02d}/"
+                    if pick.random() < 0.85
+                    else ""  # only the year is known
+                )
+                + str(pick.randint(1970, 2016)),
                 "filed_date": f"2026-{pick.randint(1, 10):02d}-{pick.randint(1, 28):02d}",
             }
             row["claimant_name"], row["claimant_id_no"] = person(pick)

@@ -456,7 +456,8 @@ class ImportBatch(WorkspaceScoped, Audited, Base):
 
 class ImportRow(WorkspaceScoped, Base):
     """One row of an import file, as checked: its verdict, the parsed record to publish
-    (JSON of the ClaimInput) or the reasons it cannot be published."""
+    (JSON of the ClaimInput) or the reasons it cannot be published. A published row's
+    claim is the one whose `import_ref` is the row's ref."""
 
     __tablename__ = "import_row"
     __table_args__ = (
@@ -474,7 +475,6 @@ class ImportRow(WorkspaceScoped, Base):
     record: Mapped[str | None] = mapped_column(Text)
     #: [[column, message], …] for a bad row.
     errors: Mapped[str | None] = mapped_column(Text)
-    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"))
 
     def __repr__(self) -> str:
         return f"<ImportRow {self.batch_id}:{self.line} {self.verdict}>"

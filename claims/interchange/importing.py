@@ -366,8 +366,6 @@ def publish_rows(session: Session, batch: ImportBatch, *, by: User | None) -> Co
         session.add_all(claims)
         session.flush()
         _store_match_keys(session, claims)
-        for row, claim in zip(rows, claims, strict=True):
-            row.claim_id = claim.id
         session.flush()
         session.expunge_all()
     return per_office_year
@@ -420,8 +418,8 @@ def check_published_conflicts(
     touched = set(
         session.scalars(
             select(Claim.governorate_code)
-            .join(ImportRow, ImportRow.claim_id == Claim.id)
-            .where(ImportRow.batch_id == batch.id)
+            .join(ImportRow, ImportRow.ref == Claim.import_ref)
+            .where(ImportRow.batch_id == batch.id, ImportRow.verdict == RowVerdict.GOOD)
             .distinct()
         )
     )

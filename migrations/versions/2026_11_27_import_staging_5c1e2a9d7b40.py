@@ -52,16 +52,12 @@ def upgrade():
         sa.Column("office_id", sa.Integer(), nullable=True),
         sa.Column("record", sa.Text(), nullable=True),
         sa.Column("errors", sa.Text(), nullable=True),
-        sa.Column("claim_id", sa.Integer(), nullable=True),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.CheckConstraint(
             "verdict IN ('good', 'bad', 'already_imported')", name=op.f("ck_import_row_verdict")
         ),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["import_batch.id"], name=op.f("fk_import_row_batch_id_import_batch")
-        ),
-        sa.ForeignKeyConstraint(
-            ["claim_id"], ["claim.id"], name=op.f("fk_import_row_claim_id_claim")
         ),
         sa.ForeignKeyConstraint(
             ["office_id"], ["office.id"], name=op.f("fk_import_row_office_id_office")
