@@ -198,22 +198,23 @@ class Clerk(threading.Thread):
     def run(self) -> None:
         store = EvidenceStore(self.app.config["QAYD_DATA_DIR"])
         index = 0
-        with self.app.app_context(), use_workspace(operational_workspace_id(db.session)):
+        with self.app.app_context():
             set_actor(Actor(None, "bench-clerk"))
-            office = db.session.scalar(select(Office).where(Office.code == "BGD"))
             while not self.stopping.wait(self.interval):
                 index += 1
                 start = time.perf_counter()
                 try:
-                    register_claim(
-                        db.session,
-                        self.claim(index),
-                        by=None,
-                        office=office,
-                        today=TODAY,
-                        store=store,
-                    )
-                    db.session.commit()
+                    with use_workspace(operational_workspace_id(db.session)):
+                        office = db.session.scalar(select(Office).where(Office.code == "BGD"))
+                        register_claim(
+                            db.session,
+                            self.claim(index),
+                            by=None,
+                            office=office,
+                            today=TODAY,
+                            store=store,
+                        )
+                        db.session.commit()
                 except Exception as error:  # reported, not hidden: the bench counts them
                     db.session.rollback()
                     self.failures.append(f"{type(error).__name__}: {error}"[:200])
