@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from adjudication.models import Appeal, Decision, DecisionClaim, Hearing, Transition
 from claims.domain import CandidateStatus, ClaimState
-from claims.models import Claim, ConflictCandidate
+from claims.models import Claim, ConflictCandidate, ParcelChange, RegistryExtractRequest
 from commission.accounts.models import User
 
 #: States in which a claim needs nobody any more.
@@ -105,8 +105,8 @@ class Event:
 
 
 def timeline(session: Session, claim: Claim) -> list[Event]:
-    """Transitions, hearings, conflict reviews, decisions and appeals of the claim, newest
-    first."""
+    """Transitions, hearings, conflict reviews, parcel identifications and corrections,
+    registry extract requests, decisions and appeals of the claim, newest first."""
     events = [
         Event(transition.occurred_at, "transition", transition)
         for transition in session.scalars(
@@ -126,6 +126,18 @@ def timeline(session: Session, claim: Claim) -> list[Event]:
         )
     ):
         events.append(Event(pair.reviewed_at, "conflict_review", pair))
+    for change in session.scalars(
+        select(ParcelChange)
+        .options(selectinload(ParcelChange.changed_by))
+        .where(ParcelChange.claim_id == claim.id)
+    ):
+        events.append(Event(change.changed_at, "parcel_change", change))
+    for request in session.scalars(
+        select(RegistryExtractRequest)
+        .options(selectinload(RegistryExtractRequest.requested_by))
+        .where(RegistryExtractRequest.claim_id == claim.id)
+    ):
+        events.append(Event(request.requested_at, "registry_extract_request", request))
     for decision in session.scalars(
         select(Decision)
         .join(DecisionClaim)

@@ -15,7 +15,10 @@ Beyond the arrows of DESIGN.md, a commission needs:
 - annulment of an incomplete claim only once its documents deadline has passed;
 - `finalise` of an appeal decided without remand (by the reviewer, or the daily tick),
   as well as of a decision, annulment or inadmissibility whose appeal window closed;
-- the appeal is decided by a reviewer who neither drafted nor approved the decision.
+- the appeal is decided by a reviewer who neither drafted nor approved the decision;
+- no decision on the merits (restitution, compensation, rejection) while the parcel of a
+  claim it covers is still to be identified (`merits_refusal`): such a claim can still be
+  found inadmissible, annulled or withdrawn.
 """
 
 from __future__ import annotations
@@ -25,14 +28,10 @@ import enum
 from collections.abc import Callable
 from datetime import date
 
-from adjudication.domain import AppealOutcome
+from adjudication.domain import AppealOutcome, Outcome
 from claims.domain import ClaimState
+from commission.refusals import N_
 from commission.roles import Role
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
-    """Mark a message for translation; the screens translate it when they show it."""
-    return message
 
 
 class Action(enum.StrEnum):
@@ -86,6 +85,9 @@ class ClaimFacts:
     drafted_by: int | None = None
     approved_by: int | None = None
     appeal_outcome: AppealOutcome | None = None
+    #: The numbers of the claims a decision would cover (this one and its group) whose
+    #: parcel is still to be identified.
+    parcels_to_identify: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,6 +196,26 @@ def appeal_remanded(claim: ClaimFacts, acting: Acting, today: date) -> Refusal |
 def appeal_not_remanded(claim: ClaimFacts, acting: Acting, today: date) -> Refusal | None:
     if claim.appeal_outcome == AppealOutcome.REMANDED:
         return Refusal(N_("The appeal was remanded: the claim goes back to review."))
+    return None
+
+
+#: Outcomes that decide who the property belongs to: they need an identified parcel.
+MERITS = frozenset({Outcome.RESTITUTION, Outcome.COMPENSATION, Outcome.REJECTION})
+
+
+def merits_refusal(claim: ClaimFacts, outcomes: dict[str, Outcome]) -> Refusal | None:
+    """The guard of `draft_decision` that needs the drafted outcomes (claim number ->
+    outcome): a decision on the merits waits for the parcel to be identified."""
+    for number in claim.parcels_to_identify:
+        if outcomes.get(number) in MERITS:
+            return Refusal(
+                N_(
+                    "The parcel of claim %(number)s is still to be identified: no decision "
+                    "on the merits before that. Request the registry extract and record "
+                    "the parcel first (the claim can still be found inadmissible)."
+                ),
+                {"number": number},
+            )
     return None
 
 

@@ -46,12 +46,12 @@ from claims.files import EvidenceStore  # noqa: E402
 from claims.interchange import BASE_COLUMNS, ClaimFile, import_claims  # noqa: E402
 from claims.models import Claim, ConflictCandidate  # noqa: E402
 from claims.operations import register_claim  # noqa: E402
-from commission import create_app  # noqa: E402
 from commission.accounts.models import Office  # noqa: E402
 from commission.accounts.operations import sync_offices  # noqa: E402
+from commission.app import create_app  # noqa: E402
 from commission.audit import Actor, set_actor  # noqa: E402
 from commission.extensions import db  # noqa: E402
-from commission.governorates import governorates  # noqa: E402
+from commission.governorates import GOVERNORATES  # noqa: E402
 from commission.workspaces import operational_workspace_id, use_workspace  # noqa: E402
 from config import Config, normalise_database_url  # noqa: E402
 
@@ -74,6 +74,10 @@ PROPERTY_WORDS = [
 BASIS_WORDS = ["confiscation", "forced_relocation", "مصادرة", "تهجير قسري", "conflict_displacement"]
 #: Share of rows on a parcel an earlier row of the file claims (competing or duplicate).
 CONFLICT_SHARE = 0.05
+#: Shares of rows without a parcel number and without a muqata'a number, as in the
+#: 31,038-row legacy file of issue 14 (1,069 and 419 rows).
+NO_PARCEL_NUMBER_SHARE = 0.034
+NO_MUQATAA_SHARE = 0.0135
 
 
 def parse_args(argv=None):
@@ -119,7 +123,7 @@ def person(pick: random.Random) -> tuple[str, str]:
 def generate_rows(n: int, seed: int):
     """N rows of a legacy file; about CONFLICT_SHARE of them on a parcel claimed before."""
     pick = random.Random(seed)
-    spellings = [(g.name_en, g.name_ar, g.code, g.office_code) for g in governorates()]
+    spellings = [(g.name_en, g.name_ar, g.code, g.office_code) for g in GOVERNORATES]
     earlier: list[dict] = []
     for index in range(1, n + 1):
         if earlier and pick.random() < CONFLICT_SHARE:
@@ -133,9 +137,12 @@ def generate_rows(n: int, seed: int):
                 # Most legacy files name no office: it follows from the governorate.
                 "office": office_code if pick.random() < 0.2 else "",
                 "district": "",
-                "muqataa_no": str(pick.randint(1, 400)),
+                # The claimant did not know them: the parcel is to be identified.
+                "muqataa_no": "" if pick.random() < NO_MUQATAA_SHARE else str(pick.randint(1, 400)),
                 "muqataa_name": "",
-                "parcel_no": f"{pick.randint(1, 9999)}/{pick.randint(1, 40)}",
+                "parcel_no": ""
+                if pick.random() < NO_PARCEL_NUMBER_SHARE
+                else f"{pick.randint(1, 9999)}/{pick.randint(1, 40)}",
                 "property_type": pick.choice(PROPERTY_WORDS),
                 "address": f"محلة {pick.randint(100, 999)} زقاق {pick.randint(1, 80)} "
                 f"دار {pick.randint(1, 200)}",

@@ -79,8 +79,10 @@ class EvidenceKind(enum.StrEnum):
 
 
 class QualityFlag(enum.StrEnum):
-    """What an imported claim lacks or had guessed, for the clerks who complete it."""
+    """What a claim lacks or had guessed, for the clerks who complete it."""
 
+    #: Registered without muqata'a or parcel number; dropped when the parcel is identified.
+    PARCEL_UNIDENTIFIED = "parcel_unidentified"
     NO_IDENTITY_NUMBER = "no_identity_number"
     #: A date given only as a year, taken as 1 January of that year.
     DATE_YEAR_ONLY = "date_year_only"
@@ -113,12 +115,40 @@ class PartyInput:
     authority_document: str = ""
 
 
+class ParcelChangeKind(enum.StrEnum):
+    #: A claim registered without muqata'a and parcel number is linked to its parcel.
+    IDENTIFIED = "identified"
+    #: A claim is moved to another parcel, or the shared parcel row itself is corrected.
+    CORRECTED = "corrected"
+
+
 @dataclasses.dataclass
 class ParcelInput:
+    """The property as a claim describes it. The muqata'a and parcel numbers may be empty
+    (claimants rarely know them): the claim is then registered with its parcel to be
+    identified."""
+
     governorate_code: str
     muqataa_no: str
     parcel_no: str
     property_type: PropertyType
+    district: str = ""
+    muqataa_name: str = ""
+    area_m2: Decimal | None = None
+
+    @property
+    def names_a_parcel(self) -> bool:
+        """Whether the claim says which cadastral parcel it is about."""
+        return bool(self.muqataa_no.strip() and self.parcel_no.strip())
+
+
+@dataclasses.dataclass
+class ParcelIdentity:
+    """A cadastral parcel as the commission identified it (from a registry extract)."""
+
+    governorate_code: str
+    muqataa_no: str
+    parcel_no: str
     district: str = ""
     muqataa_name: str = ""
     area_m2: Decimal | None = None

@@ -8,8 +8,6 @@ the fields named here.
 
 from __future__ import annotations
 
-import functools
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -37,15 +35,19 @@ from claims.domain import (
     ClaimState,
     EvidenceKind,
     IdentityDocument,
+    ParcelIdentity,
     ParcelInput,
     PartyInput,
     PartyRole,
     PropertyType,
+    QualityFlag,
     Remedy,
 )
 from claims.matching import ConflictKind
-from claims.parcels import InvalidParcelNumber, parse_decimal, parse_parcel_number
-from commission.governorates import Governorate, governorates
+from claims.matching.normalise import InvalidParcelNumber, parse_parcel_number
+from claims.parcels import parse_decimal
+from commission.boundary import refusal_text
+from commission.governorates import BY_CODE, resolve_governorate
 
 STATE_LABELS = {
     ClaimState.REGISTERED: _l("registered"),
@@ -97,6 +99,14 @@ EVIDENCE_KIND_LABELS = {
     EvidenceKind.PHOTO: _l("Photograph"),
     EvidenceKind.OTHER: _l("Other"),
 }
+QUALITY_FLAG_LABELS = {
+    QualityFlag.PARCEL_UNIDENTIFIED: _l("Parcel not yet identified"),
+    QualityFlag.NO_IDENTITY_NUMBER: _l("No identity number"),
+    QualityFlag.DATE_YEAR_ONLY: _l("A date known only by its year"),
+    QualityFlag.PROPERTY_TYPE_FROM_TEXT: _l("Property type read from words"),
+    QualityFlag.PROPERTY_TYPE_MISSING: _l("No property type"),
+    QualityFlag.CLAIM_BASIS_MISSING: _l("No basis of the claim"),
+}
 ROLE_LABELS = {
     PartyRole.CLAIMANT: _l("Claimant"),
     PartyRole.RESPONDENT: _l("Respondent / current occupant"),
@@ -108,16 +118,23 @@ EVIDENCE_ROWS = 2
 #: The database stores these as 32-bit integers.
 
 
-@functools.cache
-def governorate_table() -> dict[str, Governorate]:
-    return {governorate.code: governorate for governorate in governorates()}
-
-
 def governorate_name(code: str) -> str:
-    governorate = governorate_table().get(code)
+    governorate = BY_CODE.get(code)
     if governorate is None:
         return code
     return governorate.name_ar if str(get_locale()) == "ar" else governorate.name_en
+
+
+UNKNOWN_GOVERNORATE = _l("No governorate has this name or code.")
+
+
+def governorate_code(entered: str | None) -> str:
+    """The code of a governorate chosen from the list or written any way the resolver
+    reads ("Ninawa", "محافظة نينوى", "IQ BG", "BGD"); "" for no choice. A spelling that
+    names no governorate is refused with the field's "not a valid choice"."""
+    if not entered:
+        return ""
+    return resolve_governorate(entered).code
 
 
 def _choices(labels: dict, *, blank=None) -> list[SelectChoice]:
@@ -126,7 +143,7 @@ def _choices(labels: dict, *, blank=None) -> list[SelectChoice]:
 
 
 def _governorate_choices(blank) -> list[SelectChoice]:
-    by_name = sorted(governorate_table(), key=governorate_name)
+    by_name = sorted(BY_CODE, key=governorate_name)
     return [SelectChoice("", blank)] + [
         SelectChoice(code, governorate_name(code)) for code in by_name
     ]
@@ -176,7 +193,7 @@ def _is_parcel_number(form, field):
         try:
             parse_parcel_number(field.data)
         except InvalidParcelNumber as invalid:
-            raise ValidationError(str(invalid.message)) from None
+            raise ValidationError(refusal_text(invalid)) from None
 
 
 def _name(label, max_length=100):
@@ -256,18 +273,22 @@ class ClaimForm(FlaskForm):
     representative = FormField(RepresentativeForm)
 
     governorate_code = SelectField(
-        _l("Governorate"), validators=[InputRequired(_l("Choose the governorate."))]
+        _l("Governorate"),
+        coerce=governorate_code,
+        invalid_value_message=UNKNOWN_GOVERNORATE,
+        validators=[InputRequired(_l("Choose the governorate."))],
     )
     district = _name(_l("District (qadha)"))
     muqataa_no = _name(_l("Muqata'a number"), 20)
     muqataa_name = _name(_l("Muqata'a name"))
     parcel_no = StringField(
         _l("Parcel number"),
-        description=_l("With a sub-number if it has one, e.g. 345/6."),
-        validators=[
-            InputRequired(_l("The parcel number is required.")),
-            Length(max=40),
-        ],
+        description=_l(
+            "With a sub-number if it has one, e.g. 345/6. Leave the muqata'a or parcel "
+            "number empty if the claimant does not know it: the parcel is then identified "
+            "during screening."
+        ),
+        validators=[Length(max=40)],
         filters=[_strip],
     )
     area_m2 = NumberField(_l("Area (m²)"), render_kw={"inputmode": "decimal"})
@@ -357,19 +378,18 @@ def claim_form_data(claim) -> dict:
     if representatives:
         representative = party_data(representatives[0])
         representative["authority_document"] = representatives[0].authority_document
-    parcel = claim.parcel
     return {
         "version": claim.version,
         "claimants": claimants,
         "respondent": party_data(respondents[0]) if respondents else {},
         "representative": representative,
-        "governorate_code": parcel.governorate_code,
-        "district": parcel.district,
-        "muqataa_no": parcel.muqataa_no,
-        "muqataa_name": parcel.muqataa_name,
-        "parcel_no": parcel.parcel_no_entered,
-        "area_m2": parcel.area_m2,
-        "property_type": str(parcel.property_type),
+        "governorate_code": claim.stated_governorate_code,
+        "district": claim.stated_district,
+        "muqataa_no": claim.stated_muqataa_no,
+        "muqataa_name": claim.stated_muqataa_name,
+        "parcel_no": claim.stated_parcel_no,
+        "area_m2": claim.area_m2,
+        "property_type": str(claim.property_type),
         "address": claim.address,
         "claim_basis": str(claim.claim_basis),
         "dispossession_on": claim.dispossession_on,
@@ -387,12 +407,23 @@ class ClaimSearchForm(FlaskForm):
 
     number = StringField(_l("Claim number"), filters=[_strip], validators=[Length(max=40)])
     name = StringField(_l("Name of a party"), filters=[_strip], validators=[Length(max=200)])
-    governorate = SelectField(_l("Governorate"), validators=[Optional()])
+    governorate = SelectField(
+        _l("Governorate"),
+        coerce=governorate_code,
+        invalid_value_message=UNKNOWN_GOVERNORATE,
+        validators=[Optional()],
+    )
     parcel_no = StringField(
         _l("Parcel number"), filters=[_strip], validators=[Length(max=40), _is_parcel_number]
     )
     state = SelectField(
         _l("State"), choices=_choices(STATE_LABELS, blank=_l("— any —")), validators=[Optional()]
+    )
+    parcel_to_identify = BooleanField(_l("Parcel to be identified"))
+    quality_flag = SelectField(
+        _l("Data to complete"),
+        choices=_choices(QUALITY_FLAG_LABELS, blank=_l("— any —")),
+        validators=[Optional()],
     )
     filed_from = DateField(_l("Filed from"), validators=[Optional()])
     filed_to = DateField(_l("Filed until"), validators=[Optional()])
@@ -419,4 +450,58 @@ class CandidateReviewForm(FlaskForm):
             DataRequired(message=_l("Give the reason for the decision.")),
             Length(max=2000),
         ],
+    )
+
+
+class ParcelIdentityForm(FlaskForm):
+    """The parcel of a claim as identified (from the registry extract), or a correction of
+    a shared parcel: the same fields, all numbers required."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    governorate_code = SelectField(
+        _l("Governorate"),
+        coerce=governorate_code,
+        invalid_value_message=UNKNOWN_GOVERNORATE,
+        validators=[InputRequired(_l("Choose the governorate."))],
+    )
+    district = _name(_l("District (qadha)"))
+    muqataa_no = StringField(
+        _l("Muqata'a number"),
+        validators=[InputRequired(_l("The muqata'a number is required.")), Length(max=20)],
+        filters=[_strip],
+    )
+    muqataa_name = _name(_l("Muqata'a name"))
+    parcel_no = StringField(
+        _l("Parcel number"),
+        validators=[
+            InputRequired(_l("The parcel number is required.")),
+            Length(max=40),
+            _is_parcel_number,
+        ],
+        filters=[_strip],
+    )
+    area_m2 = NumberField(_l("Area (m²)"), render_kw={"inputmode": "decimal"})
+    reason = TextAreaField(
+        _l("How the parcel was identified, or why it is corrected"),
+        validators=[InputRequired(_l("Give the reason.")), Length(max=2000)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.governorate_code.choices = _governorate_choices(_l("— choose —"))
+
+    def identity(self) -> ParcelIdentity:
+        return ParcelIdentity(
+            governorate_code=self.governorate_code.data,
+            muqataa_no=self.muqataa_no.data or "",
+            parcel_no=self.parcel_no.data or "",
+            district=self.district.data or "",
+            muqataa_name=self.muqataa_name.data or "",
+            area_m2=self.area_m2.data,
+        )
+
+
+class RegistryExtractForm(FlaskForm):
+    note = TextAreaField(
+        _l("What the registry should search by (optional)"), validators=[Length(max=2000)]
     )

@@ -26,13 +26,14 @@ from claims.domain import (
     EvidenceKind,
     IdentityDocument,
     ImportStatus,
+    ParcelChangeKind,
     PartyRole,
     PropertyType,
     QualityFlag,
     Remedy,
     RowVerdict,
 )
-from claims.matching import ConflictKind
+from claims.matching import ConflictKind, InvalidParcelNumber, parse_parcel_number
 from commission.accounts.models import Office, User
 from commission.audit import Audited
 from commission.db import Base, UTCDateTime, utcnow, values_in
@@ -40,12 +41,14 @@ from commission.workspaces import WorkspaceScoped
 
 
 class Parcel(WorkspaceScoped, Audited, Base):
-    """A cadastral parcel; every claim on the same parcel key shares one row."""
+    """A cadastral parcel as the commission identified it; every claim on the same parcel
+    key shares one row. What each claim says about its property (type, number as
+    entered, area) is the claim's own; this row changes only through
+    `claims.operations.correct_parcel`, which records the change on every claim on it."""
 
     __tablename__ = "parcel"
     __table_args__ = (
         UniqueConstraint("workspace_id", "parcel_key"),
-        CheckConstraint(f"property_type IN {values_in(PropertyType)}", name="property_type"),
         Index("ix_parcel_workspace_area", "workspace_id", "governorate_code", "muqataa_no"),
         Index("ix_parcel_workspace_number", "workspace_id", "parcel_no", "parcel_sub"),
     )
@@ -56,13 +59,11 @@ class Parcel(WorkspaceScoped, Audited, Base):
     #: Cadastral district (muqata'a) number and name.
     muqataa_no: Mapped[str] = mapped_column(String(20))
     muqataa_name: Mapped[str] = mapped_column(String(100), default="")
-    #: The parcel number as entered, in any script (e.g. ٣٤٥/٦).
-    parcel_no_entered: Mapped[str] = mapped_column(String(40))
     #: Normalised main number and optional sub-number (345 and 6 for 345/6).
     parcel_no: Mapped[int] = mapped_column(Integer)
     parcel_sub: Mapped[int | None] = mapped_column(Integer)
+    #: The area as identified (e.g. from the registry extract).
     area_m2: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    property_type: Mapped[PropertyType] = mapped_column(String(30))
     #: governorate|muqata'a|number[/sub], the identity of the parcel across claims.
     parcel_key: Mapped[str] = mapped_column(String(80))
 
@@ -85,6 +86,7 @@ class Claim(WorkspaceScoped, Audited, Base):
         CheckConstraint(f"state IN {values_in(ClaimState)}", name="state"),
         CheckConstraint(f"claim_basis IN {values_in(ClaimBasis)}", name="claim_basis"),
         CheckConstraint(f"remedy IN {values_in(Remedy)}", name="remedy"),
+        CheckConstraint(f"property_type IN {values_in(PropertyType)}", name="property_type"),
         CheckConstraint(
             "dispossession_on IS NULL OR dispossession_on <= filed_on",
             name="dispossessed_before_filing",
@@ -109,9 +111,22 @@ class Claim(WorkspaceScoped, Audited, Base):
     claim_basis: Mapped[ClaimBasis] = mapped_column(String(30))
     dispossession_on: Mapped[date | None] = mapped_column(Date)
     remedy: Mapped[Remedy] = mapped_column(String(20))
-    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcel.id"), index=True)
-    #: The parcel's governorate, copied here so a governorate's list pages walk one index.
+    #: The identified parcel; None while the parcel is to be identified (the claimant
+    #: did not know the muqata'a and parcel number).
+    parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcel.id"), index=True)
+    #: The identified parcel's governorate, else the one the claim states; copied here so
+    #: a governorate's list pages walk one index.
     governorate_code: Mapped[str] = mapped_column(String(16))
+    # The property as the claim describes it: the claim's own, never changed by another
+    # claim's registration or by a correction of the parcel.
+    property_type: Mapped[PropertyType] = mapped_column(String(30))
+    stated_governorate_code: Mapped[str] = mapped_column(String(16))
+    stated_district: Mapped[str] = mapped_column(String(100), default="")
+    stated_muqataa_no: Mapped[str] = mapped_column(String(20), default="")
+    stated_muqataa_name: Mapped[str] = mapped_column(String(100), default="")
+    #: The parcel number as entered, in any script (e.g. ٣٤٥/٦); may be empty.
+    stated_parcel_no: Mapped[str] = mapped_column(String(40), default="")
+    area_m2: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     address: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     #: The `ref` of the imported row this claim came from; makes imports idempotent.
@@ -137,7 +152,7 @@ class Claim(WorkspaceScoped, Audited, Base):
     deadline_on: Mapped[date | None] = mapped_column(Date)
 
     office: Mapped[Office] = relationship(lazy="joined")
-    parcel: Mapped[Parcel] = relationship(back_populates="claims", lazy="joined")
+    parcel: Mapped[Parcel | None] = relationship(back_populates="claims", lazy="joined")
     registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     parties: Mapped[list[Party]] = relationship(
@@ -159,6 +174,38 @@ class Claim(WorkspaceScoped, Audited, Base):
     def is_editable(self) -> bool:
         """Registration data may change only before screening starts."""
         return self.state == ClaimState.REGISTERED
+
+    @property
+    def is_parcel_identified(self) -> bool:
+        return self.parcel_id is not None
+
+    def parcel_differences(self) -> set[str]:
+        """What the claim states differently from its identified parcel: the names of
+        the fields (governorate, district, muqataa_no, muqataa_name, parcel_no, area_m2)."""
+        parcel = self.parcel
+        if parcel is None:
+            return set()
+        differ = set()
+        if self.stated_governorate_code != parcel.governorate_code:
+            differ.add("governorate")
+        for field in ("district", "muqataa_no", "muqataa_name"):
+            stated = getattr(self, f"stated_{field}")
+            if stated and stated != getattr(parcel, field):
+                differ.add(field)
+        if self.stated_parcel_no:
+            try:
+                stated = parse_parcel_number(self.stated_parcel_no)
+            except InvalidParcelNumber:
+                stated = None
+            if stated is None or (stated.main, stated.sub) != (parcel.parcel_no, parcel.parcel_sub):
+                differ.add("parcel_no")
+        if (
+            self.area_m2 is not None
+            and parcel.area_m2 is not None
+            and self.area_m2 != parcel.area_m2
+        ):
+            differ.add("area_m2")
+        return differ
 
     def parties_in(self, role: PartyRole) -> list[Party]:
         return [party for party in self.parties if party.role == role]
@@ -190,6 +237,53 @@ class ClaimQualityFlag(WorkspaceScoped, Audited, Base):
 
     def __repr__(self) -> str:
         return f"<ClaimQualityFlag {self.claim_id} {self.flag}>"
+
+
+class ParcelChange(WorkspaceScoped, Audited, Base):
+    """A change of a claim's parcel, one row per affected claim: the claim's parcel
+    identified or replaced, or the shared parcel row corrected. The claim's history shows
+    it; the audit log holds the same change field by field."""
+
+    __tablename__ = "parcel_change"
+    __table_args__ = (CheckConstraint(f"kind IN {values_in(ParcelChangeKind)}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcel.id"), index=True)
+    kind: Mapped[ParcelChangeKind] = mapped_column(String(20))
+    #: The parcel before and after, as one line each ("IQ-BG · 12 Karrada · 345/6");
+    #: `before` is empty when the parcel was identified for the first time.
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parcel: Mapped[Parcel] = relationship()
+    changed_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ParcelChange claim={self.claim_id} {self.kind}>"
+
+
+class RegistryExtractRequest(WorkspaceScoped, Audited, Base):
+    """A request to the real estate registry for the extract of a claim's property, sent
+    while its parcel is to be identified; the letter `registry_extract_request` prints it."""
+
+    __tablename__ = "registry_extract_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    #: What the registry is asked to search by, beyond the claim's own description.
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    claim: Mapped[Claim] = relationship()
+    requested_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<RegistryExtractRequest claim={self.claim_id}>"
 
 
 class ClaimCounter(WorkspaceScoped, Base):

@@ -9,27 +9,52 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from claims.conflicts import record_candidates, refresh_match_keys
 from claims.domain import (
+    CandidateStatus,
     ClaimInput,
     ClaimState,
     EvidenceInput,
+    ParcelChangeKind,
+    ParcelIdentity,
     ParcelInput,
     PartyInput,
     PartyRole,
+    QualityFlag,
 )
 from claims.files import EvidenceStore
-from claims.matching import MatchThresholds
-from claims.models import Claim, ClaimCounter, ClaimQualityFlag, Evidence, Parcel, Party
-from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
+from claims.matching import ConflictKind, MatchThresholds, normalise_claim
+from claims.matching.blocking import blocking_keys, parcel_key
+from claims.matching.normalise import (
+    InvalidParcelNumber,
+    ParcelNumber,
+    parse_muqataa_number,
+    parse_parcel_number,
+)
+from claims.models import (
+    Claim,
+    ClaimCounter,
+    ClaimMatchKey,
+    ClaimQualityFlag,
+    ConflictCandidate,
+    ConflictGroup,
+    ConflictGroupMember,
+    Evidence,
+    Parcel,
+    ParcelChange,
+    Party,
+    RegistryExtractRequest,
+)
+from claims.queries import claim_fields, find_candidates
 from commission.accounts.models import Office, User
 from commission.db import utcnow
+from commission.refusals import N_, Refusal, RefusalKind
+from commission.roles import Role
 from commission.workspaces import current_workspace_id
 
 logger = logging.getLogger(__name__)
@@ -43,25 +68,32 @@ MAX_AREA = Decimal(10) ** 10
 DEFAULT_THRESHOLDS = MatchThresholds()
 
 
-class ClaimInvalid(ValueError):
+class ClaimInvalid(Refusal, ValueError):
     """The input breaks a rule; `errors` maps each field to a message a clerk can read."""
 
+    kind = RefusalKind.INPUT
+    message = N_("Correct the marked fields.")
+
     def __init__(self, errors: dict[str, object]):
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__(fields=errors)
+
+    @property
+    def errors(self) -> dict[str, object]:
+        return self.fields
 
 
-class StaleClaim(Exception):
+class StaleClaim(Refusal):
     """Someone saved the claim after this form was opened."""
 
-    message = _l(
+    kind = RefusalKind.STALE
+    message = N_(
         "Someone else changed this claim after you opened it. "
         "Nothing was saved: reload it, then make your change again."
     )
 
 
-class ClaimNotEditable(Exception):
-    message = _l("Only a claim that is still registered can be edited.")
+class ClaimNotEditable(Refusal):
+    message = N_("Only a claim that is still registered can be edited.")
 
 
 def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
@@ -74,19 +106,11 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
             errors["dispossession_on"] = _l("The dispossession date cannot be in the future.")
         elif data.dispossession_on > data.filed_on:
             errors["dispossession_on"] = _l("The dispossession must come before the filing.")
-    try:
-        main, sub = parse_parcel_number(data.parcel.parcel_no)
-    except InvalidParcelNumber as error:
-        errors["parcel_no"] = error.message
-    else:
-        if max(main, sub or 0) > MAX_PARCEL_NUMBER:
-            errors["parcel_no"] = _l("This parcel number is too long.")
-    if not data.parcel.muqataa_no.strip():
-        errors["muqataa_no"] = _l("The muqata'a (cadastral district) number is required.")
-    if data.parcel.area_m2 is not None and data.parcel.area_m2 <= 0:
-        errors["area_m2"] = _l("The area must be more than zero.")
-    elif data.parcel.area_m2 is not None and data.parcel.area_m2 >= MAX_AREA:
-        errors["area_m2"] = _l("This area is too large.")
+    # Without muqata'a or parcel number the claim is registered with its parcel to be
+    # identified; a number the claimant does give must still be one.
+    if data.parcel.parcel_no.strip():
+        errors.update(_parcel_number_errors(data.parcel.parcel_no))
+    errors.update(_area_errors(data.parcel.area_m2))
 
     claimants = data.in_role(PartyRole.CLAIMANT)
     if not claimants:
@@ -119,27 +143,36 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
     return errors
 
 
-def parcel_identity(data: ParcelInput) -> tuple[str, int, int | None]:
-    """The parcel key of the input, with its main and sub-number."""
-    main, sub = parse_parcel_number(data.parcel_no)
-    return parcel_key(data.governorate_code, data.muqataa_no, main, sub), main, sub
+def _parcel_number_errors(entered: str) -> dict[str, object]:
+    try:
+        number = parse_parcel_number(entered)
+    except InvalidParcelNumber as invalid:
+        return {"parcel_no": invalid}
+    if max(number.main, number.sub or 0) > MAX_PARCEL_NUMBER:
+        return {"parcel_no": _l("This parcel number is too long.")}
+    return {}
 
 
-def fill_parcel(parcel: Parcel, data: ParcelInput) -> Parcel:
-    """Write what the input says about the parcel onto its row."""
-    parcel.governorate_code = data.governorate_code.upper()
-    parcel.muqataa_no = data.muqataa_no.strip()
-    parcel.parcel_no_entered = data.parcel_no.strip()
-    parcel.property_type = data.property_type
-    parcel.district = parcel.district or data.district.strip()
-    parcel.muqataa_name = parcel.muqataa_name or data.muqataa_name.strip()
-    if data.area_m2 is not None:
-        parcel.area_m2 = data.area_m2
-    return parcel
+def _area_errors(area_m2: Decimal | None) -> dict[str, object]:
+    if area_m2 is not None and area_m2 <= 0:
+        return {"area_m2": _l("The area must be more than zero.")}
+    if area_m2 is not None and area_m2 >= MAX_AREA:
+        return {"area_m2": _l("This area is too large.")}
+    return {}
 
 
-def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
-    key, main, sub = parcel_identity(data)
+def parcel_identity(data: ParcelIdentity | ParcelInput) -> tuple[ParcelNumber, str]:
+    """The parcel number the input names and its parcel key."""
+    number = parse_parcel_number(data.parcel_no)
+    key = parcel_key(data.governorate_code.upper(), parse_muqataa_number(data.muqataa_no), number)
+    return number, key
+
+
+def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) -> Parcel:
+    """The parcel of this key, or a new one with these facts. An existing row is never
+    changed here: what a claim says about its property stays on the claim, and the
+    shared row changes only through `correct_parcel`."""
+    number, key = parcel_identity(data)
     if session.get_bind().dialect.name == "postgresql":
         # Two clerks registering the first claims on one parcel at once: the second
         # waits here until the first commits, then finds its parcel row.
@@ -149,9 +182,42 @@ def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
         )
     parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
     if parcel is None:
-        parcel = Parcel(parcel_key=key, parcel_no=main, parcel_sub=sub)
+        parcel = new_parcel(data, number=number, key=key)
         session.add(parcel)
-    return fill_parcel(parcel, data)
+    return parcel
+
+
+def new_parcel(data: ParcelIdentity | ParcelInput, *, number: ParcelNumber, key: str) -> Parcel:
+    """The parcel row of a key no stored parcel has yet, with the facts of the first
+    claim (or identification) that names it (not yet added to a session)."""
+    return Parcel(
+        parcel_key=key,
+        parcel_no=number.main,
+        parcel_sub=number.sub,
+        governorate_code=data.governorate_code.upper(),
+        muqataa_no=data.muqataa_no.strip(),
+        district=data.district.strip(),
+        muqataa_name=data.muqataa_name.strip(),
+        area_m2=data.area_m2,
+    )
+
+
+def _stated_property(data: ParcelInput) -> dict:
+    """The claim's own columns for the property as it describes it."""
+    return {
+        "property_type": data.property_type,
+        "stated_governorate_code": data.governorate_code.upper(),
+        "stated_district": data.district.strip(),
+        "stated_muqataa_no": data.muqataa_no.strip(),
+        "stated_muqataa_name": data.muqataa_name.strip(),
+        "stated_parcel_no": data.parcel_no.strip(),
+        "area_m2": data.area_m2,
+    }
+
+
+def _parcel_stated_by(session: Session, data: ParcelInput) -> Parcel | None:
+    """The parcel a claim names (found or created), or None: to be identified."""
+    return find_or_create_parcel(session, data) if data.names_a_parcel else None
 
 
 def next_claim_number(session: Session, office: Office, year: int) -> tuple[int, str]:
@@ -227,9 +293,19 @@ def attach_evidence(
 
 
 def new_claim(
-    data: ClaimInput, *, parcel: Parcel, office: Office, number: str, seq: int, by: User | None
+    data: ClaimInput,
+    *,
+    parcel: Parcel | None,
+    office: Office,
+    number: str,
+    seq: int,
+    by: User | None,
 ) -> Claim:
-    """The claim row of a registration (not yet added to a session)."""
+    """The claim row of a registration (not yet added to a session): on `parcel`, or
+    with its parcel to be identified (and flagged so) when that is None."""
+    flags = set(data.quality_flags)
+    if parcel is None:
+        flags.add(QualityFlag.PARCEL_UNIDENTIFIED)
     return Claim(
         number=number,
         office_id=office.id,
@@ -241,15 +317,30 @@ def new_claim(
         dispossession_on=data.dispossession_on,
         remedy=data.remedy,
         parcel=parcel,
-        governorate_code=parcel.governorate_code,
+        governorate_code=parcel.governorate_code
+        if parcel
+        else data.parcel.governorate_code.upper(),
+        **_stated_property(data.parcel),
         address=data.address.strip(),
         description=data.description.strip(),
         import_ref=data.import_ref,
         property_type_as_entered=data.property_type_as_entered.strip(),
         registered_by_id=by.id if by else None,
         parties=[_party(_strip(party)) for party in data.parties],
-        quality_flags=[ClaimQualityFlag(flag=flag) for flag in sorted(set(data.quality_flags))],
+        quality_flags=[ClaimQualityFlag(flag=flag) for flag in sorted(flags)],
     )
+
+
+def _flag_parcel_unidentified(claim: Claim) -> None:
+    """Keep the claim's PARCEL_UNIDENTIFIED flag true to its parcel, so that the list of
+    claims to complete loses a claim once its parcel is identified."""
+    flagged = [row for row in claim.quality_flags if row.flag == QualityFlag.PARCEL_UNIDENTIFIED]
+    if claim.parcel is None:
+        if not flagged:
+            claim.quality_flags.append(ClaimQualityFlag(flag=QualityFlag.PARCEL_UNIDENTIFIED))
+    else:
+        for row in flagged:
+            claim.quality_flags.remove(row)
 
 
 def register_claim(
@@ -263,11 +354,14 @@ def register_claim(
     store: EvidenceStore,
     thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
 ) -> Claim:
-    """Register a new claim in `registered` with the next number of the office."""
+    """Register a new claim in `registered` with the next number of the office.
+
+    A claim whose `data.parcel` names no muqata'a or parcel number is registered with its
+    parcel to be identified (see `identify_parcel`), and matched on what it has."""
     errors = validate_claim(data, today=today)
     if errors:
         raise ClaimInvalid(errors)
-    parcel = find_or_create_parcel(session, data.parcel)
+    parcel = _parcel_stated_by(session, data.parcel)
     seq, number = next_claim_number(session, office, data.filed_on.year)
     claim = new_claim(data, parcel=parcel, office=office, number=number, seq=seq, by=by)
     session.add(claim)
@@ -299,8 +393,13 @@ def update_claim(
     errors = validate_claim(data, today=today)
     if errors:
         raise ClaimInvalid(errors)
-    claim.parcel = find_or_create_parcel(session, data.parcel)
-    claim.governorate_code = claim.parcel.governorate_code
+    claim.parcel = _parcel_stated_by(session, data.parcel)
+    claim.governorate_code = (
+        claim.parcel.governorate_code if claim.parcel else data.parcel.governorate_code.upper()
+    )
+    for column, value in _stated_property(data.parcel).items():
+        setattr(claim, column, value)
+    _flag_parcel_unidentified(claim)
     claim.filed_on = data.filed_on
     claim.claim_basis = data.claim_basis
     claim.dispossession_on = data.dispossession_on
@@ -319,3 +418,322 @@ def update_claim(
     refresh_match_keys(session, claim)
     record_candidates(session, claim, thresholds)
     return claim
+
+
+# ------------------------------------------------------------------ conflict candidates
+
+
+def refresh_match_keys(session: Session, claim: Claim) -> None:
+    """Replace the claim's stored blocking keys with those of its current data."""
+    keys = sorted(
+        {key for fields in claim_fields(claim) for key in blocking_keys(normalise_claim(fields))}
+    )
+    session.execute(delete(ClaimMatchKey).where(ClaimMatchKey.claim_id == claim.id))
+    if keys:
+        session.execute(
+            insert(ClaimMatchKey),
+            [
+                {"workspace_id": current_workspace_id(), "claim_id": claim.id, "key": key}
+                for key in keys
+            ],
+        )
+
+
+def record_candidates(
+    session: Session, claim: Claim, thresholds: MatchThresholds
+) -> list[ConflictCandidate]:
+    """Store the claim's candidates (after registration or an edit) and return the open
+    ones. A pair already open is re-scored; a dismissed pair stays dismissed unless one
+    of its claims changed since the dismissal."""
+    session.flush()
+    found = find_candidates(session, claim, thresholds)
+    existing = {
+        (pair.claim_a_id, pair.claim_b_id): pair
+        for pair in session.scalars(
+            select(ConflictCandidate).where(
+                or_(
+                    ConflictCandidate.claim_a_id == claim.id,
+                    ConflictCandidate.claim_b_id == claim.id,
+                )
+            )
+        )
+    }
+    open_pairs = []
+    for candidate in found:
+        a, b = sorted((claim, candidate.claim), key=lambda one: one.id)
+        pair = existing.get((a.id, b.id))
+        if pair is None:
+            pair = ConflictCandidate(claim_a_id=a.id, claim_b_id=b.id)
+            session.add(pair)
+        elif pair.status == CandidateStatus.DISMISSED and (
+            pair.claim_a_version,
+            pair.claim_b_version,
+        ) == (a.version, b.version):
+            continue
+        elif pair.status == CandidateStatus.CONFIRMED:
+            continue
+        pair.kind = candidate.score.kind
+        pair.score = candidate.score.score
+        pair.reasons = "\n".join(candidate.score.reasons)
+        pair.status = CandidateStatus.OPEN
+        pair.claim_a_version, pair.claim_b_version = a.version, b.version
+        open_pairs.append(pair)
+    session.flush()
+    return open_pairs
+
+
+class ReviewRefused(Refusal, ValueError):
+    pass
+
+
+def review_candidate(
+    session: Session, pair: ConflictCandidate, *, confirm: bool, note: str, by: User
+) -> ConflictCandidate:
+    """Confirm or dismiss an open pair, with the reviewer's reason."""
+    if pair.status != CandidateStatus.OPEN:
+        raise ReviewRefused(N_("This pair was already reviewed."))
+    if not note.strip():
+        raise ReviewRefused(N_("Give the reason for the decision."), kind=RefusalKind.INPUT)
+    # Read everything first: a load may autoflush, and a half-reviewed pair would break
+    # the CHECK that ties a review to its reviewer and reason.
+    versions = (pair.claim_a.version, pair.claim_b.version)
+    reviewer_id = by.id
+    pair.status = CandidateStatus.CONFIRMED if confirm else CandidateStatus.DISMISSED
+    pair.review_note = note.strip()
+    pair.reviewed_by_id = reviewer_id
+    pair.reviewed_at = utcnow()
+    pair.claim_a_version, pair.claim_b_version = versions
+    if confirm and pair.kind in GROUPED_KINDS:
+        _join_group(session, pair)
+    session.flush()
+    return pair
+
+
+#: Confirmed pairs of these kinds are claims on one parcel by different people: decided
+#: together. A confirmed duplicate is one claimant filing twice, settled on its own.
+GROUPED_KINDS = frozenset({ConflictKind.COMPETING, ConflictKind.COUNTERCLAIM})
+
+
+def _join_group(session: Session, pair: ConflictCandidate) -> None:
+    """Put both claims of a confirmed pair in one group: a new one, the group one of
+    them is in, or (when each is in its own) the older group, which takes in the other."""
+    groups = {
+        member.claim_id: member.group
+        for member in session.scalars(
+            select(ConflictGroupMember).where(
+                ConflictGroupMember.claim_id.in_((pair.claim_a_id, pair.claim_b_id))
+            )
+        )
+    }
+    found = sorted({group.id: group for group in groups.values()}.values(), key=lambda g: g.id)
+    if not found:
+        group = ConflictGroup()
+        session.add(group)
+    else:
+        group, *absorbed = found
+        for other in absorbed:
+            for member in list(other.members):
+                member.group = group
+            session.flush()
+            session.delete(other)
+    for claim_id in (pair.claim_a_id, pair.claim_b_id):
+        if claim_id not in groups:
+            group.members.append(ConflictGroupMember(claim_id=claim_id, pair_id=pair.id))
+
+
+# --------------------------------------------------------------------------- parcels
+
+
+class ParcelChangeRefused(Refusal):
+    """An identification, correction or registry request refused."""
+
+
+#: States after which a claim's parcel is part of a decision and no longer changes.
+_DECIDED = frozenset(
+    {
+        ClaimState.DECISION_ISSUED,
+        ClaimState.APPEALED,
+        ClaimState.APPEAL_DECIDED,
+        ClaimState.FINAL,
+        ClaimState.CLOSED,
+        ClaimState.WITHDRAWN,
+        ClaimState.ANNULLED,
+        ClaimState.INADMISSIBLE,
+    }
+)
+
+
+def parcel_line(parcel: Parcel) -> str:
+    """The parcel on one line, as the claim's history records it."""
+    parts = [parcel.governorate_code, parcel.district]
+    parts.append(f"{parcel.muqataa_no} {parcel.muqataa_name}".strip())
+    parts.append(parcel.number_display)
+    if parcel.area_m2 is not None:
+        parts.append(f"{parcel.area_m2.normalize():f} m²")
+    return " · ".join(part for part in parts if part)
+
+
+def _may_work_on(claim: Claim, user: User) -> bool:
+    """The adjudicator assigned to the claim, or a senior adjudicator (reviewer)."""
+    return Role.REVIEWER in user.roles or (
+        Role.ADJUDICATOR in user.roles and claim.assigned_to_id == user.id
+    )
+
+
+def _identity_errors(data: ParcelIdentity) -> dict[str, object]:
+    errors: dict[str, object] = {}
+    if not data.governorate_code.strip():
+        errors["governorate_code"] = _l("Choose the governorate.")
+    if not data.muqataa_no.strip():
+        errors["muqataa_no"] = _l("The muqata'a (cadastral district) number is required.")
+    if not data.parcel_no.strip():
+        errors["parcel_no"] = _l("The parcel number is required.")
+    else:
+        errors.update(_parcel_number_errors(data.parcel_no))
+    errors.update(_area_errors(data.area_m2))
+    return errors
+
+
+def _rematch(session: Session, claim: Claim, thresholds: MatchThresholds) -> None:
+    refresh_match_keys(session, claim)
+    record_candidates(session, claim, thresholds)
+
+
+def request_registry_extract(
+    session: Session, claim: Claim, *, by: User, note: str = ""
+) -> RegistryExtractRequest:
+    """Record a request to the real estate registry for the extract of the claim's
+    property (its letter is `registry_extract_request`)."""
+    if not _may_work_on(claim, by):
+        raise ParcelChangeRefused(
+            N_("Only the adjudicator assigned to this claim or a reviewer may do this.")
+        )
+    if claim.is_parcel_identified:
+        raise ParcelChangeRefused(N_("The parcel of this claim is already identified."))
+    if claim.state in _DECIDED:
+        raise ParcelChangeRefused(N_("The claim has been decided or closed."))
+    request = RegistryExtractRequest(claim=claim, note=note.strip(), requested_by_id=by.id)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def identify_parcel(
+    session: Session,
+    claim: Claim,
+    data: ParcelIdentity,
+    *,
+    by: User,
+    reason: str,
+    expected_version: int,
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
+) -> ParcelChange:
+    """Link the claim to the parcel the commission identified (found by its key, or
+    created), record the change in the claim's history and check the claim for conflicts
+    again on the parcel. Also moves a claim registered on the wrong parcel; the parcel
+    rows themselves are not changed (that is `correct_parcel`)."""
+    if claim.version != expected_version:
+        raise StaleClaim()
+    if not _may_work_on(claim, by):
+        raise ParcelChangeRefused(
+            N_("Only the adjudicator assigned to this claim or a reviewer may do this.")
+        )
+    if claim.state in _DECIDED:
+        raise ParcelChangeRefused(N_("The claim has been decided or closed."))
+    errors = _identity_errors(data)
+    if not reason.strip():
+        errors["reason"] = _l("Say how the parcel was identified (e.g. the registry extract).")
+    if errors:
+        raise ClaimInvalid(errors)
+    before = claim.parcel
+    parcel = find_or_create_parcel(session, data)
+    if before is not None and before.parcel_key == parcel.parcel_key:
+        raise ParcelChangeRefused(N_("The claim is already on this parcel."))
+    change = ParcelChange(
+        claim_id=claim.id,
+        parcel=parcel,
+        kind=ParcelChangeKind.IDENTIFIED if before is None else ParcelChangeKind.CORRECTED,
+        before=parcel_line(before) if before else "",
+        after=parcel_line(parcel),
+        reason=reason.strip(),
+        changed_by_id=by.id,
+    )
+    claim.parcel = parcel
+    claim.governorate_code = parcel.governorate_code
+    _flag_parcel_unidentified(claim)
+    claim.updated_at = utcnow()
+    claim.updated_by_id = by.id
+    session.add(change)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleClaim() from None
+    _rematch(session, claim, thresholds)
+    logger.info("%s: parcel %s by %s", claim.number, parcel.parcel_key, by.id)
+    return change
+
+
+def correct_parcel(
+    session: Session,
+    parcel: Parcel,
+    data: ParcelIdentity,
+    *,
+    by: User,
+    reason: str,
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
+) -> list[ParcelChange]:
+    """Correct the shared parcel row (a mistyped muqata'a name, the area from the
+    registry extract, a wrong number), as a reviewer. Every claim on the parcel gets the
+    change in its history and is checked for conflicts again."""
+    if Role.REVIEWER not in by.roles:
+        raise ParcelChangeRefused(
+            N_("A parcel shared by claims is corrected by a senior adjudicator (reviewer).")
+        )
+    errors = _identity_errors(data)
+    if not reason.strip():
+        errors["reason"] = _l("Give the reason for the correction.")
+    if errors:
+        raise ClaimInvalid(errors)
+    number, key = parcel_identity(data)
+    if key != parcel.parcel_key and session.scalar(
+        select(Parcel.id).where(Parcel.parcel_key == key)
+    ):
+        raise ParcelChangeRefused(
+            N_(
+                "Another parcel already has this number: identify each claim's parcel "
+                "on its own claim page instead."
+            )
+        )
+    before = parcel_line(parcel)
+    claims = list(parcel.claims)
+    parcel.governorate_code = data.governorate_code.upper()
+    parcel.district = data.district.strip()
+    parcel.muqataa_no = data.muqataa_no.strip()
+    parcel.muqataa_name = data.muqataa_name.strip()
+    parcel.parcel_no, parcel.parcel_sub = number.main, number.sub
+    parcel.parcel_key = key
+    parcel.area_m2 = data.area_m2
+    after = parcel_line(parcel)
+    if after == before:
+        raise ParcelChangeRefused(N_("Nothing was changed."))
+    changes = []
+    for claim in claims:
+        claim.governorate_code = parcel.governorate_code
+        claim.updated_at = utcnow()
+        claim.updated_by_id = by.id
+        change = ParcelChange(
+            claim_id=claim.id,
+            parcel_id=parcel.id,
+            kind=ParcelChangeKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason.strip(),
+            changed_by_id=by.id,
+        )
+        session.add(change)
+        changes.append(change)
+    session.flush()
+    for claim in claims:
+        _rematch(session, claim, thresholds)
+    logger.info("parcel %s corrected by %s for %d claims", key, by.id, len(claims))
+    return changes

@@ -20,11 +20,11 @@ from concurrent.futures import ProcessPoolExecutor
 from sqlalchemy import Connection, create_engine, func, select
 from sqlalchemy.orm import Session
 
-from claims.conflicts import fields_per_claimant, name_of
 from claims.domain import PartyRole
-from claims.matching import ClaimFields, MatchThresholds, match_claims
+from claims.matching import ClaimFields, MatchThresholds, ParcelNumber, match_claims
 from claims.matching.csv_matcher import REASON_SEPARATOR
 from claims.models import Claim, ConflictCandidate, ConflictScan, ConflictScanShard, Parcel, Party
+from claims.queries import fields_per_claimant, name_of
 from commission.db import utcnow
 from commission.workspaces import current_workspace_id
 
@@ -152,13 +152,17 @@ def _shard_fields(
             claim_table.c.id,
             claim_table.c.version,
             claim_table.c.address,
-            parcel_table.c.governorate_code,
+            claim_table.c.governorate_code,
+            claim_table.c.property_type,
+            claim_table.c.stated_muqataa_no,
+            claim_table.c.stated_muqataa_name,
+            claim_table.c.stated_parcel_no,
             parcel_table.c.muqataa_no,
             parcel_table.c.muqataa_name,
-            parcel_table.c.parcel_no_entered,
-            parcel_table.c.property_type,
+            parcel_table.c.parcel_no,
+            parcel_table.c.parcel_sub,
         )
-        .join(parcel_table, parcel_table.c.id == claim_table.c.parcel_id)
+        .outerjoin(parcel_table, parcel_table.c.id == claim_table.c.parcel_id)
         .where(claim_table.c.workspace_id == workspace_id, claim_table.c.governorate_code == code)
         .order_by(claim_table.c.id)
     ).all()
@@ -194,9 +198,13 @@ def _shard_fields(
         for one in fields_per_claimant(
             ref=str(claim.id),
             governorate=claim.governorate_code,
-            muqataa_no=claim.muqataa_no,
-            muqataa_name=claim.muqataa_name,
-            parcel_no=claim.parcel_no_entered,
+            # The identified parcel when there is one, else what the claim states (as
+            # claims.queries.claim_fields does).
+            muqataa_no=claim.stated_muqataa_no if claim.parcel_no is None else claim.muqataa_no,
+            muqataa_name=(claim.muqataa_name or "") or claim.stated_muqataa_name,
+            parcel_no=claim.stated_parcel_no
+            if claim.parcel_no is None
+            else str(ParcelNumber(claim.parcel_no, claim.parcel_sub)),
             property_type=str(claim.property_type),
             address=claim.address,
             claimants=claimants.pop(claim.id, []),

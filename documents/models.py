@@ -46,6 +46,10 @@ class Letter(WorkspaceScoped, Audited, Base):
         CheckConstraint("kind <> 'hearing_notice' OR hearing_id IS NOT NULL", name="hearing"),
         CheckConstraint("kind <> 'decision' OR decision_id IS NOT NULL", name="decision"),
         CheckConstraint("kind <> 'appeal_outcome' OR appeal_id IS NOT NULL", name="appeal"),
+        CheckConstraint(
+            "kind <> 'registry_extract_request' OR registry_extract_request_id IS NOT NULL",
+            name="registry_extract_request",
+        ),
         # One letter per record: issuing it again returns this row.
         UniqueConstraint("workspace_id", "source_key"),
         # Training runs seeded from one scenario can produce letters with the same content,
@@ -62,6 +66,9 @@ class Letter(WorkspaceScoped, Audited, Base):
     hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearing.id"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeal.id"))
+    registry_extract_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registry_extract_request.id")
+    )
     #: kind:record-id, e.g. "decision:17": what makes issuing idempotent.
     source_key: Mapped[str] = mapped_column(String(60))
     #: The reference printed on every page, e.g. BGD-2026-000123-D17.

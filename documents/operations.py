@@ -15,7 +15,6 @@ and from nowhere else: no caller can ask for an unmarked letter in a training ru
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import logging
 from collections.abc import Mapping
@@ -23,20 +22,23 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adjudication.models import Appeal, Decision, Hearing, Transition
 from adjudication.operations import issued_decision, latest_appeal
-from adjudication.workflow import N_, Action
+from adjudication.workflow import Action
 from claims.domain import ClaimState
-from claims.models import Claim
+from claims.models import Claim, RegistryExtractRequest
 from commission.accounts.models import User
-from commission.governorates import Governorate, governorates
+from commission.bilingual import Bilingual
+from commission.governorates import BY_CODE
+from commission.refusals import N_, Refusal, RefusalKind
 from commission.workspaces import Workspace
 from documents import letters as content
 from documents.files import LetterStore
 from documents.labels import arabic_digits
-from documents.letters import Bilingual, LetterKind
+from documents.letters import LetterKind
 from documents.models import Letter, LetterClaim
 from documents.render import render_letter
 from documents.verification import verification_code
@@ -64,6 +66,7 @@ REFERENCE_LETTERS = {
     LetterKind.HEARING_NOTICE: "H",
     LetterKind.DECISION: "D",
     LetterKind.APPEAL_OUTCOME: "A",
+    LetterKind.REGISTRY_EXTRACT_REQUEST: "X",
 }
 
 _NO_RECORD = {
@@ -72,6 +75,7 @@ _NO_RECORD = {
     LetterKind.HEARING_NOTICE: N_("No hearing was scheduled on this claim."),
     LetterKind.DECISION: N_("No decision has been issued on this claim."),
     LetterKind.APPEAL_OUTCOME: N_("No appeal on this claim has been decided."),
+    LetterKind.REGISTRY_EXTRACT_REQUEST: N_("No registry extract was requested on this claim."),
 }
 _NOT_NOW = {
     LetterKind.RESPONDENT_NOTICE: N_(
@@ -81,16 +85,21 @@ _NOT_NOW = {
         "The request for documents is issued while the claim waits for them."
     ),
     LetterKind.HEARING_NOTICE: N_("The hearing notice is issued before the hearing is held."),
+    LetterKind.REGISTRY_EXTRACT_REQUEST: N_(
+        "The request for a registry extract is issued while the parcel is to be identified."
+    ),
 }
 
 
-class LetterNotAvailable(Exception):
-    """The claim has no record this kind of letter could be issued for, now; `message`
-    is marked for translation."""
+class LetterNotAvailable(Refusal):
+    """The claim has no record this kind of letter could be issued for, now."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+
+class LetterAlreadyIssued(LetterNotAvailable):
+    """The same letter was issued by someone else at the same moment: theirs stands."""
+
+    kind = RefusalKind.STALE
+    message = N_("This letter was issued a moment ago by someone else.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +139,7 @@ class Source:
     hearing: Hearing | None = None
     decision: Decision | None = None
     appeal: Appeal | None = None
+    extract_request: RegistryExtractRequest | None = None
 
     @property
     def key(self) -> str:
@@ -162,6 +172,16 @@ def find_source(session: Session, claim: Claim, kind: LetterKind) -> Source | No
         if transition is None:
             return None
         return Source(kind, transition.id, (claim,), transition=transition)
+    if kind == LetterKind.REGISTRY_EXTRACT_REQUEST:
+        request = session.scalar(
+            select(RegistryExtractRequest)
+            .where(RegistryExtractRequest.claim_id == claim.id)
+            .order_by(RegistryExtractRequest.id.desc())
+            .limit(1)
+        )
+        if request is None:
+            return None
+        return Source(kind, request.id, (claim,), extract_request=request)
     if kind == LetterKind.HEARING_NOTICE:
         hearing = session.scalar(
             select(Hearing).where(Hearing.claim_id == claim.id).order_by(Hearing.id.desc()).limit(1)
@@ -194,6 +214,8 @@ def _not_issuable_now(claim: Claim, source: Source) -> str | None:
         LetterKind.DOCUMENT_REQUEST: ClaimState.INCOMPLETE,
         LetterKind.HEARING_NOTICE: ClaimState.HEARING_SCHEDULED,
     }.get(source.kind)
+    if source.kind == LetterKind.REGISTRY_EXTRACT_REQUEST and claim.is_parcel_identified:
+        return _NOT_NOW[source.kind]
     if waiting_for is None:
         return None
     if claim.state != waiting_for or (
@@ -235,7 +257,7 @@ def issue_letter(
 ) -> Letter:
     """The letter of `kind` for the claim's latest record of that kind: the one issued
     before, or a new one rendered, stored and recorded now (`by` None: a batch). Raises
-    `LetterNotAvailable`. Never commits; the file goes again if the transaction rolls back.
+    `LetterNotAvailable`. Never commits; the file is in the store once the transaction commits.
     """
     source = find_source(session, claim, kind)
     if source is None:
@@ -259,6 +281,7 @@ def issue_letter(
         hearing_id=source.hearing.id if source.hearing else None,
         decision_id=source.decision.id if source.decision else None,
         appeal_id=source.appeal.id if source.appeal else None,
+        registry_extract_request_id=source.extract_request.id if source.extract_request else None,
         source_key=source.key,
         document_id=printed.document_id,
         verification_code=verification_code(printed, training=training),
@@ -271,7 +294,10 @@ def issue_letter(
     )
     session.add(letter)
     # The row first: a concurrent issue of the same letter fails here, before any file.
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise LetterAlreadyIssued() from None
     store.put_pdf(session, pdf)
     logger.info("%s: %s letter %s issued", claim.number, kind, letter.verification_code)
     return letter
@@ -280,18 +306,15 @@ def issue_letter(
 # --------------------------------------------------------------------------- content
 
 
-def letter_content(session: Session, source: Source, settings: LetterSettings) -> content.Letter:
+def letter_content(
+    session: Session, source: Source, settings: LetterSettings
+) -> content.LetterContent:
     """What the letter of `source` says, read from the database."""
     return _BUILDERS[source.kind](session, source, settings)
 
 
 def _local_date(moment: datetime, settings: LetterSettings) -> date:
     return moment.astimezone(settings.timezone).date()
-
-
-@functools.cache
-def _governorates() -> dict[str, Governorate]:
-    return {governorate.code: governorate for governorate in governorates()}
 
 
 def _signatory(user: User | None, title: str) -> content.Signatory:
@@ -303,11 +326,11 @@ def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:
     first = source.claims[0]
     office = first.office
     parcel = first.parcel
-    governorate = _governorates().get(parcel.governorate_code)
-    parties: list[content.Party] = []
+    governorate = BY_CODE.get(first.governorate_code)
+    parties: list[content.PartyLine] = []
     for claim in source.claims:
         for party in claim.parties:
-            printed = content.Party(
+            printed = content.PartyLine(
                 party.full_name or party.latin_name, content.PartyRole(party.role)
             )
             if printed not in parties:  # one respondent of competing claims, printed once
@@ -315,27 +338,28 @@ def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:
     reference = REFERENCE_LETTERS[source.kind]
     return dict(
         commission=settings.commission,
-        office=content.Office(office.code, Bilingual(office.name_en, office.name_ar)),
+        office=content.OfficeHeading(office.code, Bilingual(office.name_en, office.name_ar)),
         claim_numbers=tuple(claim.number for claim in source.claims),
         issued_on=issued_on,
         document_id=f"{first.number}-{reference}"
         if source.kind == LetterKind.RECEIPT
         else f"{first.number}-{reference}{source.record_id}",
         parties=tuple(parties),
-        parcel=content.Parcel(
+        # The identified parcel; before identification, what the claim states.
+        parcel=content.ParcelFacts(
             governorate=Bilingual(governorate.name_en, governorate.name_ar)
             if governorate
-            else Bilingual(parcel.governorate_code, parcel.governorate_code),
-            muqataa_no=parcel.muqataa_no,
-            muqataa_name=parcel.muqataa_name,
-            parcel_no=parcel.number_display,
-            property_type=content.PropertyType(parcel.property_type),
+            else Bilingual(first.governorate_code, first.governorate_code),
+            muqataa_no=parcel.muqataa_no if parcel else first.stated_muqataa_no,
+            muqataa_name=(parcel.muqataa_name if parcel else "") or first.stated_muqataa_name,
+            parcel_no=parcel.number_display if parcel else first.stated_parcel_no,
+            property_type=content.PropertyType(first.property_type),
             address=first.address,
         ),
     )
 
 
-def _receipt(session: Session, source: Source, settings: LetterSettings) -> content.Receipt:
+def _receipt(session: Session, source: Source, settings: LetterSettings) -> content.ReceiptContent:
     claim = source.claims[0]
     days = str(settings.answer_days)
     next_steps = (
@@ -347,13 +371,13 @@ def _receipt(session: Session, source: Source, settings: LetterSettings) -> cont
         f"وتُمنح له مهلة {arabic_digits(days)} يوماً للرد. وستُبلَّغون كتابياً بأي طلب "
         "مستندات أو موعد جلسة وبالقرار."
     )
-    return content.Receipt(
+    return content.ReceiptContent(
         **_header(source, _local_date(claim.registered_at, settings), settings),
         filed_on=claim.filed_on,
         claim_basis=content.ClaimBasis(claim.claim_basis),
         remedy=content.Remedy(claim.remedy),
         evidence=tuple(
-            content.Evidence(
+            content.EvidenceItem(
                 content.EvidenceKind(item.kind), item.original_filename, item.sha256[:12]
             )
             for item in claim.evidence
@@ -365,9 +389,9 @@ def _receipt(session: Session, source: Source, settings: LetterSettings) -> cont
 
 def _respondent_notice(
     session: Session, source: Source, settings: LetterSettings
-) -> content.RespondentNotice:
+) -> content.RespondentNoticeContent:
     claim, served = source.claims[0], source.transition
-    return content.RespondentNotice(
+    return content.RespondentNoticeContent(
         **_header(source, _local_date(served.occurred_at, settings), settings),
         filed_on=claim.filed_on,
         claim_basis=content.ClaimBasis(claim.claim_basis),
@@ -379,7 +403,7 @@ def _respondent_notice(
 
 def _document_request(
     session: Session, source: Source, settings: LetterSettings
-) -> content.DocumentRequest:
+) -> content.DocumentRequestContent:
     claim, requested = source.claims[0], source.transition
     # The adjudicator lists the documents one per line, perhaps as a bulleted list.
     documents = tuple(
@@ -387,7 +411,7 @@ def _document_request(
         for line in requested.comment.splitlines()
         if line.strip().lstrip("-*•").strip()
     )
-    return content.DocumentRequest(
+    return content.DocumentRequestContent(
         **_header(source, _local_date(requested.occurred_at, settings), settings),
         documents=documents,
         deadline=claim.deadline_on,
@@ -395,11 +419,23 @@ def _document_request(
     )
 
 
+def _registry_extract_request(
+    session: Session, source: Source, settings: LetterSettings
+) -> content.RegistryExtractRequestContent:
+    claim, request = source.claims[0], source.extract_request
+    return content.RegistryExtractRequestContent(
+        **_header(source, _local_date(request.requested_at, settings), settings),
+        description=claim.description,
+        note=request.note,
+        signed_by=_signatory(request.requested_by, "adjudicator"),
+    )
+
+
 def _hearing_notice(
     session: Session, source: Source, settings: LetterSettings
-) -> content.HearingNotice:
+) -> content.HearingNoticeContent:
     hearing, scheduled = source.hearing, source.transition
-    return content.HearingNotice(
+    return content.HearingNoticeContent(
         **_header(source, _local_date(scheduled.occurred_at, settings), settings),
         hearing_at=hearing.starts_at.astimezone(settings.timezone),
         place=Bilingual(hearing.place, hearing.place),
@@ -407,7 +443,7 @@ def _hearing_notice(
     )
 
 
-def _decision(session: Session, source: Source, settings: LetterSettings) -> content.Letter:
+def _decision(session: Session, source: Source, settings: LetterSettings) -> content.LetterContent:
     decision = source.decision
     outcomes = sorted(decision.outcomes, key=lambda outcome: outcome.claim.number)
     reasons = [decision.reasons]
@@ -424,10 +460,10 @@ def _decision(session: Session, source: Source, settings: LetterSettings) -> con
     provisions = []
     for code in decision.provisions:
         provisions += settings.legal_provisions.get(code, (code,))
-    return content.DecisionLetter(
+    return content.DecisionLetterContent(
         **_header(source, _local_date(decision.issued_at, settings), settings),
         outcomes=tuple(
-            content.ClaimOutcome(
+            content.OutcomeLine(
                 outcome.claim.number,
                 content.Outcome(outcome.outcome),
                 content.Money(outcome.compensation_amount, outcome.compensation_currency)
@@ -449,9 +485,9 @@ def _decision(session: Session, source: Source, settings: LetterSettings) -> con
 
 def _appeal_outcome(
     session: Session, source: Source, settings: LetterSettings
-) -> content.AppealOutcomeLetter:
+) -> content.AppealOutcomeContent:
     appeal = source.appeal
-    return content.AppealOutcomeLetter(
+    return content.AppealOutcomeContent(
         **_header(source, _local_date(appeal.decided_at, settings), settings),
         appeal_outcome=content.AppealOutcome(appeal.outcome),
         reasons=appeal.reasons,
@@ -466,5 +502,6 @@ _BUILDERS = {
     LetterKind.HEARING_NOTICE: _hearing_notice,
     LetterKind.DECISION: _decision,
     LetterKind.APPEAL_OUTCOME: _appeal_outcome,
+    LetterKind.REGISTRY_EXTRACT_REQUEST: _registry_extract_request,
 }
 assert set(_BUILDERS) == set(LetterKind), "every kind of letter has its builder"

@@ -65,7 +65,6 @@ from claims.interchange.rows import (
     RowError,
     parse_date,
     parse_record,
-    resolve_governorate,
 )
 
 __all__ = [
@@ -93,7 +92,6 @@ __all__ = [
     "parse_record",
     "party_from_name",
     "read_claims",
-    "resolve_governorate",
     "split_name",
     "write_claims_csv",
 ]

@@ -42,24 +42,23 @@ def _text(value) -> str:
 
 
 def claim_record(claim: Claim) -> dict[str, str]:
-    """One claim in the interchange columns (the import reads it back unchanged), then
-    its number and state."""
-    parcel = claim.parcel
+    """One claim in the interchange columns, with the property as the claim states it
+    (the import reads it back unchanged), then its number and state."""
     record = {
         "ref": claim.import_ref or claim.number,
-        "governorate": parcel.governorate_code,
-        "district": parcel.district,
-        "muqataa_no": parcel.muqataa_no,
-        "muqataa_name": parcel.muqataa_name,
-        "parcel_no": parcel.parcel_no_entered,
-        "property_type": _text(parcel.property_type),
+        "governorate": claim.stated_governorate_code,
+        "district": claim.stated_district,
+        "muqataa_no": claim.stated_muqataa_no,
+        "muqataa_name": claim.stated_muqataa_name,
+        "parcel_no": claim.stated_parcel_no,
+        "property_type": _text(claim.property_type),
         "address": claim.address,
         "claim_basis": _text(claim.claim_basis),
         "dispossession_date": _text(claim.dispossession_on),
         "filed_date": _text(claim.filed_on),
         "office": claim.office.code,
         "remedy": _text(claim.remedy),
-        "area_m2": _text(parcel.area_m2),
+        "area_m2": _text(claim.area_m2),
         "description": claim.description,
     }
     for index, party in enumerate(claim.claimants, start=1):

@@ -32,7 +32,6 @@ from itertools import islice
 from sqlalchemy import String, cast, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
-from claims.conflicts import claim_fields
 from claims.domain import (
     ClaimBasis,
     ClaimInput,
@@ -52,15 +51,16 @@ from claims.matching.blocking import blocking_keys
 from claims.models import Claim, ClaimMatchKey, ImportBatch, ImportRow, Parcel
 from claims.operations import (
     DEFAULT_THRESHOLDS,
-    fill_parcel,
     new_claim,
+    new_parcel,
     parcel_identity,
     reserve_claim_numbers,
 )
+from claims.queries import claim_fields
 from claims.scan import ShardDone, finish_scan, scan_shards, start_scan
 from commission.accounts.models import Office, User
 from commission.db import utcnow
-from commission.governorates import governorates
+from commission.governorates import GOVERNORATES
 from commission.workspaces import current_workspace_id
 
 #: Rows checked and staged per transaction.
@@ -151,7 +151,7 @@ class OfficeChoice:
                 raise InterchangeError(f"no office with code {forced_code!r}")
         #: Headquarters shares Baghdad's governorate but registers no branch's claims.
         self.by_governorate: dict[str, Office] = {}
-        branch_codes = {governorate.code: governorate.office_code for governorate in governorates()}
+        branch_codes = {governorate.code: governorate.office_code for governorate in GOVERNORATES}
         for office in offices:
             if office.is_headquarters:
                 continue
@@ -279,24 +279,32 @@ def _good_rows(session: Session, batch_id: int) -> Iterator[list[ImportRow]]:
         yield chunk
 
 
-def _parcels(session: Session, records: list[ClaimInput]) -> list[Parcel]:
-    """Each record's parcel: the stored row, or a new one shared by the file's rows.
+def _parcels(session: Session, records: list[ClaimInput]) -> list[Parcel | None]:
+    """Each record's parcel: the stored row, a new one shared by the file's rows that
+    name it, or None for a record that names no parcel (its parcel is to be identified).
 
-    A stored parcel is linked as it is, not rewritten, so the import takes no lock on
-    parcels that clerks are registering claims on.
+    A stored parcel is linked as it is, never rewritten (the claim keeps what it says
+    about its property), so the import takes no lock on parcels that clerks are
+    registering claims on.
     """
-    identities = [parcel_identity(record.parcel) for record in records]
-    keys = {key for key, _main, _sub in identities}
+    identities = {
+        index: parcel_identity(record.parcel)
+        for index, record in enumerate(records)
+        if record.parcel.names_a_parcel
+    }
+    keys = {key for _number, key in identities.values()}
     found = {
         parcel.parcel_key: parcel
         for parcel in session.scalars(select(Parcel).where(Parcel.parcel_key.in_(keys)))
     }
-    parcels = []
-    for record, (key, main, sub) in zip(records, identities, strict=True):
+    parcels: list[Parcel | None] = []
+    for index, record in enumerate(records):
+        if index not in identities:
+            parcels.append(None)
+            continue
+        number, key = identities[index]
         if key not in found:
-            found[key] = fill_parcel(
-                Parcel(parcel_key=key, parcel_no=main, parcel_sub=sub), record.parcel
-            )
+            found[key] = new_parcel(record.parcel, number=number, key=key)
             session.add(found[key])
         parcels.append(found[key])
     return parcels

@@ -8,22 +8,22 @@ Values:
 
 - `ref` is required and unique within the file; it becomes `Claim.import_ref`, which
   makes imports idempotent.
-- `governorate`: ISO 3166-2 code (IQ-BG, or BG), English name (Baghdad, Ninawa …),
-  Arabic name (بغداد، نينوى …) or office code (BGD).
+- `governorate`: anything `commission.governorates.resolve_governorate` reads: ISO
+  3166-2 code (IQ-BG, IQ BG, BG), office code (BGD), or a name in English (Baghdad,
+  Ninawa, Salah al-Din …), Arabic (بغداد، محافظة نينوى …) or Kurdish (هەولێر …).
 - Dates: YYYY-MM-DD, or day first as Iraqi forms write them (DD/MM/YYYY, DD-MM-YYYY,
   DD.MM.YYYY); Arabic-Indic digits are accepted. In XLSX a date cell is used as is.
 - `property_type`, `claim_basis`, `remedy`, `claimant_id_type`: the value names (spaces
   or hyphens for underscores), or a few common Arabic words (دار، أرض زراعية، مصادرة،
   تهجير قسري …).
-- Parcel numbers in any digits, with an optional sub-number: 345, ٣٤٥/٦, 345-6.
+- Parcel numbers in any digits, with an optional sub-number: 345, ٣٤٥/٦, 345-6. A row
+  without muqata'a or parcel number is a claim whose parcel is to be identified.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -42,10 +42,11 @@ from claims.domain import (
 )
 from claims.interchange.columns import claimant_columns, column_key
 from claims.interchange.export import cell_unsafe
-from claims.interchange.names import is_arabic_script, party_from_name
+from claims.interchange.names import party_from_name
+from claims.matching.normalise import fold_digits
 from claims.operations import validate_claim
-from claims.parcels import fold_digits, parse_decimal
-from commission.governorates import governorates
+from claims.parcels import parse_decimal
+from commission.governorates import UnknownGovernorate, resolve_governorate
 
 T = TypeVar("T")
 
@@ -85,85 +86,15 @@ class FieldError(ValueError):
 
 # ---------------------------------------------------------------------- governorates
 
-_ARABIC_MARKS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-#: Other spellings in use, folded as `_governorate_key` folds.
-_GOVERNORATE_ALIASES = {
-    "ninawa": "IQ-NI",
-    "ninewa": "IQ-NI",
-    "niniveh": "IQ-NI",
-    "mosul": "IQ-NI",
-    "salahaddin": "IQ-SD",
-    "salahuddin": "IQ-SD",
-    "salahadin": "IQ-SD",
-    "saladin": "IQ-SD",
-    "dohuk": "IQ-DA",
-    "dahuk": "IQ-DA",
-    "dihok": "IQ-DA",
-    "arbil": "IQ-AR",
-    "hawler": "IQ-AR",
-    "hewler": "IQ-AR",
-    "sulaimaniya": "IQ-SU",
-    "sulaymaniyya": "IQ-SU",
-    "sulaimaniyah": "IQ-SU",
-    "slemani": "IQ-SU",
-    "babylon": "IQ-BB",
-    "babel": "IQ-BB",
-    "basrah": "IQ-BA",
-    "thiqar": "IQ-DQ",
-    "qadisiya": "IQ-QA",
-    "qadisiyyah": "IQ-QA",
-    "diwaniyah": "IQ-QA",
-    "kerbala": "IQ-KA",
-    "karbalaa": "IQ-KA",
-    "missan": "IQ-MA",
-    "muthana": "IQ-MU",
-    "wassit": "IQ-WA",
-    "tamim": "IQ-KI",
-}
-
-
-def _governorate_key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).strip()
-    if is_arabic_script(text):
-        text = _ARABIC_MARKS_RE.sub("", text).translate(_ARABIC_FOLD)
-        text = re.sub(r"^محافظه\s*", "", text).replace(" ", "")
-        return text.removeprefix("ال")
-    text = re.sub(r"[^a-z]", "", text.casefold())
-    text = text.removesuffix("governorate").removesuffix("province")
-    return text.removeprefix("al") if len(text) > 5 else text
-
-
-@functools.cache
-def _governorate_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for governorate in governorates():
-        table[governorate.code.upper()] = governorate.code
-        table[governorate.code.upper().removeprefix("IQ-")] = governorate.code
-        table[governorate.office_code.upper()] = governorate.code
-        table[_governorate_key(governorate.name_en)] = governorate.code
-        table[_governorate_key(governorate.name_ar)] = governorate.code
-    for alias, code in _GOVERNORATE_ALIASES.items():
-        table.setdefault(alias, code)
-    return table
-
-
-def resolve_governorate(entered: str) -> str | None:
-    """ISO code (or Halabja's local code) for a governorate named any usual way."""
-    text = (entered or "").strip()
-    if not text:
-        return None
-    table = _governorate_table()
-    return table.get(text.upper()) or table.get(_governorate_key(text))
-
 
 def parse_governorate(entered: str) -> str:
+    """The governorate's code, read as every other path reads it (`resolve_governorate`)."""
     if not entered:
         raise FieldError("is missing")
-    code = resolve_governorate(entered)
-    if code is None:
-        raise FieldError(f"unknown governorate {entered!r}")
-    return code
+    try:
+        return resolve_governorate(entered).code
+    except UnknownGovernorate:
+        raise FieldError(f"unknown governorate {entered!r}") from None
 
 
 # ---------------------------------------------------------------------- plain values
@@ -217,6 +148,8 @@ def _choices_text(enum_class) -> str:
     return ", ".join(member.value for member in enum_class)
 
 
+#: Arabic diacritics and tatweel, which do not change a word.
+_ARABIC_MARKS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 _WORD_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
 
 

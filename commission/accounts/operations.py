@@ -6,35 +6,32 @@ import logging
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from commission.accounts.models import Office, Role, User, UserRole
 from commission.accounts.passwords import check_password_strength, verify_password
-from commission.governorates import HEADQUARTERS, governorates
+from commission.governorates import GOVERNORATES, HEADQUARTERS
+from commission.refusals import N_, Refusal, RefusalKind
 
 logger = logging.getLogger(__name__)
 
 
-class LoginRefused(Exception):
-    """Login failed; `message` is safe to show (it never says which part was wrong)."""
+class LoginRefused(Refusal):
+    """Login failed; the message is safe to show (it never says which part was wrong)."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+    kind = RefusalKind.INPUT
 
 
-class UnknownOffice(ValueError):
-    pass
+class UnknownOffice(Refusal, ValueError):
+    kind = RefusalKind.INPUT
+    message = N_("No office with code %(code)s.")
 
 
 def sync_offices(session: Session) -> int:
     """Create or update one office per governorate plus headquarters; returns changes."""
     existing = {office.code: office for office in session.scalars(select(Office))}
-    wanted = [
-        (gov.office_code, gov.code, gov.name_en, gov.name_ar, False) for gov in governorates()
-    ]
+    wanted = [(gov.office_code, gov.code, gov.name_en, gov.name_ar, False) for gov in GOVERNORATES]
     hq_code, hq_en, hq_ar, hq_governorate = HEADQUARTERS
     wanted.append((hq_code, hq_governorate, hq_en, hq_ar, True))
     changed = 0
@@ -70,7 +67,7 @@ def create_user(
     check_password_strength(password)
     office = session.scalar(select(Office).where(Office.code == office_code.upper()))
     if office is None:
-        raise UnknownOffice(f"No office with code {office_code!r}.")
+        raise UnknownOffice(code=office_code)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValueError(f"User {username!r} already exists.")
     user = User(
@@ -111,19 +108,19 @@ def authenticate(
     if user is None:
         # Spend the same time as a real check, so timing does not reveal usernames.
         verify_password(hasher, dummy_hash, password)
-        raise LoginRefused(_l("Wrong username or password."))
+        raise LoginRefused(N_("Wrong username or password."))
     if user.is_locked(now):
         raise LoginRefused(
-            _l(
+            N_(
                 "This account is locked after repeated failed logins. "
                 "Try again later or ask an administrator."
             )
         )
     if not verify_password(hasher, user.password_hash, password):
         _count_failure(session, user, now=now, max_failures=max_failures, lockout=lockout)
-        raise LoginRefused(_l("Wrong username or password."))
+        raise LoginRefused(N_("Wrong username or password."))
     if not user.is_active_account:
-        raise LoginRefused(_l("This account is disabled."))
+        raise LoginRefused(N_("This account is disabled."))
     user.failed_login_count = 0
     user.locked_until = None
     user.last_login_at = now

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from commission.accounts.forms import LoginForm, PostOnlyForm
 from commission.accounts.models import Role, User
 from commission.accounts.operations import LoginRefused, authenticate
+from commission.boundary import refusal_text
 from commission.db import utcnow
 from commission.extensions import db
 from commission.policy import allow, allow_any_user, allow_public
@@ -54,10 +55,10 @@ def login():
                 lockout=config["LOGIN_LOCKOUT"],
             )
         except LoginRefused as refused:
-            db.session.commit()  # the failure count must survive the refusal
-            form.password.errors.append(refused.message)
+            # Answered here, not raised on: the view returns normally, so the boundary
+            # commits the failure count with the rest of the request.
+            form.password.errors.append(refusal_text(refused))
         else:
-            db.session.commit()
             session.regenerate()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))

@@ -1,5 +1,8 @@
 """Legacy imports: the property type as entered on the claim, and data-quality flags.
 
+Claims registered before this revision whose parcel is still to be identified get their
+parcel_unidentified flag here, as registration gives it from now on.
+
 Revision ID: 8e4f0b6a2c19
 Revises: 5c1e2a9d7b40
 Create Date: 2026-11-27 15:00:00
@@ -16,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 FLAGS = (
-    "'no_identity_number', 'date_year_only', 'property_type_from_text', "
+    "'parcel_unidentified', 'no_identity_number', 'date_year_only', 'property_type_from_text', "
     "'property_type_missing', 'claim_basis_missing'"
 )
 
@@ -53,6 +56,10 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_claim_quality_flag_workspace_id"), ["workspace_id"], unique=False
         )
+    op.execute(
+        "INSERT INTO claim_quality_flag (claim_id, flag, workspace_id) "
+        "SELECT id, 'parcel_unidentified', workspace_id FROM claim WHERE parcel_id IS NULL"
+    )
 
 
 def downgrade():

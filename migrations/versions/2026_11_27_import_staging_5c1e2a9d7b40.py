@@ -1,7 +1,7 @@
 """Import staging: each import file's rows are checked into import_row, then published.
 
 Revision ID: 5c1e2a9d7b40
-Revises: d3665936ae2b
+Revises: 5c1e9a7d2b40
 Create Date: 2026-11-27 14:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c1e2a9d7b40"
-down_revision = "d3665936ae2b"
+down_revision = "5c1e9a7d2b40"
 branch_labels = None
 depends_on = None
 

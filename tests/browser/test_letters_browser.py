@@ -35,10 +35,9 @@ from commission.accounts.models import Office, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
-from tests.browser.conftest import screenshot
-from tests.browser.test_intake_browser import log_in, scan_png
-from tests.conftest import commission_today
-from tests.documents.pdf import page_texts, squeezed
+from tests.documents.pdf import squeezed
+from tests.support.app import commission_today
+from tests.support.browser import issue_download_and_verify, log_in, scan_png, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -113,31 +112,6 @@ def claim_with_an_issued_decision(app) -> str:
         number = claim.number
         db.session.remove()
     return number
-
-
-def issue_download_and_verify(page, live_server, button: str, name: str) -> tuple[str, list[str]]:
-    """Issue the letter from the claim page, download it, and check its code at /verify;
-    return the code and the text of the downloaded PDF's pages."""
-    number = page.locator("h1.claim-number").inner_text()
-    page.get_by_role("button", name=button).click()
-    expect(page.get_by_text(re.compile(r"issued, verification code"))).to_be_visible()
-    row = page.locator("#letters tbody tr").last
-    code = row.locator("code").inner_text()
-    screenshot(page, f"claim-letters-{name}")
-
-    with page.expect_download() as download_info:
-        row.get_by_role("link", name="Download PDF").click()
-    download = download_info.value
-    assert download.suggested_filename == f"{number}-{name}.pdf"
-    pages = page_texts(download.path())
-    assert number in squeezed(pages[0])
-    assert code in pages[0]
-
-    page.goto(f"{live_server}/verify/{code}")
-    expect(page.get_by_text("This letter was issued by the Commission.")).to_be_visible()
-    expect(page.get_by_text(number)).to_be_visible()
-    screenshot(page, f"verify-{name}")
-    return code, pages
 
 
 def test_clerk_registers_a_claim_and_downloads_its_receipt(page, live_server, tmp_path):

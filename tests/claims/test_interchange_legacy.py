@@ -3,20 +3,24 @@ dates known only by the year; each imported claim flagged with what it lacks."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from claims.domain import ImportStatus, PropertyType, QualityFlag, RowVerdict
-from claims.interchange import ClaimFile, import_claims, parse_record
-from claims.models import Claim, ClaimQualityFlag, ImportBatch, ImportRow
+from claims.interchange import ClaimFile, claim_record, import_claims, parse_record
+from claims.models import Claim, ImportBatch, ImportRow, Parcel
+from claims.queries import ClaimFilters, search_claims
+from commission.accounts.models import User
 from commission.extensions import db
-from tests.claims.conftest import TODAY
-from tests.claims.import_rows import legacy_row, write_rows
-from tests.conftest import unique
+from tests.support.app import unique
+from tests.support.claims import TODAY, claim_input
+from tests.support.import_rows import legacy_row, write_rows
 
 
 @pytest.fixture
@@ -149,7 +153,7 @@ def test_an_office_column_or_the_office_option_overrides_the_governorate(intake,
 
 
 def test_an_imported_claim_keeps_its_words_and_flags_and_lists_can_filter_on_a_flag(
-    intake, tmp_path, muqataa
+    intake, staff, tmp_path, muqataa
 ):
     prefix = unique("flag")
     rows = [
@@ -163,10 +167,12 @@ def test_an_imported_claim_keeps_its_words_and_flags_and_lists_can_filter_on_a_f
         ),
         legacy_row(f"{prefix}-2", muqataa, 2, property_type="house"),
     ]
+    reviewer_id = staff.reviewer.id
     assert run_import(write_rows(tmp_path / "flags.csv", rows)).published
+    reviewer = db.session.get(User, reviewer_id)  # the import's commits detached the fixture's
     vague, clear = imported(prefix)
     assert vague.property_type_as_entered == "قطعة أرض"
-    assert vague.parcel.property_type == PropertyType.RESIDENTIAL_LAND
+    assert vague.property_type == PropertyType.RESIDENTIAL_LAND
     assert vague.dispossession_on == date(1991, 1, 1)
     assert [flag.flag for flag in vague.quality_flags] == [
         QualityFlag.DATE_YEAR_ONLY,
@@ -174,10 +180,92 @@ def test_an_imported_claim_keeps_its_words_and_flags_and_lists_can_filter_on_a_f
         QualityFlag.PROPERTY_TYPE_FROM_TEXT,
     ]
     assert clear.quality_flags == [] and clear.property_type_as_entered == ""
-    year_only = select(ClaimQualityFlag.claim_id).where(
-        ClaimQualityFlag.flag == QualityFlag.DATE_YEAR_ONLY
+    for flag in QualityFlag:
+        found = search_claims(db.session, ClaimFilters(quality_flag=flag), viewer=reviewer)
+        expected = [vague.id] if flag in {row.flag for row in vague.quality_flags} else []
+        assert [claim.id for claim in found if claim.import_ref.startswith(prefix)] == expected
+
+
+def test_rows_without_parcel_or_muqataa_number_import_with_their_parcel_to_be_identified(
+    intake, staff, tmp_path, muqataa
+):
+    prefix = unique("unid")
+    rows = [
+        legacy_row(f"{prefix}-1", muqataa, 1, parcel_no=""),
+        legacy_row(f"{prefix}-2", "", 2, muqataa_name="الكرادة"),
+        legacy_row(f"{prefix}-3", "", 3, parcel_no="", address="محلة ٩٠٣ زقاق ١٢ دار ٤"),
+        legacy_row(f"{prefix}-4", muqataa, 4),
+    ]
+    path = write_rows(tmp_path / "unidentified.csv", rows)
+    reviewer_id = staff.reviewer.id
+    dry = run_import(path, dry_run=True)
+    assert (dry.imported, dry.errors) == (4, [])
+    assert run_import(path).published
+    reviewer = db.session.get(User, reviewer_id)
+    *unidentified, identified = imported(prefix)
+    assert [claim.parcel for claim in unidentified] == [None, None, None]
+    assert identified.parcel.parcel_key == f"IQ-BG|{muqataa}|4"
+    # What the row did give stays on the claim, to be matched and identified by.
+    assert [(c.stated_muqataa_no, c.stated_parcel_no) for c in unidentified] == [
+        (muqataa, ""),
+        ("", "2"),
+        ("", ""),
+    ]
+    assert unidentified[1].stated_muqataa_name == "الكرادة"
+    for claim in unidentified:
+        assert QualityFlag.PARCEL_UNIDENTIFIED in {row.flag for row in claim.quality_flags}
+    assert QualityFlag.PARCEL_UNIDENTIFIED not in {row.flag for row in identified.quality_flags}
+    to_identify = search_claims(
+        db.session,
+        ClaimFilters(quality_flag=QualityFlag.PARCEL_UNIDENTIFIED),
+        viewer=reviewer,
     )
-    assert db.session.scalars(select(Claim.id).where(Claim.id.in_(year_only))).all() == [vague.id]
+    assert {claim.id for claim in to_identify} >= {claim.id for claim in unidentified}
+    assert identified.id not in {claim.id for claim in to_identify}
+    # The export writes each claim's facts as it stated them, empty numbers too.
+    exported = {record["ref"]: record for record in map(claim_record, imported(prefix))}
+    assert [
+        (exported[row["ref"]]["muqataa_no"], exported[row["ref"]]["parcel_no"]) for row in rows
+    ] == [(row["muqataa_no"], row["parcel_no"]) for row in rows]
+
+
+def test_an_import_links_a_stored_parcel_and_never_rewrites_it(intake, tmp_path, muqataa):
+    stored_parcel = dataclasses.replace(
+        claim_input().parcel,
+        muqataa_no=muqataa,
+        parcel_no="7",
+        district="الكرخ",
+        muqataa_name="الكرادة",
+        area_m2=Decimal(300),
+    )
+    parcel_id = intake.register(claim_input(parcel=stored_parcel)).parcel_id
+    prefix = unique("keep")
+    row = legacy_row(
+        f"{prefix}-1",
+        muqataa,
+        7,
+        parcel_no="٠٠٧",
+        district="الرصافة",
+        muqataa_name="كرادة مريم",
+        area_m2="450",
+        property_type="shop",
+    )
+    assert run_import(write_rows(tmp_path / "same-parcel.csv", [row])).published
+    [claim] = imported(prefix)
+    parcel = db.session.get(Parcel, parcel_id)
+    assert claim.parcel_id == parcel.id
+    assert (parcel.district, parcel.muqataa_name, parcel.area_m2) == (
+        "الكرخ",
+        "الكرادة",
+        Decimal(300),
+    )
+    assert (claim.stated_district, claim.stated_muqataa_name, claim.stated_parcel_no) == (
+        "الرصافة",
+        "كرادة مريم",
+        "٠٠٧",
+    )
+    assert (claim.area_m2, claim.property_type) == (Decimal(450), PropertyType.COMMERCIAL)
+    assert claim.parcel_differences() == {"district", "muqataa_name", "area_m2"}
 
 
 def mixed_rows(prefix: str, muqataa: str, count: int) -> list[dict]:

@@ -24,9 +24,9 @@ from claims.interchange.importing import (
 )
 from claims.models import Claim, ConflictCandidate, ImportBatch, ImportRow
 from commission.extensions import db
-from tests.claims.conftest import TODAY, claim_input
-from tests.claims.import_rows import legacy_row, write_rows
-from tests.conftest import unique
+from tests.support.app import unique
+from tests.support.claims import TODAY, claim_input
+from tests.support.import_rows import legacy_row, write_rows
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from commission.accounts.models import Role, User
 from commission.audit import Actor, AuditEntry, set_actor, verify_chain
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES, Workspace, use_workspace
-from tests.commission.conftest import ScopedNote
+from tests.support.notes import ScopedNote
 
 
 def _entries(workspace_id: int) -> list[AuditEntry]:

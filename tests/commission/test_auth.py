@@ -12,7 +12,7 @@ from commission.db import utcnow
 from commission.extensions import db
 from commission.sessions import UserSession
 from config import ConfigError, ProductionConfig, load_config
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.support.web import PASSWORD, csrf_token, login
 
 
 def _user(app, user_id: int) -> User:
