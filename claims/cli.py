@@ -1,7 +1,8 @@
 """`flask --app wsgi claims import|export`: claims in and out of CSV and XLSX files.
 
-Each command is one boundary (`command_boundary`): an import commits once at the end,
-or — on a dry run, or a bad row without `--partial` — rolls everything back.
+Each command is one boundary (`command_boundary`). An import commits each chunk of its
+staging table, then publishes the good rows in one transaction, or — on a dry run, or a
+bad row without `--partial` — publishes nothing.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from claims.domain import PartyRole
-from claims.files import EvidenceStore
 from claims.interchange import (
     MAX_XLSX_MEMBERS,
     MAX_XLSX_UNCOMPRESSED_BYTES,
     ArchiveLimits,
     ClaimFile,
-    ImportReport,
     InterchangeError,
     import_claims,
     write_claims_csv,
@@ -39,10 +38,6 @@ from commission.extensions import db
 EXPORT_BATCH_SIZE = 500
 
 claims_cli = AppGroup("claims", help="Import, export and match claims.")
-
-
-class _RollBack(Exception):
-    """Leave the command boundary without committing (dry run, or a bad file)."""
 
 
 def archive_limits(config) -> ArchiveLimits:
@@ -69,10 +64,9 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
 
     All or nothing unless --partial: one bad row and nothing is imported. Rows whose ref
     was imported before are skipped, so importing a file twice creates nothing new.
-    Exits with 1 when any row is bad.
+    The rows are checked into a staging table first (a dry run stops there), then
+    published in one transaction. Exits with 1 when any row is bad.
     """
-    report = ImportReport()
-    committed = False
     today = local_today()  # one date for checking and registering, even across midnight
     try:
         with command_boundary("claims-import"):
@@ -86,17 +80,12 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
                     claim_file,
                     office_code=office_code,
                     by=None,
-                    today=today,
-                    store=EvidenceStore(current_app.config["QAYD_DATA_DIR"]),
+                    commit=db.session.commit,
                     dry_run=dry_run,
                     partial=partial,
                     thresholds=MatchThresholds.from_config(current_app.config),
+                    workers=os.cpu_count() or 1,
                 )
-            if dry_run or (report.errors and not partial):
-                raise _RollBack()
-        committed = True
-    except _RollBack:
-        pass
     except InterchangeError as error:
         raise click.ClickException(f"{path.name}: {error}. Nothing was imported.") from None
     except IntegrityError:
@@ -113,8 +102,8 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
         f"{report.already_imported} already imported (skipped)"
     )
     if dry_run:
-        click.echo(f"Dry run: {counts}, {report.imported} would be imported. Nothing changed.")
-    elif committed:
+        click.echo(f"Dry run: {counts}, {report.imported} would be imported. No claim changed.")
+    elif report.published:
         click.echo(f"Imported {report.imported} claims: {counts}.")
     else:
         click.echo(

@@ -78,6 +78,20 @@ class EvidenceKind(enum.StrEnum):
     OTHER = "other"
 
 
+class QualityFlag(enum.StrEnum):
+    """What a claim lacks or had guessed, for the clerks who complete it."""
+
+    #: Registered without muqata'a or parcel number; dropped when the parcel is identified.
+    PARCEL_UNIDENTIFIED = "parcel_unidentified"
+    NO_IDENTITY_NUMBER = "no_identity_number"
+    #: A date given only as a year, taken as 1 January of that year.
+    DATE_YEAR_ONLY = "date_year_only"
+    #: The property type read from a common word (vacant plot, دار …), not a code.
+    PROPERTY_TYPE_FROM_TEXT = "property_type_from_text"
+    PROPERTY_TYPE_MISSING = "property_type_missing"
+    CLAIM_BASIS_MISSING = "claim_basis_missing"
+
+
 class CandidateStatus(enum.StrEnum):
     OPEN = "open"
     CONFIRMED = "confirmed"
@@ -151,6 +165,9 @@ class ClaimInput:
     address: str = ""
     description: str = ""
     import_ref: str | None = None
+    #: The property type as the source wrote it, when that was not the code itself.
+    property_type_as_entered: str = ""
+    quality_flags: list[QualityFlag] = dataclasses.field(default_factory=list)
 
     def in_role(self, role: PartyRole) -> list[PartyInput]:
         return [party for party in self.parties if party.role == role]
@@ -160,3 +177,20 @@ class ClaimInput:
 class EvidenceInput:
     kind: EvidenceKind
     upload: CheckedUpload
+
+
+class ImportStatus(enum.StrEnum):
+    #: Rows are being read, checked and written to the staging table.
+    STAGING = "staging"
+    #: Every row checked; a dry run stops here.
+    STAGED = "staged"
+    #: Some row was bad and the import was all-or-nothing: nothing was published.
+    REFUSED = "refused"
+    PUBLISHED = "published"
+
+
+class RowVerdict(enum.StrEnum):
+    GOOD = "good"
+    BAD = "bad"
+    #: The row's ref is already a claim's: skipped, so importing twice is harmless.
+    ALREADY_IMPORTED = "already_imported"

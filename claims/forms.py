@@ -39,6 +39,7 @@ from claims.domain import (
     PartyInput,
     PartyRole,
     PropertyType,
+    QualityFlag,
     Remedy,
 )
 from claims.matching import ConflictKind
@@ -97,6 +98,14 @@ EVIDENCE_KIND_LABELS = {
     EvidenceKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
     EvidenceKind.PHOTO: _l("Photograph"),
     EvidenceKind.OTHER: _l("Other"),
+}
+QUALITY_FLAG_LABELS = {
+    QualityFlag.PARCEL_UNIDENTIFIED: _l("Parcel not yet identified"),
+    QualityFlag.NO_IDENTITY_NUMBER: _l("No identity number"),
+    QualityFlag.DATE_YEAR_ONLY: _l("A date known only by its year"),
+    QualityFlag.PROPERTY_TYPE_FROM_TEXT: _l("Property type read from words"),
+    QualityFlag.PROPERTY_TYPE_MISSING: _l("No property type"),
+    QualityFlag.CLAIM_BASIS_MISSING: _l("No basis of the claim"),
 }
 ROLE_LABELS = {
     PartyRole.CLAIMANT: _l("Claimant"),
@@ -414,6 +423,11 @@ class ClaimSearchForm(CleanForm):
         _l("State"), choices=_choices(STATE_LABELS, blank=_l("— any —")), validators=[Optional()]
     )
     parcel_to_identify = BooleanField(_l("Parcel to be identified"))
+    quality_flag = SelectField(
+        _l("Data to complete"),
+        choices=_choices(QUALITY_FLAG_LABELS, blank=_l("— any —")),
+        validators=[Optional()],
+    )
     filed_from = DateField(_l("Filed from"), validators=[Optional()])
     filed_to = DateField(_l("Filed until"), validators=[Optional()])
 

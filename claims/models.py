@@ -25,10 +25,13 @@ from claims.domain import (
     ClaimState,
     EvidenceKind,
     IdentityDocument,
+    ImportStatus,
     ParcelChangeKind,
     PartyRole,
     PropertyType,
+    QualityFlag,
     Remedy,
+    RowVerdict,
 )
 from claims.matching import ConflictKind, InvalidParcelNumber, parse_parcel_number
 from commission.accounts.models import Office, User
@@ -130,6 +133,9 @@ class Claim(WorkspaceScoped, Audited, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: The `ref` of the imported row this claim came from; makes imports idempotent.
     import_ref: Mapped[str | None] = mapped_column(String(100))
+    #: The property type as the source wrote it ("vacant plot", "قطعة أرض") when that
+    #: was a word mapped to the parcel's type rather than the type's code.
+    property_type_as_entered: Mapped[str] = mapped_column(String(100), default="")
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set by every edit, so an edit that changes only parties or evidence still
@@ -159,6 +165,9 @@ class Claim(WorkspaceScoped, Audited, Base):
         order_by="Evidence.id",
         cascade="save-update, merge",
         lazy="selectin",
+    )
+    quality_flags: Mapped[list[ClaimQualityFlag]] = relationship(
+        back_populates="claim", order_by="ClaimQualityFlag.flag", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -209,6 +218,27 @@ class Claim(WorkspaceScoped, Audited, Base):
 
     def __repr__(self) -> str:
         return f"<Claim {self.number} {self.state}>"
+
+
+class ClaimQualityFlag(WorkspaceScoped, Audited, Base):
+    """Something an imported claim lacks or had guessed (see `QualityFlag`); indexed by
+    flag so that lists can show the claims a clerk still has to complete."""
+
+    __tablename__ = "claim_quality_flag"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "flag"),
+        CheckConstraint(f"flag IN {values_in(QualityFlag)}", name="flag"),
+        Index("ix_claim_quality_flag_lookup", "workspace_id", "flag", "claim_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    flag: Mapped[QualityFlag] = mapped_column(String(40))
+
+    claim: Mapped[Claim] = relationship(back_populates="quality_flags")
+
+    def __repr__(self) -> str:
+        return f"<ClaimQualityFlag {self.claim_id} {self.flag}>"
 
 
 class ParcelChange(WorkspaceScoped, Audited, Base):
@@ -514,3 +544,56 @@ class ConflictScanShard(WorkspaceScoped, Base):
 
     def __repr__(self) -> str:
         return f"<ConflictScanShard {self.scan_id} {self.governorate_code}>"
+
+
+class ImportBatch(WorkspaceScoped, Audited, Base):
+    """One run of `flask claims import` over one file (a dry run too).
+
+    Rows are checked and staged first (`ImportRow`, committed in chunks, holding no
+    lock anyone waits on), then the good ones are published in one transaction.
+    """
+
+    __tablename__ = "import_batch"
+    __table_args__ = (CheckConstraint(f"status IN {values_in(ImportStatus)}", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[ImportStatus] = mapped_column(String(20), default=ImportStatus.STAGING)
+    is_dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The claim numbers the publication gave, per office and year: published claims
+    #: are created with a provisional negative sequence (-1, -2 … in file order) and
+    #: numbered at the end, all at once, so the office counters are held only for that
+    #: moment. JSON: {"BGD-2026": [first_seq, last_seq], …}.
+    numbering: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<ImportBatch {self.id} {self.file_name!r} {self.status}>"
+
+
+class ImportRow(WorkspaceScoped, Base):
+    """One row of an import file, as checked: its verdict, the parsed record to publish
+    (JSON of the ClaimInput) or the reasons it cannot be published. A published row's
+    claim is the one whose `import_ref` is the row's ref."""
+
+    __tablename__ = "import_row"
+    __table_args__ = (
+        CheckConstraint(f"verdict IN {values_in(RowVerdict)}", name="verdict"),
+        Index("ix_import_row_batch_verdict_line", "batch_id", "verdict", "line"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
+    line: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[str] = mapped_column(String(100), default="")
+    verdict: Mapped[RowVerdict] = mapped_column(String(20))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
+    #: The ClaimInput as JSON, for a good row.
+    record: Mapped[str | None] = mapped_column(Text)
+    #: [[column, message], …] for a bad row.
+    errors: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<ImportRow {self.batch_id}:{self.line} {self.verdict}>"

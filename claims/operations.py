@@ -26,6 +26,7 @@ from claims.domain import (
     ParcelInput,
     PartyInput,
     PartyRole,
+    QualityFlag,
 )
 from claims.files import EvidenceStore
 from claims.matching import ConflictKind, MatchThresholds, normalise_claim
@@ -40,6 +41,7 @@ from claims.models import (
     Claim,
     ClaimCounter,
     ClaimMatchKey,
+    ClaimQualityFlag,
     ConflictCandidate,
     ConflictGroup,
     ConflictGroupMember,
@@ -184,7 +186,8 @@ def _area_errors(area_m2: Decimal | None) -> dict[str, object]:
     return {}
 
 
-def _key_of(data: ParcelIdentity | ParcelInput) -> tuple[ParcelNumber, str]:
+def parcel_identity(data: ParcelIdentity | ParcelInput) -> tuple[ParcelNumber, str]:
+    """The parcel number the input names and its parcel key."""
     number = parse_parcel_number(data.parcel_no)
     key = parcel_key(data.governorate_code.upper(), parse_muqataa_number(data.muqataa_no), number)
     return number, key
@@ -194,7 +197,7 @@ def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) 
     """The parcel of this key, or a new one with these facts. An existing row is never
     changed here: what a claim says about its property stays on the claim, and the
     shared row changes only through `correct_parcel`."""
-    number, key = _key_of(data)
+    number, key = parcel_identity(data)
     if session.get_bind().dialect.name == "postgresql":
         # Two clerks registering the first claims on one parcel at once: the second
         # waits here until the first commits, then finds its parcel row.
@@ -204,18 +207,24 @@ def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) 
         )
     parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
     if parcel is None:
-        parcel = Parcel(
-            parcel_key=key,
-            parcel_no=number.main,
-            parcel_sub=number.sub,
-            governorate_code=data.governorate_code.upper(),
-            muqataa_no=data.muqataa_no.strip(),
-            district=data.district.strip(),
-            muqataa_name=data.muqataa_name.strip(),
-            area_m2=data.area_m2,
-        )
+        parcel = new_parcel(data, number=number, key=key)
         session.add(parcel)
     return parcel
+
+
+def new_parcel(data: ParcelIdentity | ParcelInput, *, number: ParcelNumber, key: str) -> Parcel:
+    """The parcel row of a key no stored parcel has yet, with the facts of the first
+    claim (or identification) that names it (not yet added to a session)."""
+    return Parcel(
+        parcel_key=key,
+        parcel_no=number.main,
+        parcel_sub=number.sub,
+        governorate_code=data.governorate_code.upper(),
+        muqataa_no=data.muqataa_no.strip(),
+        district=data.district.strip(),
+        muqataa_name=data.muqataa_name.strip(),
+        area_m2=data.area_m2,
+    )
 
 
 def _stated_property(data: ParcelInput) -> dict:
@@ -242,23 +251,35 @@ def next_claim_number(session: Session, office: Office, year: int) -> tuple[int,
     One INSERT … ON CONFLICT DO UPDATE … RETURNING: the row lock it takes serialises
     concurrent registrations at one office, and a rollback gives the number back.
     """
+    seq = reserve_claim_numbers(session, office, year, 1)
+    return seq, claim_number(office, year, seq)
+
+
+def claim_number(office: Office, year: int, seq: int) -> str:
+    """OFFICE-YYYY-NNNNNN; refused rather than given in any other shape (a year before
+    1000 or a sequence past 999,999 would break every reader of claim numbers)."""
+    number = f"{office.code}-{year}-{seq:06d}"
+    if not CLAIM_NUMBER_SHAPE.fullmatch(number):
+        raise ClaimNumberUnavailable(number=number)
+    return number
+
+
+def reserve_claim_numbers(session: Session, office: Office, year: int, count: int) -> int:
+    """Advance the office's counter for the year by `count`; return the last number
+    reserved (the first is that minus count, plus one)."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = ClaimCounter.__table__
     statement = (
         insert(table)
-        .values(workspace_id=current_workspace_id(), office_id=office.id, year=year, last_seq=1)
+        .values(workspace_id=current_workspace_id(), office_id=office.id, year=year, last_seq=count)
         .on_conflict_do_update(
             index_elements=["workspace_id", "office_id", "year"],
-            set_={"last_seq": table.c.last_seq + 1},
+            set_={"last_seq": table.c.last_seq + count},
         )
         .returning(table.c.last_seq)
     )
-    seq = session.execute(statement).scalar_one()
-    number = f"{office.code}-{year}-{seq:06d}"
-    if not CLAIM_NUMBER_SHAPE.fullmatch(number):
-        raise ClaimNumberUnavailable(number=number)
-    return seq, number
+    return session.execute(statement).scalar_one()
 
 
 def _party(data: PartyInput) -> Party:
@@ -301,6 +322,57 @@ def attach_evidence(
     return rows
 
 
+def new_claim(
+    data: ClaimInput,
+    *,
+    parcel: Parcel | None,
+    office: Office,
+    number: str,
+    seq: int,
+    by: User | None,
+) -> Claim:
+    """The claim row of a registration (not yet added to a session): on `parcel`, or
+    with its parcel to be identified (and flagged so) when that is None."""
+    flags = set(data.quality_flags)
+    if parcel is None:
+        flags.add(QualityFlag.PARCEL_UNIDENTIFIED)
+    return Claim(
+        number=number,
+        office_id=office.id,
+        year=data.filed_on.year,
+        seq=seq,
+        state=ClaimState.REGISTERED,
+        filed_on=data.filed_on,
+        claim_basis=data.claim_basis,
+        dispossession_on=data.dispossession_on,
+        remedy=data.remedy,
+        parcel=parcel,
+        governorate_code=parcel.governorate_code
+        if parcel
+        else data.parcel.governorate_code.upper(),
+        **_stated_property(data.parcel),
+        address=data.address.strip(),
+        description=data.description.strip(),
+        import_ref=data.import_ref,
+        property_type_as_entered=data.property_type_as_entered.strip(),
+        registered_by_id=by.id if by else None,
+        parties=[_party(_strip(party)) for party in data.parties],
+        quality_flags=[ClaimQualityFlag(flag=flag) for flag in sorted(flags)],
+    )
+
+
+def _flag_parcel_unidentified(claim: Claim) -> None:
+    """Keep the claim's PARCEL_UNIDENTIFIED flag true to its parcel, so that the list of
+    claims to complete loses a claim once its parcel is identified."""
+    flagged = [row for row in claim.quality_flags if row.flag == QualityFlag.PARCEL_UNIDENTIFIED]
+    if claim.parcel is None:
+        if not flagged:
+            claim.quality_flags.append(ClaimQualityFlag(flag=QualityFlag.PARCEL_UNIDENTIFIED))
+    else:
+        for row in flagged:
+            claim.quality_flags.remove(row)
+
+
 def register_claim(
     session: Session,
     data: ClaimInput,
@@ -321,27 +393,7 @@ def register_claim(
         raise ClaimInvalid(errors)
     parcel = _parcel_stated_by(session, data.parcel)
     seq, number = next_claim_number(session, office, data.filed_on.year)
-    claim = Claim(
-        number=number,
-        office_id=office.id,
-        year=data.filed_on.year,
-        seq=seq,
-        state=ClaimState.REGISTERED,
-        filed_on=data.filed_on,
-        claim_basis=data.claim_basis,
-        dispossession_on=data.dispossession_on,
-        remedy=data.remedy,
-        parcel=parcel,
-        governorate_code=parcel.governorate_code
-        if parcel
-        else data.parcel.governorate_code.upper(),
-        **_stated_property(data.parcel),
-        address=data.address.strip(),
-        description=data.description.strip(),
-        import_ref=data.import_ref,
-        registered_by_id=by.id if by else None,
-        parties=[_party(_strip(party)) for party in data.parties],
-    )
+    claim = new_claim(data, parcel=parcel, office=office, number=number, seq=seq, by=by)
     session.add(claim)
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     session.flush()
@@ -377,6 +429,7 @@ def update_claim(
     )
     for column, value in _stated_property(data.parcel).items():
         setattr(claim, column, value)
+    _flag_parcel_unidentified(claim)
     claim.filed_on = data.filed_on
     claim.claim_basis = data.claim_basis
     claim.dispossession_on = data.dispossession_on
@@ -660,6 +713,7 @@ def identify_parcel(
     )
     claim.parcel = parcel
     claim.governorate_code = parcel.governorate_code
+    _flag_parcel_unidentified(claim)
     claim.updated_at = utcnow()
     claim.updated_by_id = by.id
     session.add(change)
@@ -693,7 +747,7 @@ def correct_parcel(
         errors["reason"] = _l("Give the reason for the correction.")
     if errors:
         raise ClaimInvalid(errors)
-    number, key = _key_of(data)
+    number, key = parcel_identity(data)
     if key != parcel.parcel_key and session.scalar(
         select(Parcel.id).where(Parcel.parcel_key == key)
     ):

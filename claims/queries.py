@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from claims.domain import CandidateStatus, ClaimState, PartyRole
+from claims.domain import CandidateStatus, ClaimState, PartyRole, QualityFlag
 from claims.matching import (
     ClaimFields,
     MatchThresholds,
@@ -44,6 +44,7 @@ from claims.matching.normalise import fold_digits, parse_parcel_number
 from claims.models import (
     Claim,
     ClaimMatchKey,
+    ClaimQualityFlag,
     ConflictCandidate,
     ConflictGroup,
     ConflictGroupMember,
@@ -77,6 +78,8 @@ class ClaimFilters:
     filed_to: date | None = None
     #: Only claims whose parcel is still to be identified.
     parcel_to_identify: bool = False
+    #: Only claims carrying this data-quality flag (what a clerk still has to complete).
+    quality_flag: QualityFlag | None = None
 
 
 def normalise_claim_number(entered: str) -> str:
@@ -160,6 +163,14 @@ def _claim_conditions(session: Session, filters: ClaimFilters, *, viewer: User) 
         conditions.append(Claim.parcel_id.in_(select(Parcel.id).where(*parcel_conditions)))
     if filters.parcel_to_identify:
         conditions.append(Claim.parcel_id.is_(None))
+    if filters.quality_flag is not None:
+        conditions.append(
+            Claim.id.in_(
+                select(ClaimQualityFlag.claim_id).where(
+                    ClaimQualityFlag.flag == filters.quality_flag
+                )
+            )
+        )
 
     if filters.state is not None:
         conditions.append(Claim.state == filters.state)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from sqlalchemy import Connection, create_engine, func, select
@@ -74,10 +74,14 @@ def scan_shards(
     thresholds: MatchThresholds,
     *,
     workers: int = 1,
+    governorates: Collection[str] | None = None,
 ) -> Iterator[ShardDone]:
-    """Scan the shards not yet done, yielding after each one's pairs and its done-row
-    are in the session: the caller commits there (one shard, one commit)."""
+    """Scan the shards not yet done (of `governorates` only, when given), yielding after
+    each one's pairs and its done-row are in the session: the caller commits there (one
+    shard, one commit)."""
     todo, _ = shard_sizes(session, scan)
+    if governorates is not None:
+        todo = {code: size for code, size in todo.items() if code in governorates}
     workspace_id = current_workspace_id()
     if workers <= 1:
         for code in todo:

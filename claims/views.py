@@ -29,7 +29,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from claims.access import visible_claim_or_404
-from claims.domain import CandidateStatus, ClaimState, EvidenceInput, EvidenceKind, PartyRole
+from claims.domain import (
+    CandidateStatus,
+    ClaimState,
+    EvidenceInput,
+    EvidenceKind,
+    PartyRole,
+    QualityFlag,
+)
 from claims.files import EvidenceStore, UploadRefused, check_upload, download_name
 from claims.forms import (
     BASIS_LABELS,
@@ -541,6 +548,7 @@ def claim_list():
             filed_from=form.filed_from.data,
             filed_to=form.filed_to.data,
             parcel_to_identify=bool(form.parcel_to_identify.data),
+            quality_flag=QualityFlag(form.quality_flag.data) if form.quality_flag.data else None,
         )
         # The form has checked the parcel number, so the search cannot refuse it.
         rows = search_claims(

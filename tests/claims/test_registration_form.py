@@ -373,3 +373,6 @@ def test_a_claim_without_muqataa_and_parcel_number_is_registered_to_be_identifie
     assert "Parcel to be identified" in html
     listed = client.get("/claims/?parcel_to_identify=y").get_data(as_text=True)
     assert number in listed
+    flagged = client.get("/claims/?quality_flag=parcel_unidentified").get_data(as_text=True)
+    assert number in flagged
+    assert number not in client.get("/claims/?quality_flag=date_year_only").get_data(as_text=True)
