@@ -135,7 +135,8 @@ def export_command(path: Path):
             select(Claim).order_by(Claim.id).execution_options(yield_per=EXPORT_BATCH_SIZE)
         )
         try:
-            with partial_path.open("w", encoding="utf-8-sig", newline="") as handle:
+            # Closed on every path: a stream left half read holds its read snapshot.
+            with claims, partial_path.open("w", encoding="utf-8-sig", newline="") as handle:
                 count = write_claims_csv(claims, handle, max_claimants=max_claimants)
             os.replace(partial_path, path)
         except OSError as error:

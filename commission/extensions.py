@@ -5,6 +5,8 @@ Flask-SQLAlchemy's session class here, so every session the app makes has them a
 can be made without.
 """
 
+import weakref
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -29,6 +31,9 @@ install_workspace_scoping(FlaskSession)
 install_audit_log(FlaskSession)
 install_file_publishing(FlaskSession)
 
+#: Key, in a pooled SQLite connection's info, of the cursors it returned rows on.
+_OPEN_ROW_CURSORS = "qayd_open_row_cursors"
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -40,3 +45,30 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _remember_sqlite_row_cursor(connection, cursor, statement, parameters, context, many) -> None:
+    """SQLite: note each cursor that returns rows, so check-in can close what is left open.
+
+    A result read only in part and still referenced after its session ended (a streamed
+    read that failed half-way, its frame kept alive by the traceback) keeps its statement
+    active, and an active statement keeps the read snapshot of when it started on its
+    connection whatever commit or rollback follows: pysqlite's rollback does not reset
+    it. Back in the pool, that connection would read stale rows in the next session and
+    fail its first write at once with "database is locked" (SQLITE_BUSY_SNAPSHOT, which
+    the busy timeout does not wait for).
+    """
+    if type(cursor).__module__ != "sqlite3" or cursor.description is None:
+        return
+    connection.connection.info.setdefault(_OPEN_ROW_CURSORS, weakref.WeakSet()).add(cursor)
+
+
+@event.listens_for(Engine, "checkin")
+def _close_sqlite_row_cursors(dbapi_connection, connection_record) -> None:
+    """SQLite: close the cursors a session left open, ending their read snapshot."""
+    cursors = connection_record.info.pop(_OPEN_ROW_CURSORS, ())
+    if dbapi_connection is None:
+        return  # invalidated: the connection, and every cursor with it, is closed
+    for cursor in list(cursors):
+        cursor.close()
