@@ -49,6 +49,7 @@ ACTION_LABELS = {
     Action.FINALISE: _l("Make final"),
     Action.CLOSE: _l("Close (implemented)"),
     Action.WITHDRAW: _l("Record withdrawal"),
+    Action.CLOSE_AS_DUPLICATE: _l("Close as a duplicate filing"),
 }
 
 OUTCOME_LABELS = {
@@ -78,6 +79,7 @@ COMMENT_LABELS = {
     Action.DECLARE_INADMISSIBLE: _l("Note (optional)"),
     Action.SERVE_RESPONDENT: _l("How the respondent was served (optional)"),
     Action.CLOSE: _l("How the decision was implemented (optional)"),
+    Action.CLOSE_AS_DUPLICATE: _l("Why the claims are one filing"),
 }
 
 #: The fields besides the comment that each action shows.

@@ -37,6 +37,7 @@ from adjudication.forms import (
     ActionForm,
     AssignForm,
     coded_choices,
+    needs_form,
 )
 from adjudication.operations import (
     ActionInput,
@@ -47,6 +48,7 @@ from adjudication.operations import (
     acting_of,
     assign_claims,
     available_to,
+    check_allowed,
     claim_facts,
     members_of_decision,
     perform,
@@ -54,11 +56,13 @@ from adjudication.operations import (
 from adjudication.queries import deadlines, hearing_calendar, my_cases, unassigned
 from adjudication.workflow import Action, refusal, rule_for
 from claims.access import visible_claim_or_404
+from claims.forms import STATE_LABELS
 from claims.models import Claim
 from claims.queries import claim_visible_to, find_claim
 from commission.accounts.models import Office, Role, User, UserRole
 from commission.boundary import message_text, on_refusal
 from commission.clock import commission_zone, local_today
+from commission.confirm import confirmation_step
 from commission.extensions import db
 from commission.policy import allow
 from commission.refusals import N_, Refusal, RefusalKind
@@ -166,9 +170,21 @@ def _render_action(form, claim, action, members, status=200):
         action=action,
         fields=ACTION_FIELDS.get(action, ()),
         has_comment=action in COMMENT_LABELS,
+        question=None if needs_form(action) else _confirmation_question(claim, action),
         members={member.id: member for member in members},
         **case_labels(),
     ), status
+
+
+def _confirmation_question(claim: Claim, action: Action) -> str:
+    rule = rule_for(claim.state, action)
+    return _(
+        "%(action)s: claim %(number)s moves from %(before)s to %(after)s.",
+        action=ACTION_LABELS[action],
+        number=claim.number,
+        before=STATE_LABELS.get(claim.state, claim.state),
+        after=STATE_LABELS.get(rule.to, rule.to) if rule else "—",
+    )
 
 
 @bp.route("/claims/<number>/<action_name>", methods=["GET", "POST"])
@@ -209,6 +225,20 @@ def act(number: str, action_name: str):
         return _render_action(form, claim, action, _decision_members(claim, action), status=400)
 
     on_refusal(render=show_form_again, back=back)
+    if not needs_form(action):
+        check_allowed(
+            db.session,
+            claim,
+            action,
+            by=current_user._get_current_object(),
+            expected_version=form.version.data,
+            today=local_today(),
+        )
+        asked = confirmation_step(
+            _confirmation_question(claim, action), button=ACTION_LABELS[action], cancel=back
+        )
+        if asked:
+            return asked
     perform(
         db.session,
         claim,

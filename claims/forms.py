@@ -17,6 +17,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -40,6 +41,7 @@ from claims.domain import (
     PartyRole,
     PropertyType,
     Remedy,
+    ReviewFinding,
 )
 from claims.matching import ConflictKind
 from claims.matching.normalise import InvalidParcelNumber, parse_parcel_number
@@ -150,6 +152,12 @@ PARTY_TEXT_FIELDS = (
     "contact",
 )
 
+
+FINDING_LABELS = {
+    ReviewFinding.DUPLICATE_FILING: _l("duplicate filing"),
+    ReviewFinding.COMPETING_CLAIMS: _l("competing claims"),
+    ReviewFinding.NOT_THE_SAME_PROPERTY: _l("not the same property"),
+}
 
 CONFLICT_KIND_LABELS = {
     ConflictKind.COMPETING: _l("competing claim: same parcel, another claimant"),
@@ -418,16 +426,29 @@ class ClaimSearchForm(FlaskForm):
 
 
 class CandidateReviewForm(FlaskForm):
-    """Confirm or dismiss one candidate pair, with the reason."""
+    """What the review of one candidate pair found, the lead of a duplicate filing, and
+    the reason."""
 
     decision = RadioField(
-        _l("Decision"),
+        _l("Finding"),
         choices=[
-            SelectChoice("confirm", _l("Confirm: the claims concern the same parcel")),
-            SelectChoice("dismiss", _l("Dismiss: not the same parcel")),
+            SelectChoice(
+                ReviewFinding.DUPLICATE_FILING,
+                _l("Duplicate filing: same claimant, same property (one claim is closed)"),
+            ),
+            SelectChoice(
+                ReviewFinding.COMPETING_CLAIMS,
+                _l("Competing claims: same property, different claimants (decided together)"),
+            ),
+            SelectChoice(
+                ReviewFinding.NOT_THE_SAME_PROPERTY, _l("Not the same property (dismiss)")
+            ),
         ],
-        validators=[InputRequired(message=_l("Choose confirm or dismiss."))],
+        validators=[InputRequired(message=_l("Choose what the review found."))],
     )
+    #: The claim that leads a duplicate filing; the other is closed as its duplicate.
+    lead = RadioField(_l("Lead claim (for a duplicate filing)"), validate_choice=False)
+    next = HiddenField()
     note = TextAreaField(
         _l("Reason"),
         validators=[

@@ -23,6 +23,7 @@ from claims.domain import (
     ParcelInput,
     PartyInput,
     PartyRole,
+    ReviewFinding,
 )
 from claims.files import EvidenceStore
 from claims.matching import ConflictKind, MatchThresholds, normalise_claim
@@ -385,7 +386,28 @@ class ReviewRefused(Refusal, ValueError):
 def review_candidate(
     session: Session, pair: ConflictCandidate, *, confirm: bool, note: str, by: User
 ) -> ConflictCandidate:
-    """Confirm or dismiss an open pair, with the reviewer's reason."""
+    """Confirm the pair as what the matcher found it to be, or dismiss it (the
+    scenarios' and the demo's yes or no); `record_review` takes the finding itself."""
+    return record_review(session, pair, finding_of(pair, confirm=confirm), note=note, by=by)
+
+
+def finding_of(pair: ConflictCandidate, *, confirm: bool) -> ReviewFinding:
+    """The finding a plain confirmation of the matcher's pair amounts to."""
+    if not confirm:
+        return ReviewFinding.NOT_THE_SAME_PROPERTY
+    if pair.kind == ConflictKind.DUPLICATE:
+        return ReviewFinding.DUPLICATE_FILING
+    return ReviewFinding.COMPETING_CLAIMS
+
+
+def record_review(
+    session: Session, pair: ConflictCandidate, finding: ReviewFinding, *, note: str, by: User
+) -> ConflictCandidate:
+    """Record what the review of an open pair found, with the reviewer's reason.
+
+    Competing claims join one conflict group (decided together). A duplicate filing is
+    confirmed here and consolidated by the caller (adjudication.operations.review_pair
+    closes one claim as the duplicate of its lead)."""
     if pair.status != CandidateStatus.OPEN:
         raise ReviewRefused(N_("This pair was already reviewed."))
     if not note.strip():
@@ -394,20 +416,17 @@ def review_candidate(
     # the CHECK that ties a review to its reviewer and reason.
     versions = (pair.claim_a.version, pair.claim_b.version)
     reviewer_id = by.id
-    pair.status = CandidateStatus.CONFIRMED if confirm else CandidateStatus.DISMISSED
+    confirmed = finding != ReviewFinding.NOT_THE_SAME_PROPERTY
+    pair.status = CandidateStatus.CONFIRMED if confirmed else CandidateStatus.DISMISSED
+    pair.finding = finding
     pair.review_note = note.strip()
     pair.reviewed_by_id = reviewer_id
     pair.reviewed_at = utcnow()
     pair.claim_a_version, pair.claim_b_version = versions
-    if confirm and pair.kind in GROUPED_KINDS:
+    if finding == ReviewFinding.COMPETING_CLAIMS:
         _join_group(session, pair)
     session.flush()
     return pair
-
-
-#: Confirmed pairs of these kinds are claims on one parcel by different people: decided
-#: together. A confirmed duplicate is one claimant filing twice, settled on its own.
-GROUPED_KINDS = frozenset({ConflictKind.COMPETING, ConflictKind.COUNTERCLAIM})
 
 
 def _join_group(session: Session, pair: ConflictCandidate) -> None:

@@ -28,13 +28,21 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from adjudication.operations import WorkflowSettings, review_pair
 from claims.access import visible_claim_or_404
-from claims.domain import CandidateStatus, ClaimState, EvidenceInput, EvidenceKind, PartyRole
+from claims.domain import (
+    ClaimState,
+    EvidenceInput,
+    EvidenceKind,
+    PartyRole,
+    ReviewFinding,
+)
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
     BASIS_LABELS,
     CONFLICT_KIND_LABELS,
     EVIDENCE_KIND_LABELS,
+    FINDING_LABELS,
     IDENTITY_DOCUMENT_LABELS,
     PROPERTY_TYPE_LABELS,
     REMEDY_LABELS,
@@ -53,7 +61,6 @@ from claims.operations import (
     ClaimNotEditable,
     StaleClaim,
     register_claim,
-    review_candidate,
     update_claim,
     validate_claim,
 )
@@ -228,6 +235,7 @@ def _labels() -> dict:
         "file_size": _file_size,
         "plain_number": _plain_number,
         "conflict_kind_labels": CONFLICT_KIND_LABELS,
+        "finding_labels": FINDING_LABELS,
         "can_open": lambda claim: claim_visible_to(claim, current_user),
     }
 
@@ -447,16 +455,25 @@ def conflict_queue():
         db.session, current_user, after_id=after, claim=claim, limit=QUEUE_PAGE_SIZE + 1
     )
     pairs, has_more = rows[:QUEUE_PAGE_SIZE], len(rows) > QUEUE_PAGE_SIZE
+    # Reviewing from a claim's page returns there, not to the whole queue.
+    back = url_for(".claim_page", number=claim.number) if claim else url_for(".conflict_queue")
     return render_template(
         "claims/conflicts.html",
         pairs=pairs,
-        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}") for pair in pairs}
+        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}", next=back) for pair in pairs}
         if may_call("claims.review_conflict")
         else {},
         next_after=pairs[-1].id if has_more else None,
         claim=claim,
         **_labels(),
     )
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A path within this site to return to after a review, or None: never another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
 
 
 @bp.route("/conflicts/<int:pair_id>/review", methods=["POST"])
@@ -466,26 +483,31 @@ def review_conflict(pair_id: int):
     if pair is None or not pair_visible_to(pair, current_user):
         abort(404)
     form = CandidateReviewForm(prefix=f"pair-{pair_id}")
+    back = _safe_next(form.next.data) or url_for(".conflict_queue")
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "error")
-        return redirect(url_for(".conflict_queue")), 303
-    on_refusal(back=url_for(".conflict_queue"))
-    review_candidate(
+        return redirect(back), 303
+    lead = {str(one.id): one for one in (pair.claim_a, pair.claim_b)}.get(form.lead.data or "")
+    on_refusal(back=back)
+    review_pair(
         db.session,
         pair,
-        confirm=form.decision.data == "confirm",
+        ReviewFinding(form.decision.data),
         note=form.note.data,
-        by=current_user,
+        by=current_user._get_current_object(),
+        lead=lead,
+        today=local_today(),
+        settings=WorkflowSettings.from_config(current_app.config),
     )
     flash(
         _(
             "%(a)s and %(b)s: %(decision)s.",
             a=pair.claim_a.number,
             b=pair.claim_b.number,
-            decision=_("confirmed") if pair.status == CandidateStatus.CONFIRMED else _("dismissed"),
+            decision=FINDING_LABELS[pair.finding],
         ),
         "info",
     )
-    return redirect(url_for(".conflict_queue"))
+    return redirect(back)

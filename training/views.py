@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from commission.accounts.models import User
+from commission.confirm import confirmation_step
 from commission.extensions import db
 from commission.policy import allow, allow_any_user
 from commission.roles import Role
@@ -213,6 +214,17 @@ def run_page(run_id: int):
 @allow(Role.TRAINER, Role.ADMIN)
 def close(run_id: int):
     run = _found(TrainingRun, run_id)
+    asked = confirmation_step(
+        _(
+            "Close practice run %(id)s (%(scenario)s) and score every trainee?",
+            id=run.id,
+            scenario=_scenario_title(_scenario_of(run)),
+        ),
+        button=_("Close and score"),
+        cancel=url_for(".run_page", run_id=run_id),
+    )
+    if asked:
+        return asked
     try:
         close_run(db.session, run, _scenario_of(run), by=_acting_user())
     except TrainingRefused as refused:
@@ -228,6 +240,17 @@ def close(run_id: int):
 @allow(Role.TRAINER, Role.ADMIN)
 def delete(run_id: int):
     run = _found(TrainingRun, run_id)
+    asked = confirmation_step(
+        _(
+            "Delete practice run %(id)s (%(scenario)s) with every trainee's work in it?",
+            id=run.id,
+            scenario=_scenario_title(_scenario_of(run)),
+        ),
+        button=_("Delete the run"),
+        cancel=url_for(".run_page", run_id=run_id),
+    )
+    if asked:
+        return asked
     try:
         files = delete_run(db.session, run, by=_acting_user())
     except TrainingRefused as refused:
@@ -245,6 +268,18 @@ def delete(run_id: int):
 def reset(seat_id: int):
     seat = _found(TrainingSeat, seat_id)
     run_id = seat.run_id
+    asked = confirmation_step(
+        _(
+            "Reset the practice of %(name)s in run %(id)s to the scenario's start? "
+            "Everything they did is lost.",
+            name=seat.trainee.full_name,
+            id=run_id,
+        ),
+        button=_("Reset the practice"),
+        cancel=url_for(".run_page", run_id=run_id),
+    )
+    if asked:
+        return asked
     try:
         files = reset_seat(
             db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding()
@@ -263,6 +298,17 @@ def reset(seat_id: int):
 @allow_any_user
 def submit(seat_id: int):
     seat = _found(TrainingSeat, seat_id)
+    asked = confirmation_step(
+        _(
+            "Submit your practice in run %(id)s for scoring? "
+            "You cannot work on it after submitting.",
+            id=seat.run_id,
+        ),
+        button=_("Submit for scoring"),
+        cancel=url_for(".index"),
+    )
+    if asked:
+        return asked
     try:
         submit_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user())
     except TrainingRefused as refused:

@@ -86,9 +86,20 @@ def test_a_button_moves_the_claim_and_the_history_shows_it(client, make_user, op
     number = operational.claim(assigned_to=adjudicator.id)
     login(client, adjudicator)
     token = csrf_token(client, f"/claims/{number}")
+    version = operational.get(number).version
+    asked = client.post(
+        f"/adjudication/claims/{number}/start_screening",
+        data={"csrf_token": token, "version": version},
+    )
+    # The button asks first, naming the action and the claim; nothing has changed yet.
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Please confirm" in page
+    assert f"Start screening: claim {number} moves from registered to screening" in page
+    assert 'name="confirmed" value="yes"' in page
+    assert operational.get(number).state == ClaimState.REGISTERED
     response = client.post(
         f"/adjudication/claims/{number}/start_screening",
-        data={"csrf_token": token, "version": operational.get(number).version},
+        data={"csrf_token": token, "version": version, "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert operational.get(number).state == ClaimState.SCREENING
