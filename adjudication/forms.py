@@ -141,6 +141,8 @@ class ActionForm(FlaskForm):
     """Every action's input; the page shows the fields ACTION_FIELDS names for it."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    #: approve_decision: the hash of the draft shown (adjudication.operations.draft_hash).
+    draft_hash = StringField(widget=HiddenInput(), validators=[Length(max=64)])
     comment = TextAreaField(validators=[Length(max=20000)])
     reason_code = SelectField(_l("Reason"), validate_choice=False)
     deadline = DateField(

@@ -50,7 +50,9 @@ from adjudication.operations import (
     available_to,
     check_allowed,
     claim_facts,
+    draft_hash,
     members_of_decision,
+    pending_decision,
     perform,
 )
 from adjudication.queries import deadlines, hearing_calendar, my_cases, unassigned
@@ -139,6 +141,7 @@ def _action_input(form: ActionForm) -> ActionInput:
         provisions=tuple(form.provisions.data or ()),
         legal_basis_note=form.legal_basis_note.data or "",
         notified_on=form.notified_on.data,
+        draft_hash=form.draft_hash.data or "",
         appeal_outcome=AppealOutcome(form.appeal_outcome.data)
         if form.appeal_outcome.data
         else None,
@@ -206,7 +209,10 @@ def act(number: str, action_name: str):
         )
         if refused is not None:
             raise ActionRefused(refused.message, **refused.values)
-        form = ActionForm(data={"version": claim.version})
+        draft = pending_decision(db.session, claim) if action == Action.APPROVE_DECISION else None
+        form = ActionForm(
+            data={"version": claim.version, "draft_hash": draft_hash(draft) if draft else ""}
+        )
         members = _decision_members(claim, action)
         for member in members:
             form.outcomes.append_entry({"claim_id": member.id})
@@ -383,7 +389,9 @@ def hearing_list():
 
 
 def _claim_json(claim: Claim) -> dict:
+    draft = pending_decision(db.session, claim)
     return {
+        "draft_hash": draft_hash(draft) if draft else None,
         "number": claim.number,
         "state": str(claim.state),
         "version": claim.version,
@@ -442,6 +450,7 @@ def _api_input(payload: dict) -> ActionInput:
         provisions=tuple(str(code) for code in payload.get("provisions") or ()),
         legal_basis_note=text("legal_basis_note"),
         notified_on=day("notified_on"),
+        draft_hash=text("draft_hash"),
         appeal_outcome=AppealOutcome(appeal_outcome) if appeal_outcome else None,
     )
 
