@@ -141,4 +141,3 @@ def test_a_draft_changed_after_it_was_read_is_not_approved(cases, staff):
     cases.act(claim, Action.APPROVE_DECISION, staff.reviewer, draft_hash=draft_hash(draft))
     assert claim.state == ClaimState.DECISION_ISSUED
     assert draft.approved_draft_hash == draft_hash(draft)
-
