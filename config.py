@@ -26,6 +26,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'qayd.sqlite'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     QAYD_DATA_DIR = str(INSTANCE_DIR / "files")
+    #: `flask files gc` keeps an unreferenced file touched this recently: a writer that
+    #: found the file marks it so, and its transaction must commit well within this time.
+    FILE_GC_GRACE = timedelta(hours=24)
 
     # Sessions live in the database; the cookie holds only a random id.
     SESSION_COOKIE_NAME = "qayd_session"

@@ -4,7 +4,7 @@
     .venv/bin/python bench/conflicts.py --n 1000000 \\
         --database-url postgresql://postgres@127.0.0.1:5432/bench_conflicts
 
-Seeds N demo claims (claims/demo.py, planted competing, duplicate and counter claims
+Seeds N demo claims (demo/claims.py, planted competing, duplicate and counter claims
 included) with the intake benchmark's bulk path, which also stores every claim's blocking
 keys. Then:
 
@@ -35,15 +35,15 @@ from pathlib import Path
 from intake import OUT, TODAY, fresh_database, percentile, seed_database
 from sqlalchemy import delete, func, select, text
 
-from claims.demo import iter_demo_claims
 from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate, ConflictScan, ConflictScanShard
 from claims.queries import check_conflicts
-from commission import create_app
+from commission.app import create_app
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
 from config import Config
+from demo.claims import iter_demo_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_BUDGET_MS = 20.0

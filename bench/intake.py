@@ -4,7 +4,7 @@
     .venv/bin/python bench/intake.py --n 100000 \\
         --database-url postgresql://postgres@127.0.0.1:5432/bench_intake
 
-Seeds N demo claims (claims/demo.py; planted conflicts included) into a fresh database
+Seeds N demo claims (demo/claims.py; planted conflicts included) into a fresh database
 built by the migrations: N − sample through a bulk path (Core INSERTs in batches, with
 the claims' blocking keys, no audit entries), then the last `--sample` through
 `register_claim`, one transaction each as the registration form does, timed. Then it
@@ -32,26 +32,22 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
-from claims.demo import iter_demo_claims  # noqa: E402
 from claims.files import EvidenceStore  # noqa: E402
 from claims.matching import blocking_keys, normalise_claim  # noqa: E402
 from claims.matching.blocking import parcel_key  # noqa: E402
 from claims.matching.normalise import parse_muqataa_number, parse_parcel_number  # noqa: E402
 from claims.models import Claim, ClaimCounter, ClaimMatchKey, Parcel, Party  # noqa: E402
 from claims.operations import register_claim  # noqa: E402
-from claims.queries import (  # noqa: E402
-    ClaimFilters,
-    input_fields,  # noqa: E402
-    search_claims,
-)
-from commission import create_app  # noqa: E402
+from claims.queries import ClaimFilters, input_fields, search_claims  # noqa: E402
 from commission.accounts.models import Office, Role, User  # noqa: E402
 from commission.accounts.operations import create_user, sync_offices  # noqa: E402
+from commission.app import create_app  # noqa: E402
 from commission.audit import Actor, set_actor  # noqa: E402
 from commission.db import utcnow  # noqa: E402
 from commission.extensions import db  # noqa: E402
 from commission.workspaces import operational_workspace_id, use_workspace  # noqa: E402
 from config import Config, normalise_database_url  # noqa: E402
+from demo.claims import iter_demo_claims  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 BUDGET_MS = 100.0

@@ -1,9 +1,5 @@
-"""Evidence files: checked by content, stored content-addressed, undone on rollback.
-
-Files live under QAYD_DATA_DIR/evidence/ab/cd/<sha256>, outside the database and outside
-`static/`; the uploader's file name is never part of the path. A file first written by
-a transaction that then rolls back is removed again, so a failed registration leaves
-no orphan; a file that already existed (the same scan on another claim) is kept.
+"""Evidence files: checked by content before anything is stored, then kept in the
+commission's content-addressed file store (`commission.files`) under evidence/.
 """
 
 from __future__ import annotations
@@ -11,14 +7,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import os
-import tempfile
-from pathlib import Path
 
 from PIL import Image
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from commission.files import FileStore
 from commission.refusals import N_, Refusal, RefusalKind
 
 #: Media types accepted, recognised by their first bytes.
@@ -29,8 +22,6 @@ SIGNATURES = (
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
-
-_NEW_FILES_KEY = "qayd_new_files"
 
 
 class UploadRefused(Refusal, ValueError):
@@ -87,50 +78,11 @@ def check_upload(data: bytes, filename: str | None, *, max_bytes: int) -> Checke
     )
 
 
-class EvidenceStore:
-    #: The directory under QAYD_DATA_DIR; issued letters use the same scheme in their own.
+class EvidenceStore(FileStore):
+    """Evidence scans under QAYD_DATA_DIR/evidence/ab/cd/<sha256>."""
+
     subdirectory = "evidence"
 
-    def __init__(self, data_dir: str | os.PathLike):
-        self.root = Path(data_dir).resolve() / self.subdirectory
-
-    def path_for(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(char not in "0123456789abcdef" for char in sha256):
-            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
-
-    def put(self, session: Session, upload: CheckedUpload) -> Path:
-        """Write the bytes (atomically) unless already stored; remember new files so a
-        rollback of `session` removes them."""
-        path = self.path_for(upload.sha256)
-        if path.exists():
-            return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(upload.data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        session.info.setdefault(_NEW_FILES_KEY, []).append(path)
-        return path
-
-    def read(self, sha256: str) -> bytes:
-        return self.path_for(sha256).read_bytes()
-
-
-def install_file_cleanup(session_class) -> None:
-    """Files written in a transaction go with it if it rolls back (once per process)."""
-
-    @event.listens_for(session_class, "after_commit")
-    def _keep_new_files(session: Session) -> None:
-        session.info.pop(_NEW_FILES_KEY, None)
-
-    @event.listens_for(session_class, "after_rollback")
-    def _remove_new_files(session: Session) -> None:
-        for path in session.info.pop(_NEW_FILES_KEY, []):
-            path.unlink(missing_ok=True)
+    def put(self, session: Session, upload: CheckedUpload) -> None:
+        """Store a checked upload as part of `session`'s transaction (see commission.files)."""
+        self.put_bytes(session, upload.data)

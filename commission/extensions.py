@@ -1,7 +1,8 @@
 """Extensions, created unbound here and bound to an app in `create_app`.
 
-The session hooks (workspace scoping, audit log) attach to Flask-SQLAlchemy's session
-class here, so every session the app makes has them and none can be made without.
+The session hooks (workspace scoping, audit log, file publishing) attach to
+Flask-SQLAlchemy's session class here, so every session the app makes has them and none
+can be made without.
 """
 
 from flask_babel import Babel
@@ -13,9 +14,9 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from claims.files import install_file_cleanup
 from commission.audit import install_audit_log
 from commission.db import Base
+from commission.files import install_file_publishing
 from commission.workspaces import install_workspace_scoping
 
 db = SQLAlchemy(model_class=Base)
@@ -26,7 +27,7 @@ babel = Babel()
 
 install_workspace_scoping(FlaskSession)
 install_audit_log(FlaskSession)
-install_file_cleanup(FlaskSession)
+install_file_publishing(FlaskSession)
 
 
 @event.listens_for(Engine, "connect")

@@ -239,7 +239,7 @@ def issue_letter(
 ) -> Letter:
     """The letter of `kind` for the claim's latest record of that kind: the one issued
     before, or a new one rendered, stored and recorded now (`by` None: a batch). Raises
-    `LetterNotAvailable`. Never commits; the file goes again if the transaction rolls back.
+    `LetterNotAvailable`. Never commits; the file is in the store once the transaction commits.
     """
     source = find_source(session, claim, kind)
     if source is None:

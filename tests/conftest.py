@@ -14,9 +14,9 @@ import os
 import pytest
 from flask_migrate import upgrade
 
-from commission import create_app
 from commission.accounts.models import Role
 from commission.accounts.operations import create_user, sync_offices
+from commission.app import create_app
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace

@@ -10,7 +10,7 @@ through the same service functions as real data (training.seeding). Inside it th
 trainee holds the roles of a clerk, an adjudicator and a reviewer, and the trainer a
 reviewer's (to approve drafts: the drafter never approves); those roles count nowhere
 else. Deleting or resetting removes every row of the workspace in one transaction; the
-files are removed afterwards, and only those no row of any other workspace refers to.
+stored files are left to the garbage collector (`flask files gc`).
 """
 
 from __future__ import annotations
@@ -26,15 +26,12 @@ from sqlalchemy.orm import Session
 from adjudication.operations import WorkflowSettings
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
-from claims.models import Evidence
 from commission.accounts.models import User
 from commission.clock import local_today
 from commission.db import Base, utcnow
 from commission.refusals import N_, Refusal
 from commission.roles import Role
 from commission.workspaces import ALL_WORKSPACES, Workspace, WorkspaceKind, use_workspace
-from documents.files import LetterStore
-from documents.models import Letter
 from training.cast import training_cast
 from training.models import TrainingRun, TrainingSeat, WorkspaceRole
 from training.scenarios.model import Scenario
@@ -171,52 +168,34 @@ def close_run(session: Session, run: TrainingRun, scenario: Scenario, *, by: Use
 
 def reset_seat(
     session: Session, seat: TrainingSeat, scenario: Scenario, *, by: User, seeding: Seeding
-) -> set[str]:
-    """Empty the seat's workspace and seed it again. Returns the file hashes that may
-    have lost their last reference (for `remove_unreferenced_files` after commit)."""
+) -> None:
+    """Empty the seat's workspace and seed it again. Files no longer referenced are left
+    to the garbage collector (`flask files gc`), which alone may remove a stored file."""
     _check_manages(seat.run, by)
-    files = _files_of(session, seat.workspace_id)
     _wipe(session, seat.workspace_id, keep={"workspace_role", "training_seat"})
     seat.submitted_at = seat.scored_at = seat.score_percent = None
     seat.report_json = ""
     _seed(
         session, scenario, seat.workspace_id, training_cast(session, hasher=seeding.hasher), seeding
     )
-    return files
 
 
-def delete_run(session: Session, run: TrainingRun, *, by: User) -> set[str]:
+def delete_run(session: Session, run: TrainingRun, *, by: User) -> None:
     """Remove the run, its seats and their workspaces with everything in them, in the
-    caller's transaction. Returns the file hashes to check after commit."""
+    caller's transaction. Their files are left to the garbage collector (`flask files
+    gc`): a scan may be shared with a row another transaction is committing."""
     _check_manages(run, by)
-    files: set[str] = set()
     workspace_ids = [seat.workspace_id for seat in run.seats]
-    for workspace_id in workspace_ids:
-        files |= _files_of(session, workspace_id)
     session.delete(run)
     session.flush()
     for workspace_id in workspace_ids:
         _wipe(session, workspace_id, keep=set())
         session.execute(delete(Workspace).where(Workspace.id == workspace_id))
-    return files
 
 
 def _check_manages(run: TrainingRun, user: User) -> None:
     if not run.can_manage(user):
         raise TrainingRefused(N_("Only the run's trainer or an administrator manages a run."))
-
-
-def _files_of(session: Session, workspace_id: int) -> set[str]:
-    hashes = set()
-    for model in (Evidence, Letter):
-        hashes |= set(
-            session.scalars(
-                select(model.sha256)
-                .where(model.workspace_id == workspace_id)
-                .execution_options(**{ALL_WORKSPACES: True})
-            )
-        )
-    return hashes
 
 
 def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
@@ -233,22 +212,3 @@ def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
             execution_options={ALL_WORKSPACES: True},
         )
     session.expire_all()
-
-
-def remove_unreferenced_files(session: Session, hashes: set[str], data_dir: str) -> int:
-    """After the commit: remove the files of `hashes` that no row of any workspace refers
-    to any more (a scan shared with operational evidence stays). Returns how many went."""
-    removed = 0
-    for sha256 in sorted(hashes):
-        for model, store in ((Evidence, EvidenceStore(data_dir)), (Letter, LetterStore(data_dir))):
-            still_used = session.scalar(
-                select(model.id)
-                .where(model.sha256 == sha256)
-                .limit(1)
-                .execution_options(**{ALL_WORKSPACES: True})
-            )
-            path = store.path_for(sha256)
-            if still_used is None and path.is_file():
-                path.unlink()
-                removed += 1
-    return removed

@@ -42,7 +42,6 @@ from training.operations import (
     TrainingRefused,
     close_run,
     delete_run,
-    remove_unreferenced_files,
     reset_seat,
     start_run,
     submit_seat,
@@ -258,13 +257,12 @@ def delete(run_id: int):
     if asked:
         return asked
     try:
-        files = delete_run(db.session, run, by=_acting_user())
+        delete_run(db.session, run, by=_acting_user())
     except TrainingRefused as refused:
         db.session.rollback()
         flash(_(refused.message), "error")
         return redirect(url_for(".index")), 303
     db.session.commit()
-    remove_unreferenced_files(db.session, files, current_app.config["QAYD_DATA_DIR"])
     flash(_("The run and everything in it are deleted."), "info")
     return redirect(url_for(".index"))
 
@@ -290,15 +288,12 @@ def reset(seat_id: int):
     if asked:
         return asked
     try:
-        files = reset_seat(
-            db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding()
-        )
+        reset_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding())
     except TrainingRefused as refused:
         db.session.rollback()
         flash(_(refused.message), "error")
         return redirect(url_for(".index")), 303
     db.session.commit()
-    remove_unreferenced_files(db.session, files, current_app.config["QAYD_DATA_DIR"])
     flash(_("The practice is reset to the scenario's start."), "info")
     return redirect(url_for(".run_page", run_id=run_id))
 

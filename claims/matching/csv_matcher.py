@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections import defaultdict
@@ -284,7 +285,12 @@ def match_csv(
         if workers == 1:
             results = [_match_shard(shard, guest, thresholds) for shard, guest in jobs]
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            # Fresh interpreters, not forks: a forked child would share the caller's open
+            # database connections (an SQLite WAL file among them) and close them on exit.
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(jobs)),
+                mp_context=multiprocessing.get_context("spawn"),
+            ) as pool:
                 results = list(
                     pool.map(
                         _match_shard,

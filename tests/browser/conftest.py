@@ -14,7 +14,7 @@ import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from commission import create_app
+from commission.app import create_app
 from tests.support.app import make_test_config
 
 CHROMIUM = "/usr/bin/chromium"

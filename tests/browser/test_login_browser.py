@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from commission.cli import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tests.support.browser import screenshot
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,6 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from claims.demo import generate_demo_claims
 from claims.domain import PartyRole
 from claims.interchange import (
     BASE_COLUMNS,
@@ -35,6 +34,7 @@ from claims.matching.normalise import parse_parcel_number
 from claims.models import Claim
 from claims.operations import register_claim
 from commission.extensions import db
+from demo.claims import generate_demo_claims
 from tests.support.app import unique
 from tests.support.claims import TODAY, claim_input, claimant
 

@@ -16,6 +16,7 @@ from claims.models import Claim, Evidence, Parcel
 from claims.operations import ClaimInvalid, StaleClaim
 from commission.audit import Actor, AuditEntry, set_actor
 from commission.extensions import db
+from commission.files import STAGING_DIRECTORY
 from commission.workspaces import use_workspace
 from tests.support.claims import TODAY, claim_input, claimant, evidence_input, png_bytes
 
@@ -139,10 +140,11 @@ def test_a_failed_registration_leaves_no_orphan_file(intake):
     unique_scan = png_bytes(colour=(1, 2, 3))
     evidence = evidence_input(unique_scan)
     intake.register(evidence=[evidence])
-    path = intake.store.path_for(evidence.upload.sha256)
-    assert path.exists()
+    staging = intake.store.data_dir / STAGING_DIRECTORY
+    assert list(staging.glob(f"{evidence.upload.sha256}.*"))
     db.session.rollback()
-    assert not path.exists()
+    assert not intake.store.path_for(evidence.upload.sha256).exists()
+    assert not list(staging.glob(f"{evidence.upload.sha256}.*"))
 
 
 def test_a_failed_file_write_leaves_no_claim(intake, monkeypatch, tmp_path):
@@ -151,7 +153,7 @@ def test_a_failed_file_write_leaves_no_claim(intake, monkeypatch, tmp_path):
 
     # An empty store of its own: a scan another test stored already is not written again.
     intake.store = EvidenceStore(tmp_path)
-    monkeypatch.setattr("claims.files.os.fsync", disk_full)
+    monkeypatch.setattr("commission.files.os.fsync", disk_full)
     with pytest.raises(OSError):
         intake.register(evidence=[evidence_input(png_bytes(colour=(9, 9, 9)))])
     db.session.rollback()

@@ -11,7 +11,7 @@ from flask import Blueprint
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from commission import create_app
+from commission.app import create_app
 from commission.boundary import install_boundary
 from commission.extensions import db
 from commission.policy import allow_public

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from commission import create_app
+from commission.app import create_app
 from commission.db import Base
 from commission.extensions import db
 from tests.support.app import make_test_config

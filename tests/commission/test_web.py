@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commission import create_app
+from commission.app import create_app
 from commission.policy import allow_public
 from tests.support.app import make_test_config
 

@@ -99,6 +99,8 @@ def test_letter_row_records_hash_size_and_stored_file(app, cases):
     assert len(data) == letter.size_bytes
     assert data.startswith(b"%PDF-")
     assert letter.issued_by_id == cases.staff.clerk.id
+    # The file goes into its place when the transaction commits.
+    db.session.commit()
     path = Path(app.config["QAYD_DATA_DIR"]) / "letters" / letter.sha256[:2]
     assert (path / letter.sha256[2:4] / letter.sha256).is_file()
 

@@ -44,8 +44,9 @@ def new_workspace(app, prefix: str = "test") -> int:
             set_actor(Actor(None, "test"))
             workspace = Workspace(kind=WorkspaceKind.TRAINING, name=unique(prefix))
             db.session.add(workspace)
-            db.session.commit()
+            db.session.flush()
             workspace_id = workspace.id
+            db.session.commit()
         db.session.remove()
     return workspace_id
 

@@ -20,6 +20,7 @@ from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES, Workspace, operational_workspace_id, use_workspace
 from tests.support.app import InOperational as Operational
 from tests.support.app import unique
+from tests.support.files import age_files, collect_old_garbage
 from tests.support.training import SCENARIOS
 from tests.support.web import csrf_token, login
 from training.models import TrainingRun, TrainingSeat, WorkspaceRole
@@ -28,7 +29,6 @@ from training.operations import (
     TrainingRefused,
     close_run,
     delete_run,
-    remove_unreferenced_files,
     reset_seat,
     start_run,
     submit_seat,
@@ -231,9 +231,8 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
             )
         )
         trainer = session.get(User, people["trainer"].id)
-        files = reset_seat(session, seat, scenario, by=trainer, seeding=_seeding(app))
+        reset_seat(session, seat, scenario, by=trainer, seeding=_seeding(app))
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
     claims = _claims_in(app, seats[people["trainee"].id])
     assert len(claims) == len(scenario.claims)
     assert "changed by the trainee" not in {claim.description for claim in claims}
@@ -247,9 +246,8 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
             )
         )
         trainer = session.get(User, people["trainer"].id)
-        files = delete_run(session, session.get(TrainingRun, run), by=trainer)
+        delete_run(session, session.get(TrainingRun, run), by=trainer)
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
         for table in Base.metadata.sorted_tables:
             if "workspace_id" in table.c:
                 left = session.execute(
@@ -266,6 +264,13 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
             == 0
         )
         assert session.get(TrainingRun, run) is None
+    store = EvidenceStore(app.config["QAYD_DATA_DIR"])
+    assert evidence_hashes
+    # Deleting rows never deletes files: that is the garbage collector's alone.
+    assert all(store.path_for(sha).exists() for sha in evidence_hashes)
+    age_files(store.path_for(sha) for sha in evidence_hashes)
+    with Operational(app) as session:
+        collect_old_garbage(app, session)
         # Seeding is deterministic, so other runs may share these scans: a file goes
         # exactly when no row of any workspace refers to it any more.
         still_used = set(
@@ -275,8 +280,6 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
                 .execution_options(**{ALL_WORKSPACES: True})
             )
         )
-    store = EvidenceStore(app.config["QAYD_DATA_DIR"])
-    assert evidence_hashes
     for sha in evidence_hashes:
         assert store.path_for(sha).exists() == (sha in still_used), sha
 
@@ -296,9 +299,10 @@ def test_delete_keeps_a_file_that_real_evidence_shares(app, run, people):
         intake.register(claim_input(), evidence=[evidence_input(data, name="same-scan.png")])
         session.commit()
         trainer = session.get(User, people["trainer"].id)
-        files = delete_run(session, session.get(TrainingRun, run), by=trainer)
+        delete_run(session, session.get(TrainingRun, run), by=trainer)
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
+        age_files([path])
+        collect_old_garbage(app, session)
     assert path.exists()  # the operational claim's scan stays
 
 

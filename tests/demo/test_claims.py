@@ -6,7 +6,6 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import func, select
 
-from claims.demo import generate_demo_claims, iter_demo_claims
 from claims.domain import ClaimState
 from claims.interchange import is_latin_script
 from claims.matching.blocking import parcel_key
@@ -17,6 +16,7 @@ from commission.accounts.models import User
 from commission.extensions import db
 from commission.governorates import BY_CODE
 from commission.workspaces import operational_workspace_id, use_workspace
+from demo.claims import generate_demo_claims, iter_demo_claims
 from tests.support.claims import TODAY
 
 
