@@ -54,13 +54,15 @@ from adjudication.operations import (
     members_of_decision,
     pending_decision,
     perform,
+    review_pair,
 )
 from adjudication.queries import deadlines, hearing_calendar, my_cases, unassigned
 from adjudication.workflow import Action, refusal, rule_for
 from claims.access import visible_claim_or_404
-from claims.forms import STATE_LABELS
-from claims.models import Claim
-from claims.queries import claim_visible_to, find_claim
+from claims.domain import ReviewFinding
+from claims.forms import FINDING_LABELS, STATE_LABELS, CandidateReviewForm
+from claims.models import Claim, ConflictCandidate
+from claims.queries import claim_visible_to, find_claim, pair_visible_to
 from commission.accounts.models import Office, Role, User, UserRole
 from commission.boundary import message_text, on_refusal
 from commission.clock import commission_zone, local_today
@@ -256,6 +258,55 @@ def act(number: str, action_name: str):
         data=_action_input(form),
     )
     flash(_("%(action)s: done.", action=ACTION_LABELS[action]), "info")
+    return redirect(back)
+
+
+# --------------------------------------------------------------------------- conflict review
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A path within this site to return to after a review, or None: never another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/conflicts/<int:pair_id>/review", methods=["POST"])
+@allow(Role.ADJUDICATOR)
+def review_conflict(pair_id: int):
+    """Record what the review of a candidate pair found. A duplicate filing closes one claim
+    under its lead through the workflow, so the review is an adjudication act."""
+    pair = db.session.get(ConflictCandidate, pair_id)
+    if pair is None or not pair_visible_to(pair, current_user):
+        abort(404)
+    form = CandidateReviewForm(prefix=f"pair-{pair_id}")
+    back = _safe_next(form.next.data) or url_for("claims.conflict_queue")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(back), 303
+    lead = {str(one.id): one for one in (pair.claim_a, pair.claim_b)}.get(form.lead.data or "")
+    on_refusal(back=back)
+    review_pair(
+        db.session,
+        pair,
+        ReviewFinding(form.decision.data),
+        note=form.note.data,
+        by=current_user._get_current_object(),
+        lead=lead,
+        today=local_today(),
+        settings=_settings(),
+    )
+    flash(
+        _(
+            "%(a)s and %(b)s: %(decision)s.",
+            a=pair.claim_a.number,
+            b=pair.claim_b.number,
+            decision=FINDING_LABELS[pair.finding],
+        ),
+        "info",
+    )
     return redirect(back)
 
 

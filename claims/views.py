@@ -28,14 +28,12 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from adjudication.operations import WorkflowSettings, review_pair
 from claims.access import visible_claim_or_404
 from claims.domain import (
     ClaimState,
     EvidenceInput,
     EvidenceKind,
     PartyRole,
-    ReviewFinding,
 )
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
@@ -55,7 +53,7 @@ from claims.forms import (
     governorate_name,
 )
 from claims.matching import MatchThresholds
-from claims.models import Claim, ConflictCandidate
+from claims.models import Claim
 from claims.operations import (
     ClaimInvalid,
     ClaimNotEditable,
@@ -70,7 +68,6 @@ from claims.queries import (
     claim_visible_to,
     group_of,
     open_candidates_of,
-    pair_visible_to,
     review_queue,
     search_claims,
 )
@@ -460,54 +457,8 @@ def conflict_queue():
     return render_template(
         "claims/conflicts.html",
         pairs=pairs,
-        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}", next=back) for pair in pairs}
-        if may_call("claims.review_conflict")
-        else {},
+        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}", next=back) for pair in pairs},
         next_after=pairs[-1].id if has_more else None,
         claim=claim,
         **_labels(),
     )
-
-
-def _safe_next(target: str | None) -> str | None:
-    """A path within this site to return to after a review, or None: never another host."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
-
-
-@bp.route("/conflicts/<int:pair_id>/review", methods=["POST"])
-@allow(Role.ADJUDICATOR)
-def review_conflict(pair_id: int):
-    pair = db.session.get(ConflictCandidate, pair_id)
-    if pair is None or not pair_visible_to(pair, current_user):
-        abort(404)
-    form = CandidateReviewForm(prefix=f"pair-{pair_id}")
-    back = _safe_next(form.next.data) or url_for(".conflict_queue")
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
-        return redirect(back), 303
-    lead = {str(one.id): one for one in (pair.claim_a, pair.claim_b)}.get(form.lead.data or "")
-    on_refusal(back=back)
-    review_pair(
-        db.session,
-        pair,
-        ReviewFinding(form.decision.data),
-        note=form.note.data,
-        by=current_user._get_current_object(),
-        lead=lead,
-        today=local_today(),
-        settings=WorkflowSettings.from_config(current_app.config),
-    )
-    flash(
-        _(
-            "%(a)s and %(b)s: %(decision)s.",
-            a=pair.claim_a.number,
-            b=pair.claim_b.number,
-            decision=FINDING_LABELS[pair.finding],
-        ),
-        "info",
-    )
-    return redirect(back)

@@ -51,7 +51,7 @@ def test_adjudicator_confirms_a_pair_in_the_review_queue(app, client, logged_in)
     pair_id = _pair_id(app, first)
     token = csrf_token(client, "/claims/conflicts")
     response = client.post(
-        f"/claims/conflicts/{pair_id}/review",
+        f"/adjudication/conflicts/{pair_id}/review",
         data={
             f"pair-{pair_id}-csrf_token": token,
             "csrf_token": token,
@@ -83,7 +83,7 @@ def test_a_review_without_reason_changes_nothing(app, client, logged_in):
     pair_id = _pair_id(app, first)
     token = csrf_token(client, "/claims/conflicts")
     client.post(
-        f"/claims/conflicts/{pair_id}/review",
+        f"/adjudication/conflicts/{pair_id}/review",
         data={
             "csrf_token": token,
             f"pair-{pair_id}-csrf_token": token,
