@@ -8,13 +8,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import log_in, scan_png, screenshot
+from tests.support.browser import log_in, scan_png, screenshot, switch_language
 
 pytestmark = pytest.mark.browser
-
-
-def switch_language(page):
-    page.locator(".lang-switch button").click()
 
 
 def test_clerk_registers_a_claim_and_finds_it_again(page, live_server, tmp_path):
