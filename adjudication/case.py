@@ -15,7 +15,7 @@ from adjudication.forms import (
 )
 from adjudication.operations import ActionRefused, offered_to
 from adjudication.queries import timeline
-from claims.forms import STATE_LABELS
+from claims.forms import EVIDENCE_KIND_LABELS, EVIDENCE_STATUS_LABELS, STATE_LABELS
 from claims.models import Claim
 from commission.boundary import refusal_text
 from commission.clock import local_today
@@ -29,6 +29,8 @@ def case_labels() -> dict:
     return {
         "action_labels": ACTION_LABELS,
         "state_labels": STATE_LABELS,
+        "evidence_kind_labels": EVIDENCE_KIND_LABELS,
+        "evidence_status_labels": EVIDENCE_STATUS_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "appeal_outcome_labels": APPEAL_OUTCOME_LABELS,
         "reason_label": lambda code: coded_label(

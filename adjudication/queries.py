@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from adjudication.models import Appeal, Decision, DecisionClaim, Hearing, Transition
 from claims.domain import CandidateStatus, ClaimState
-from claims.models import Claim, ConflictCandidate
+from claims.models import Claim, ConflictCandidate, Evidence
 from commission.accounts.models import User
 
 #: States in which a claim needs nobody any more.
@@ -105,8 +105,8 @@ class Event:
 
 
 def timeline(session: Session, claim: Claim) -> list[Event]:
-    """Transitions, hearings, conflict reviews, decisions and appeals of the claim, newest
-    first."""
+    """Transitions, hearings, conflict reviews, decisions, appeals and documents filed or
+    marked after registration, newest first."""
     events = [
         Event(transition.occurred_at, "transition", transition)
         for transition in session.scalars(
@@ -139,6 +139,11 @@ def timeline(session: Session, claim: Claim) -> list[Event]:
         events.append(Event(decision.issued_at or decision.drafted_at, "decision", decision))
     for appeal in session.scalars(select(Appeal).where(Appeal.claim_id == claim.id)):
         events.append(Event(appeal.decided_at or _midday(appeal.lodged_on), "appeal", appeal))
+    for evidence in session.scalars(select(Evidence).where(Evidence.claim_id == claim.id)):
+        if evidence.added_in_state is not None:
+            events.append(Event(evidence.uploaded_at, "evidence_added", evidence))
+        if evidence.status_changed_at is not None:
+            events.append(Event(evidence.status_changed_at, "evidence_marked", evidence))
     events.sort(key=lambda event: event.at, reverse=True)
     return events
 

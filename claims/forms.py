@@ -35,6 +35,7 @@ from claims.domain import (
     ClaimInput,
     ClaimState,
     EvidenceKind,
+    EvidenceStatus,
     IdentityDocument,
     ParcelInput,
     PartyInput,
@@ -258,6 +259,48 @@ class EvidenceRowForm(Form):
         default=str(EvidenceKind.TITLE_DEED),
     )
     file = FileField(_l("Scan (PDF, JPEG, PNG or TIFF)"))
+
+
+class AddEvidenceForm(FlaskForm):
+    """A document filed on a claim after registration (a requested deed, say)."""
+
+    kind = SelectField(
+        _l("Kind of document"),
+        choices=_choices(EVIDENCE_KIND_LABELS),
+        default=str(EvidenceKind.TITLE_DEED),
+    )
+    file = FileField(
+        _l("Scan (PDF, JPEG, PNG or TIFF)"),
+        validators=[DataRequired(message=_l("Choose the file."))],
+    )
+    note = TextAreaField(
+        _l("Note"),
+        description=_l("What it is and how it came in, e.g. original seen, copy filed."),
+        validators=[Length(max=2000)],
+    )
+    submit = SubmitField(_l("File the document"))
+
+
+EVIDENCE_STATUS_LABELS = {
+    EvidenceStatus.CURRENT: _l("current"),
+    EvidenceStatus.SUPERSEDED: _l("Superseded"),
+    EvidenceStatus.VOID: _l("Void"),
+}
+
+
+class MarkEvidenceForm(FlaskForm):
+    """Mark a filed document superseded or void; the file stays."""
+
+    status = SelectField(
+        _l("Mark as"),
+        choices=[
+            SelectChoice(EvidenceStatus.SUPERSEDED.value, _l("Superseded by a better copy")),
+            SelectChoice(EvidenceStatus.VOID.value, _l("Void: should not have been filed")),
+        ],
+    )
+    reason = StringField(
+        _l("Reason"), validators=[DataRequired(message=_l("Give the reason.")), Length(max=2000)]
+    )
 
 
 class ClaimForm(FlaskForm):

@@ -259,7 +259,8 @@ class Evidence(WorkspaceScoped, Audited, Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: What the clerk noted on receiving it (e.g. "original seen, copy filed").
     note: Mapped[str] = mapped_column(Text, default="")
-    #: The claim's state when the file came in: registration, or a later stage.
+    #: The claim's state when a later document came in (add_evidence); None for files
+    #: filed with the registration form.
     added_in_state: Mapped[ClaimState | None] = mapped_column(String(30))
     status: Mapped[EvidenceStatus] = mapped_column(String(20), default=EvidenceStatus.CURRENT)
     status_reason: Mapped[str] = mapped_column(Text, default="")

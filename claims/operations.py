@@ -20,12 +20,14 @@ from claims.domain import (
     ClaimInput,
     ClaimState,
     EvidenceInput,
+    EvidenceKind,
+    EvidenceStatus,
     ParcelInput,
     PartyInput,
     PartyRole,
     ReviewFinding,
 )
-from claims.files import EvidenceStore
+from claims.files import CheckedUpload, EvidenceStore
 from claims.matching import ConflictKind, MatchThresholds, normalise_claim
 from claims.matching.blocking import blocking_keys, parcel_key
 from claims.matching.normalise import (
@@ -229,6 +231,85 @@ def attach_evidence(
         session.add(evidence)
         rows.append(evidence)
     return rows
+
+
+class EvidenceRefused(Refusal):
+    pass
+
+
+#: A claim decided for good (or consolidated under its lead) takes no more evidence.
+EVIDENCE_CLOSED_STATES = frozenset({ClaimState.FINAL, ClaimState.CLOSED})
+
+
+def _check_evidence_open(claim: Claim) -> None:
+    if claim.state in EVIDENCE_CLOSED_STATES:
+        raise EvidenceRefused(
+            N_("Claim %(number)s is %(state)s: its evidence can no longer change."),
+            number=claim.number,
+            state=claim.state,
+        )
+
+
+def add_evidence(
+    session: Session,
+    claim: Claim,
+    upload: CheckedUpload,
+    *,
+    kind: EvidenceKind,
+    note: str,
+    by: User,
+    store: EvidenceStore,
+) -> Evidence:
+    """File a document that came in after registration (a requested deed, a court
+    ruling), in any state before the claim is final; the file is stored with the
+    transaction, the row records the stage it came in at."""
+    _check_evidence_open(claim)
+    store.put(session, upload)
+    evidence = Evidence(
+        claim=claim,
+        kind=kind,
+        original_filename=upload.display_name,
+        size_bytes=upload.size_bytes,
+        sha256=upload.sha256,
+        media_type=upload.media_type,
+        uploaded_by_id=by.id,
+        note=note.strip(),
+        added_in_state=claim.state,
+    )
+    session.add(evidence)
+    session.flush()
+    logger.info("evidence %s added to claim %s", evidence.id, claim.number)
+    return evidence
+
+
+def _mark_evidence(
+    session: Session, evidence: Evidence, status: EvidenceStatus, *, reason: str, by: User
+) -> Evidence:
+    _check_evidence_open(evidence.claim)
+    if not evidence.is_current:
+        raise EvidenceRefused(
+            N_("%(file)s is already marked %(status)s."),
+            file=evidence.original_filename,
+            status=evidence.status,
+        )
+    if not reason.strip():
+        raise EvidenceRefused(N_("Give the reason."), kind=RefusalKind.INPUT)
+    evidence.status = status
+    evidence.status_reason = reason.strip()
+    evidence.status_changed_by_id = by.id
+    evidence.status_changed_at = utcnow()
+    session.flush()
+    return evidence
+
+
+def supersede_evidence(session: Session, evidence: Evidence, *, reason: str, by: User) -> Evidence:
+    """Mark a file replaced by a better copy; the file and its row stay."""
+    return _mark_evidence(session, evidence, EvidenceStatus.SUPERSEDED, reason=reason, by=by)
+
+
+def void_evidence(session: Session, evidence: Evidence, *, reason: str, by: User) -> Evidence:
+    """Mark a file that should not have been filed; the file and its row stay."""
+    return _mark_evidence(session, evidence, EvidenceStatus.VOID, reason=reason, by=by)
 
 
 def register_claim(

@@ -33,6 +33,7 @@ from claims.domain import (
     ClaimState,
     EvidenceInput,
     EvidenceKind,
+    EvidenceStatus,
     PartyRole,
 )
 from claims.files import EvidenceStore, UploadRefused, check_upload
@@ -40,27 +41,34 @@ from claims.forms import (
     BASIS_LABELS,
     CONFLICT_KIND_LABELS,
     EVIDENCE_KIND_LABELS,
+    EVIDENCE_STATUS_LABELS,
     FINDING_LABELS,
     IDENTITY_DOCUMENT_LABELS,
     PROPERTY_TYPE_LABELS,
     REMEDY_LABELS,
     ROLE_LABELS,
     STATE_LABELS,
+    AddEvidenceForm,
     CandidateReviewForm,
     ClaimForm,
     ClaimSearchForm,
+    MarkEvidenceForm,
     claim_form_data,
     governorate_name,
 )
 from claims.matching import MatchThresholds
 from claims.models import Claim
 from claims.operations import (
+    EVIDENCE_CLOSED_STATES,
     ClaimInvalid,
     ClaimNotEditable,
     StaleClaim,
+    add_evidence,
     register_claim,
+    supersede_evidence,
     update_claim,
     validate_claim,
+    void_evidence,
 )
 from claims.queries import (
     ClaimFilters,
@@ -74,6 +82,7 @@ from claims.queries import (
 from commission.accounts.models import Role
 from commission.boundary import message_text, on_refusal, refusal_text, register_value_labels
 from commission.clock import local_today
+from commission.confirm import confirmation_step
 from commission.extensions import db
 from commission.panels import ClaimPanel, claim_panels, register_claim_panel
 from commission.policy import allow, may_call
@@ -331,6 +340,14 @@ def edit(number: str):
     return redirect(url_for(".claim_page", number=claim.number))
 
 
+def _evidence_panel(claim: Claim) -> dict:
+    return {
+        "evidence_open": claim.state not in EVIDENCE_CLOSED_STATES,
+        "add_evidence_form": AddEvidenceForm(),
+        "evidence_status_labels": EVIDENCE_STATUS_LABELS,
+    }
+
+
 def _details_panel(claim: Claim) -> dict:
     return {
         "parties": {role: claim.parties_in(role) for role in PartyRole},
@@ -344,9 +361,7 @@ def _register_claim_page(app) -> None:
     register_claim_panel(
         app, ClaimPanel("claim", 100, "claims/_claim_details.html", _details_panel)
     )
-    register_claim_panel(
-        app, ClaimPanel("evidence", 300, "claims/_evidence.html", lambda claim: {})
-    )
+    register_claim_panel(app, ClaimPanel("evidence", 300, "claims/_evidence.html", _evidence_panel))
 
 
 bp.record_once(lambda state: _register_claim_page(state.app))
@@ -389,6 +404,86 @@ def evidence_file(number: str, evidence_id: int):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+EVIDENCE_ROLES = (Role.CLERK, Role.ADJUDICATOR)
+
+
+@bp.route("/<number>/evidence", methods=["POST"])
+@allow(*EVIDENCE_ROLES)
+def add_evidence_to_claim(number: str):
+    claim = visible_claim_or_404(number)
+    back = url_for(".claim_page", number=claim.number, _anchor="evidence-heading")
+    on_refusal(back=back)
+    form = AddEvidenceForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(back, 303)
+    max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
+    storage = form.file.data
+    upload = check_upload(storage.stream.read(max_bytes + 1), storage.filename, max_bytes=max_bytes)
+    evidence = add_evidence(
+        db.session,
+        claim,
+        upload,
+        kind=EvidenceKind(form.kind.data),
+        note=form.note.data or "",
+        by=current_user._get_current_object(),
+        store=_store(),
+    )
+    flash(
+        _(
+            "%(file)s is filed on claim %(number)s.",
+            file=evidence.original_filename,
+            number=claim.number,
+        ),
+        "info",
+    )
+    return redirect(back)
+
+
+@bp.route("/<number>/evidence/<int:evidence_id>/mark", methods=["POST"])
+@allow(*EVIDENCE_ROLES)
+def mark_evidence(number: str, evidence_id: int):
+    claim = visible_claim_or_404(number)
+    evidence = next((item for item in claim.evidence if item.id == evidence_id), None)
+    if evidence is None:
+        abort(404)
+    back = url_for(".claim_page", number=claim.number, _anchor="evidence-heading")
+    on_refusal(back=back)
+    form = MarkEvidenceForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(back, 303)
+    status = EvidenceStatus(form.status.data)
+    asked = confirmation_step(
+        _(
+            "Mark %(file)s of claim %(number)s as %(status)s: %(reason)s",
+            file=evidence.original_filename,
+            number=claim.number,
+            status=EVIDENCE_STATUS_LABELS[status],
+            reason=form.reason.data,
+        ),
+        button=_("Mark the document"),
+        cancel=back,
+    )
+    if asked:
+        return asked
+    mark = supersede_evidence if status == EvidenceStatus.SUPERSEDED else void_evidence
+    mark(db.session, evidence, reason=form.reason.data, by=current_user._get_current_object())
+    flash(
+        _(
+            "%(file)s is marked %(status)s.",
+            file=evidence.original_filename,
+            status=EVIDENCE_STATUS_LABELS[status],
+        ),
+        "info",
+    )
+    return redirect(back)
 
 
 @bp.route("/")

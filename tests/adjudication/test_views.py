@@ -7,6 +7,7 @@ Requests run in the shared operational workspace, so each test works on claims o
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from claims.operations import register_claim
 from commission.accounts.models import Office, Role
 from commission.extensions import db
 from tests.support.app import InOperational
-from tests.support.claims import TODAY, claim_input, claimant
+from tests.support.claims import TODAY, claim_input, claimant, png_bytes
 from tests.support.web import csrf_token, login
 
 
@@ -307,3 +308,107 @@ def test_the_hearing_calendar_shows_the_offices_hearings(client, make_user, oper
     login(client, adjudicator)
     page = client.get("/adjudication/hearings").get_data(as_text=True)
     assert number in page and "Karrada court annex, hall 3" in page
+
+
+def test_the_incomplete_lane_requested_documents_filed_and_received(client, make_user, operational):
+    adjudicator = make_user(Role.ADJUDICATOR)
+    number = operational.claim(ClaimState.SCREENING, assigned_to=adjudicator.id)
+    login(client, adjudicator)
+    token = csrf_token(client, f"/claims/{number}")
+    response = client.post(
+        f"/adjudication/claims/{number}/request_documents",
+        data={
+            "csrf_token": token,
+            "version": operational.get(number).version,
+            "comment": "- Title deed of the parcel\n- Death certificate of the owner",
+            "deadline": (datetime.now(UTC).date() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert operational.get(number).state == ClaimState.INCOMPLETE
+
+    # The clerk files what came in, on the claim page.
+    clerk = make_user(Role.CLERK)
+    login(client, clerk)
+    page = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert "File a document" in page and "Title deed of the parcel" in page
+    filed = client.post(
+        f"/claims/{number}/evidence",
+        data={
+            "csrf_token": csrf_token(client, f"/claims/{number}"),
+            "kind": "title_deed",
+            "note": "Original seen at the counter, copy filed.",
+            "file": (io.BytesIO(png_bytes((40, 80, 120))), "deed.png"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "deed.png is filed on claim" in filed.get_data(as_text=True)
+    [evidence] = operational.get(number).evidence
+    assert (evidence.added_in_state, evidence.note) == (
+        ClaimState.INCOMPLETE,
+        "Original seen at the counter, copy filed.",
+    )
+
+    # Documents received moves the claim on; the history shows what came in.
+    login(client, adjudicator)
+    received = client.post(
+        f"/adjudication/claims/{number}/documents_received",
+        data={
+            "csrf_token": csrf_token(client, f"/claims/{number}"),
+            "version": operational.get(number).version,
+            "confirmed": "yes",
+        },
+    )
+    assert received.status_code == 302
+    assert operational.get(number).state == ClaimState.SCREENING
+    history = (
+        client.get(f"/claims/{number}").get_data(as_text=True).split('id="timeline-heading"')[1]
+    )
+    assert "Document filed" in history and "deed.png" in history
+    assert "Original seen at the counter" in history
+    assert history.index("Documents received") < history.index("Document filed")
+
+
+def test_marking_a_document_void_asks_first_and_keeps_the_file(client, make_user, operational):
+    number = operational.claim(ClaimState.SCREENING)
+    clerk = make_user(Role.CLERK)
+    login(client, clerk)
+    client.post(
+        f"/claims/{number}/evidence",
+        data={
+            "csrf_token": csrf_token(client, f"/claims/{number}"),
+            "kind": "photo",
+            "file": (io.BytesIO(png_bytes((90, 10, 10))), "wrong.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    [evidence] = operational.get(number).evidence
+    form = {"csrf_token": csrf_token(client, f"/claims/{number}"), "status": "void"}
+    form["reason"] = "Another family's house."
+    asked = client.post(f"/claims/{number}/evidence/{evidence.id}/mark", data=form)
+    assert "Please confirm" in asked.get_data(as_text=True)
+    assert operational.get(number).evidence[0].status == "current"
+    client.post(f"/claims/{number}/evidence/{evidence.id}/mark", data={**form, "confirmed": "yes"})
+    [evidence] = operational.get(number).evidence
+    assert (evidence.status, evidence.status_reason) == ("void", "Another family's house.")
+    assert client.get(f"/claims/{number}/evidence/{evidence.id}").status_code == 200
+
+
+def test_no_document_is_filed_on_a_final_claim(client, make_user, operational):
+    number = operational.claim(ClaimState.FINAL)
+    login(client, make_user(Role.CLERK))
+    page = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert "File a document" not in page
+    response = client.post(
+        f"/claims/{number}/evidence",
+        data={
+            "csrf_token": csrf_token(client, f"/claims/{number}"),
+            "kind": "photo",
+            "file": (io.BytesIO(png_bytes((1, 1, 90))), "late.png"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "its evidence can no longer change" in response.get_data(as_text=True)
+    assert operational.get(number).evidence == []
