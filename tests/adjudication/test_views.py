@@ -412,3 +412,43 @@ def test_no_document_is_filed_on_a_final_claim(client, make_user, operational):
     )
     assert "its evidence can no longer change" in response.get_data(as_text=True)
     assert operational.get(number).evidence == []
+
+
+def test_a_consolidated_duplicate_cannot_be_decided_from_the_page_or_the_api(
+    client, make_user, operational
+):
+    adjudicator = make_user(Role.ADJUDICATOR)
+    lead = operational.claim(ClaimState.UNDER_REVIEW, assigned_to=adjudicator.id)
+    duplicate = operational.claim(ClaimState.UNDER_REVIEW, assigned_to=adjudicator.id)
+    closed = operational.get(duplicate)
+    closed.state, closed.duplicate_of_id = ClaimState.CLOSED, operational.get(lead).id
+    db.session.commit()
+    login(client, adjudicator)
+
+    page = client.get(f"/claims/{duplicate}").get_data(as_text=True)
+    assert "Closed as a duplicate" in page and f">{lead}</a>" in page
+    assert "draft_decision" not in page.split('id="case-heading"', 1)[1].split("</section>")[0]
+    opened = client.get(f"/adjudication/claims/{duplicate}/draft_decision")
+    assert opened.status_code == 302  # refused: a message on the claim page, no form
+    assert "Outcome" not in client.get(opened.location).get_data(as_text=True).split("<main")[1]
+
+    version = client.get(f"/api/claims/{duplicate}").get_json()["version"]
+    assert client.get(f"/api/claims/{duplicate}").get_json()["actions"] == []
+    refused = client.post(
+        f"/api/claims/{duplicate}/actions",
+        json={
+            "action": "draft_decision",
+            "version": version,
+            "comment": "A second decision on the same house.",
+            "outcomes": [{"claim": duplicate, "outcome": "restitution"}],
+        },
+        headers=_api_headers(client),
+    )
+    assert refused.status_code == 422 and refused.get_json()["error"]["kind"] == "refused"
+    assert operational.get(duplicate).state == ClaimState.CLOSED
+    decided = [
+        outcome.claim_id
+        for decision in db.session.scalars(select(Decision))
+        for outcome in decision.outcomes
+    ]
+    assert closed.id not in decided
