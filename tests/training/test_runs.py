@@ -397,7 +397,10 @@ def _run_state(app, run_id, trainee_id):
         found = session.get(TrainingRun, run_id)
         closed = found.closed_at if found else "deleted"
     seat = _seat_of(app, run_id, trainee_id) if found else None
-    claims = sorted(claim.id for claim in _claims_in(app, seat.workspace_id)) if seat else []
+    # Registration times, not ids: SQLite gives a reseeded claim the id of the one removed.
+    claims = (
+        sorted(claim.registered_at for claim in _claims_in(app, seat.workspace_id)) if seat else []
+    )
     return closed, seat.submitted_at if seat else None, claims
 
 
