@@ -13,10 +13,11 @@ from adjudication.forms import (
     coded_label,
     needs_form,
 )
-from adjudication.operations import available_to
+from adjudication.operations import ActionRefused, offered_to
 from adjudication.queries import timeline
-from claims.forms import STATE_LABELS
+from claims.forms import EVIDENCE_KIND_LABELS, EVIDENCE_STATUS_LABELS, STATE_LABELS
 from claims.models import Claim
+from commission.boundary import refusal_text
 from commission.clock import local_today
 from commission.extensions import db
 from commission.panels import ClaimPanel, register_claim_panel
@@ -28,6 +29,8 @@ def case_labels() -> dict:
     return {
         "action_labels": ACTION_LABELS,
         "state_labels": STATE_LABELS,
+        "evidence_kind_labels": EVIDENCE_KIND_LABELS,
+        "evidence_status_labels": EVIDENCE_STATUS_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "appeal_outcome_labels": APPEAL_OUTCOME_LABELS,
         "reason_label": lambda code: coded_label(
@@ -45,10 +48,20 @@ def case_labels() -> dict:
 
 
 def case_context(claim: Claim) -> dict:
-    """The case panel: the actions the user may take now, and the labels."""
-    actions = available_to(db.session, claim, current_user, local_today())
+    """The case panel: the actions the user may take now, those a guard stops with the
+    reason, and the labels."""
+    offers = offered_to(db.session, claim, current_user, local_today())
     return {
-        "case_actions": [(action, needs_form(action)) for action in actions],
+        "case_actions": [
+            (
+                offer,
+                needs_form(offer.action),
+                refusal_text(ActionRefused(offer.refused.message, **offer.refused.values))
+                if offer.refused
+                else "",
+            )
+            for offer in offers
+        ],
         **case_labels(),
     }
 

@@ -48,6 +48,7 @@ ACTION_LABELS = {
     Action.FINALISE: _l("Make final"),
     Action.CLOSE: _l("Close (implemented)"),
     Action.WITHDRAW: _l("Record withdrawal"),
+    Action.CLOSE_AS_DUPLICATE: _l("Close as a duplicate filing"),
 }
 
 OUTCOME_LABELS = {
@@ -77,6 +78,7 @@ COMMENT_LABELS = {
     Action.DECLARE_INADMISSIBLE: _l("Note (optional)"),
     Action.SERVE_RESPONDENT: _l("How the respondent was served (optional)"),
     Action.CLOSE: _l("How the decision was implemented (optional)"),
+    Action.CLOSE_AS_DUPLICATE: _l("Why the claims are one filing"),
 }
 
 #: The fields besides the comment that each action shows.
@@ -138,6 +140,8 @@ class ActionForm(CleanForm):
     """Every action's input; the page shows the fields ACTION_FIELDS names for it."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    #: approve_decision: the hash of the draft shown (adjudication.operations.draft_hash).
+    draft_hash = StringField(widget=HiddenInput(), validators=[Length(max=64)])
     comment = TextAreaField(validators=[Length(max=20000)])
     reason_code = SelectField(_l("Reason"), validate_choice=False)
     deadline = DateField(

@@ -94,6 +94,9 @@ class Decision(WorkspaceScoped, Audited, Base):
     returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_note: Mapped[str] = mapped_column(Text, default="")
+    #: The content hash of the draft the reviewer read and approved
+    #: (adjudication.operations.draft_hash).
+    approved_draft_hash: Mapped[str | None] = mapped_column(String(64))
 
     drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])

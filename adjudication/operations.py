@@ -16,6 +16,8 @@ PostgreSQL, in id order, so two reviewers cannot deadlock).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import logging
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -36,14 +38,18 @@ from adjudication.workflow import (
     Action,
     ClaimFacts,
     GroupMember,
+    Offer,
+    Rule,
     available_actions,
     merits_refusal,
+    offered_actions,
     refusal,
     rule_for,
 )
-from claims.domain import CandidateStatus, ClaimState, PartyRole
+from claims.domain import CandidateStatus, ClaimState, PartyRole, ReviewFinding
+from claims.matching import ConflictKind
 from claims.models import Claim, ConflictCandidate
-from claims.operations import StaleClaim
+from claims.operations import ReviewRefused, StaleClaim, record_review
 from claims.queries import group_of
 from commission.accounts.models import Role, User
 from commission.db import utcnow
@@ -81,6 +87,10 @@ class WorkflowSettings:
         )
 
 
+#: States in which nobody acts on a claim any more.
+_SETTLED = (ClaimState.CLOSED, ClaimState.WITHDRAWN)
+
+
 class WorkflowError(Refusal):
     """An action refused; `message` is marked for translation, with its values."""
 
@@ -93,6 +103,16 @@ class ActionNotAllowed(WorkflowError):
 
 class ActionRefused(WorkflowError):
     """Not possible now: the claim's state or a guard of the rule."""
+
+
+class StaleDraft(WorkflowError):
+    """The draft changed after the reviewer opened it: it is read again before approval."""
+
+    kind = RefusalKind.STALE
+    message = N_(
+        "The draft was changed after you opened it. Nothing was approved: "
+        "read the draft again, then approve it."
+    )
 
 
 class InvalidActionInput(WorkflowError):
@@ -138,8 +158,13 @@ class ActionInput:
     outcomes: dict[int, ClaimOutcome] = dataclasses.field(default_factory=dict)
     provisions: tuple[str, ...] = ()
     legal_basis_note: str = ""
-    #: approve_decision: the day the parties are notified (default today).
+    #: approve_decision: the day the parties are notified (default today), and the
+    #: content hash of the draft the reviewer read (`draft_hash`).
     notified_on: date | None = None
+    draft_hash: str = ""
+    #: close_as_duplicate: the id of the lead claim (default: the earliest filed of
+    #: the claims confirmed as duplicates of this one).
+    duplicate_of: int | None = None
     #: decide_appeal (its reasons go in `comment`).
     appeal_outcome: AppealOutcome | None = None
 
@@ -195,6 +220,37 @@ def _open_conflicts(session: Session, claim_ids: list[int]) -> int:
     )
 
 
+def _confirmed_duplicates(session: Session, claim: Claim) -> list[Claim]:
+    """The claims confirmed as the same claimant's filings for the same property, not
+    consolidated with this one yet: a claim closed as a duplicate stands for its lead, and
+    a withdrawn filing needs no consolidation."""
+    pairs = session.scalars(
+        select(ConflictCandidate).where(
+            ConflictCandidate.status == CandidateStatus.CONFIRMED,
+            or_(
+                ConflictCandidate.finding == ReviewFinding.DUPLICATE_FILING,
+                ConflictCandidate.finding.is_(None)
+                & (ConflictCandidate.kind == ConflictKind.DUPLICATE),
+            ),
+            or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id),
+        )
+    )
+    others = {
+        other.id: other
+        for other in (_consolidated(pair.other(claim)) for pair in pairs)
+        if other.id != claim.id and other.state != ClaimState.WITHDRAWN
+    }
+    return sorted(others.values(), key=lambda other: (other.filed_on, other.id))
+
+
+def _consolidated(claim: Claim) -> Claim:
+    """The claim, or the lead it was closed under as a duplicate (which may itself have
+    been closed under an earlier filing since)."""
+    while claim.duplicate_of is not None:
+        claim = claim.duplicate_of
+    return claim
+
+
 def _undecided_group_members(session: Session, claim: Claim) -> list[Claim]:
     """The other claims of the claim's conflict group still waiting for a decision; a
     member withdrawn, or decided already (a remanded claim's companions), is not."""
@@ -220,9 +276,12 @@ def claim_facts(session: Session, claim: Claim) -> ClaimFacts:
     group = _undecided_group_members(session, claim)
     drafted_by = approved_by = None
     appeal_outcome = None
+    draft_covers: frozenset[str] = frozenset()
     if claim.state == ClaimState.DECISION_DRAFTED:
         draft = pending_decision(session, claim)
         drafted_by = draft.drafted_by_id if draft else None
+        if draft is not None:
+            draft_covers = frozenset(outcome.claim.number for outcome in draft.outcomes)
     elif claim.state in (ClaimState.APPEALED, ClaimState.APPEAL_DECIDED):
         decision = issued_decision(session, claim)
         if decision is not None:
@@ -244,15 +303,74 @@ def claim_facts(session: Session, claim: Claim) -> ClaimFacts:
         parcels_to_identify=tuple(
             member.number for member in (claim, *group) if not member.is_parcel_identified
         ),
+        draft_covers=draft_covers,
+        confirmed_duplicates=tuple(
+            other.number
+            for other in _confirmed_duplicates(session, claim)
+            if claim.state not in _SETTLED
+        ),
     )
 
 
 def available_to(session: Session, claim: Claim, user: User | None, today: date) -> list[Action]:
-    """The actions the user may take on the claim now (the claim page's buttons)."""
+    """The actions the user may take on the claim now."""
     return available_actions(claim_facts(session, claim), acting_of(user), today)
 
 
+def offered_to(session: Session, claim: Claim, user: User | None, today: date) -> list[Offer]:
+    """The claim page's buttons: the actions available, and those disabled by a guard
+    the user can lift, with the reason."""
+    return offered_actions(claim_facts(session, claim), acting_of(user), today)
+
+
+def draft_hash(decision: Decision) -> str:
+    """A content hash of what a draft says: the text, the provisions, and each claim's
+    outcome, reason and amount. Approval names the hash the reviewer read, so a draft
+    changed in between is not approved unread."""
+    content = {
+        "id": decision.id,
+        "reasons": decision.reasons,
+        "legal_basis": decision.legal_basis,
+        "legal_basis_note": decision.legal_basis_note,
+        "drafted_by": decision.drafted_by_id,
+        "outcomes": sorted(
+            [
+                outcome.claim_id,
+                str(outcome.outcome),
+                outcome.reason_code,
+                str(outcome.compensation_amount) if outcome.compensation_amount else "",
+                outcome.compensation_currency,
+            ]
+            for outcome in decision.outcomes
+        ),
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(canonical).hexdigest()
+
+
 # --------------------------------------------------------------------------- perform
+
+
+def check_allowed(
+    session: Session,
+    claim: Claim,
+    action: Action,
+    *,
+    by: User | None,
+    expected_version: int | None,
+    today: date,
+) -> Rule:
+    """The rule `by` may apply to the claim now, or the refusal: a stale version, a role
+    the rule does not name, the claim's state or a guard. Changes nothing."""
+    if expected_version is not None and claim.version != expected_version:
+        raise StaleClaim()
+    rule = rule_for(claim.state, action)
+    acting = acting_of(by)
+    refused = refusal(rule, claim_facts(session, claim), acting, today)
+    if refused is not None:
+        wrong_role = rule is not None and not acting.roles & rule.roles
+        raise (ActionNotAllowed if wrong_role else ActionRefused)(refused.message, **refused.values)
+    return rule
 
 
 def perform(
@@ -274,15 +392,10 @@ def perform(
     which acts on what it has just read.
     """
     data = data or ActionInput()
-    if expected_version is not None and claim.version != expected_version:
-        raise StaleClaim()
-    rule = rule_for(claim.state, action)
+    rule = check_allowed(
+        session, claim, action, by=by, expected_version=expected_version, today=today
+    )
     acting = acting_of(by)
-    facts = claim_facts(session, claim)
-    refused = refusal(rule, facts, acting, today)
-    if refused is not None:
-        wrong_role = rule is not None and not acting.roles & rule.roles
-        raise (ActionNotAllowed if wrong_role else ActionRefused)(refused.message, **refused.values)
     members = _claims_moved_together(session, claim, action)
     if action == Action.DRAFT_DECISION:
         drafted = {
@@ -290,7 +403,7 @@ def perform(
             for member in members
             if member.id in data.outcomes
         }
-        refused = merits_refusal(facts, drafted)
+        refused = merits_refusal(claim_facts(session, claim), drafted)
         if refused is not None:
             raise ActionRefused(refused.message, **refused.values)
     for member in members:
@@ -299,6 +412,12 @@ def perform(
     errors = _check_input(action, data, members, today, settings)
     if errors:
         raise InvalidActionInput(errors)
+    if action == Action.CLOSE_AS_DUPLICATE:
+        data.duplicate_of = _lead_for(session, claim, data.duplicate_of)
+    if action == Action.APPROVE_DECISION and data.draft_hash:
+        draft = pending_decision(session, claim)
+        if draft is None or draft_hash(draft) != data.draft_hash:
+            raise StaleDraft()
     now = utcnow()
     EFFECTS[action](session, claim, members, by, data, today, settings)
     transitions = []
@@ -324,6 +443,19 @@ def perform(
         raise StaleClaim() from None
     logger.info("%s: %s -> %s by %s", claim.number, rule.state, rule.to, acting.user_id)
     return transitions
+
+
+def _lead_for(session: Session, claim: Claim, chosen: int | None) -> int:
+    """The lead a duplicate is closed under: the one chosen, which must be a confirmed
+    duplicate of the claim, or else the earliest filed of them."""
+    leads = _confirmed_duplicates(session, claim)
+    if chosen is None:
+        return leads[0].id
+    if chosen not in {lead.id for lead in leads}:
+        raise InvalidActionInput(
+            {"duplicate_of": N_("The lead must be a claim confirmed as a duplicate of this one.")}
+        )
+    return chosen
 
 
 def _claims_moved_together(session: Session, claim: Claim, action: Action) -> list[Claim]:
@@ -401,6 +533,7 @@ _COMMENT_REQUIRED = {
     Action.RECORD_HEARING: N_("Record the minutes of the hearing."),
     Action.DRAFT_DECISION: N_("Give the reasons for the decision."),
     Action.RETURN_DRAFT: N_("Say why the draft is returned."),
+    Action.CLOSE_AS_DUPLICATE: N_("Say why the claims are one filing."),
     Action.LODGE_APPEAL: N_("Give the grounds of the appeal."),
     Action.DECIDE_APPEAL: N_("Give the reasons for the appeal decision."),
     Action.WITHDRAW: N_("Record how the claimant withdrew the claim."),
@@ -523,6 +656,7 @@ def _approve_decision(session, claim, members, by, data, today, settings):
     decision.issued_at = utcnow()
     decision.notified_on = notified_on
     decision.appeal_deadline = notified_on + timedelta(settings.appeal_days)
+    decision.approved_draft_hash = draft_hash(decision)
     for member in members:
         member.deadline_on = decision.appeal_deadline
 
@@ -533,6 +667,11 @@ def _return_draft(session, claim, members, by, data, today, settings):
     decision.returned_by_id = by.id
     decision.returned_at = utcnow()
     decision.return_note = data.comment.strip()
+
+
+def _close_as_duplicate(session, claim, members, by, data, today, settings):
+    claim.duplicate_of = session.get(Claim, data.duplicate_of)
+    claim.deadline_on = None
 
 
 def _lodge_appeal(session, claim, members, by, data, today, settings):
@@ -584,8 +723,58 @@ EFFECTS = {
     Action.FINALISE: _no_deadline,
     Action.CLOSE: _no_deadline,
     Action.WITHDRAW: _no_deadline,
+    Action.CLOSE_AS_DUPLICATE: _close_as_duplicate,
 }
 assert set(EFFECTS) == set(Action), "every action has its effects"
+
+
+# --------------------------------------------------------------------------- review
+
+
+def review_pair(
+    session: Session,
+    pair: ConflictCandidate,
+    finding: ReviewFinding,
+    *,
+    note: str,
+    by: User,
+    today: date,
+    settings: WorkflowSettings,
+    lead: Claim | None = None,
+) -> ConflictCandidate:
+    """Record the review of a candidate pair and what follows from it: a duplicate
+    filing is consolidated at once, the other claim closed as the duplicate of `lead`
+    (default: the earlier filed), so that one house never gets two decisions."""
+    duplicate = None
+    if finding == ReviewFinding.DUPLICATE_FILING:
+        # A claim already closed as a duplicate stands for its lead.
+        ends = {_consolidated(one).id: _consolidated(one) for one in (pair.claim_a, pair.claim_b)}
+        if lead is not None:
+            if lead.id not in (pair.claim_a_id, pair.claim_b_id):
+                raise ReviewRefused(N_("The lead claim must be one of the pair."))
+            lead = _consolidated(lead)
+        else:
+            lead = min(ends.values(), key=lambda one: (one.filed_on, one.id))
+        if lead.state == ClaimState.WITHDRAWN:
+            raise ReviewRefused(
+                N_("Claim %(number)s is %(state)s: it cannot lead."),
+                number=lead.number,
+                state=lead.state,
+            )
+        duplicate = next((one for one in ends.values() if one.id != lead.id), None)
+    record_review(session, pair, finding, note=note, by=by)
+    if duplicate is not None:
+        perform(
+            session,
+            duplicate,
+            Action.CLOSE_AS_DUPLICATE,
+            by=by,
+            expected_version=duplicate.version,
+            today=today,
+            settings=settings,
+            data=ActionInput(comment=note, duplicate_of=lead.id),
+        )
+    return pair
 
 
 # --------------------------------------------------------------------------- assignment
@@ -593,10 +782,6 @@ assert set(EFFECTS) == set(Action), "every action has its effects"
 
 class AssignmentRefused(WorkflowError):
     pass
-
-
-#: States in which nobody acts on a claim any more.
-_SETTLED = (ClaimState.CLOSED, ClaimState.WITHDRAWN)
 
 
 def assign_claims(

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from adjudication.models import Appeal, Decision, DecisionClaim, Hearing, Transition
 from claims.domain import CandidateStatus, ClaimState
-from claims.models import Claim, ConflictCandidate, ParcelChange, RegistryExtractRequest
+from claims.models import (
+    Claim,
+    ConflictCandidate,
+    Evidence,
+    ParcelChange,
+    RegistryExtractRequest,
+)
 from commission.accounts.models import User
 
 #: States in which a claim needs nobody any more.
@@ -106,7 +112,8 @@ class Event:
 
 def timeline(session: Session, claim: Claim) -> list[Event]:
     """Transitions, hearings, conflict reviews, parcel identifications and corrections,
-    registry extract requests, decisions and appeals of the claim, newest first."""
+    registry extract requests, decisions, appeals and documents filed or marked after
+    registration, newest first."""
     events = [
         Event(transition.occurred_at, "transition", transition)
         for transition in session.scalars(
@@ -151,6 +158,11 @@ def timeline(session: Session, claim: Claim) -> list[Event]:
         events.append(Event(decision.issued_at or decision.drafted_at, "decision", decision))
     for appeal in session.scalars(select(Appeal).where(Appeal.claim_id == claim.id)):
         events.append(Event(appeal.decided_at or _midday(appeal.lodged_on), "appeal", appeal))
+    for evidence in session.scalars(select(Evidence).where(Evidence.claim_id == claim.id)):
+        if evidence.added_in_state is not None:
+            events.append(Event(evidence.uploaded_at, "evidence_added", evidence))
+        if evidence.status_changed_at is not None:
+            events.append(Event(evidence.status_changed_at, "evidence_marked", evidence))
     events.sort(key=lambda event: event.at, reverse=True)
     return events
 

@@ -37,6 +37,7 @@ from adjudication.forms import (
     ActionForm,
     AssignForm,
     coded_choices,
+    needs_form,
 )
 from adjudication.operations import (
     ActionInput,
@@ -47,18 +48,25 @@ from adjudication.operations import (
     acting_of,
     assign_claims,
     available_to,
+    check_allowed,
     claim_facts,
+    draft_hash,
     members_of_decision,
+    pending_decision,
     perform,
+    review_pair,
 )
 from adjudication.queries import deadlines, hearing_calendar, my_cases, unassigned
 from adjudication.workflow import Action, refusal, rule_for
 from claims.access import visible_claim_or_404
-from claims.models import Claim
-from claims.queries import claim_visible_to, find_claim
+from claims.domain import ReviewFinding
+from claims.forms import FINDING_LABELS, STATE_LABELS, CandidateReviewForm
+from claims.models import Claim, ConflictCandidate
+from claims.queries import claim_visible_to, find_claim, pair_visible_to
 from commission.accounts.models import Office, Role, User, UserRole
 from commission.boundary import message_text, on_refusal
 from commission.clock import commission_zone, local_today
+from commission.confirm import confirmation_step
 from commission.extensions import db
 from commission.params import date_arg, int_arg, text_arg
 from commission.policy import allow
@@ -137,6 +145,7 @@ def _action_input(form: ActionForm) -> ActionInput:
         provisions=tuple(form.provisions.data or ()),
         legal_basis_note=form.legal_basis_note.data or "",
         notified_on=form.notified_on.data,
+        draft_hash=form.draft_hash.data or "",
         appeal_outcome=AppealOutcome(form.appeal_outcome.data)
         if form.appeal_outcome.data
         else None,
@@ -168,9 +177,21 @@ def _render_action(form, claim, action, members, status=200):
         action=action,
         fields=ACTION_FIELDS.get(action, ()),
         has_comment=action in COMMENT_LABELS,
+        question=None if needs_form(action) else _confirmation_question(claim, action),
         members={member.id: member for member in members},
         **case_labels(),
     ), status
+
+
+def _confirmation_question(claim: Claim, action: Action) -> str:
+    rule = rule_for(claim.state, action)
+    return _(
+        "%(action)s: claim %(number)s moves from %(before)s to %(after)s.",
+        action=ACTION_LABELS[action],
+        number=claim.number,
+        before=STATE_LABELS.get(claim.state, claim.state),
+        after=STATE_LABELS.get(rule.to, rule.to) if rule else "—",
+    )
 
 
 @bp.route("/claims/<number>/<action_name>", methods=["GET", "POST"])
@@ -192,7 +213,10 @@ def act(number: str, action_name: str):
         )
         if refused is not None:
             raise ActionRefused(refused.message, **refused.values)
-        form = ActionForm(data={"version": claim.version})
+        draft = pending_decision(db.session, claim) if action == Action.APPROVE_DECISION else None
+        form = ActionForm(
+            data={"version": claim.version, "draft_hash": draft_hash(draft) if draft else ""}
+        )
         members = _decision_members(claim, action)
         for member in members:
             form.outcomes.append_entry({"claim_id": member.id})
@@ -211,6 +235,20 @@ def act(number: str, action_name: str):
         return _render_action(form, claim, action, _decision_members(claim, action), status=400)
 
     on_refusal(render=show_form_again, back=back)
+    if not needs_form(action):
+        check_allowed(
+            db.session,
+            claim,
+            action,
+            by=current_user._get_current_object(),
+            expected_version=form.version.data,
+            today=local_today(),
+        )
+        asked = confirmation_step(
+            _confirmation_question(claim, action), button=ACTION_LABELS[action], cancel=back
+        )
+        if asked:
+            return asked
     perform(
         db.session,
         claim,
@@ -222,6 +260,55 @@ def act(number: str, action_name: str):
         data=_action_input(form),
     )
     flash(_("%(action)s: done.", action=ACTION_LABELS[action]), "info")
+    return redirect(back)
+
+
+# --------------------------------------------------------------------------- conflict review
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A path within this site to return to after a review, or None: never another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/conflicts/<int:pair_id>/review", methods=["POST"])
+@allow(Role.ADJUDICATOR)
+def review_conflict(pair_id: int):
+    """Record what the review of a candidate pair found. A duplicate filing closes one claim
+    under its lead through the workflow, so the review is an adjudication act."""
+    pair = db.session.get(ConflictCandidate, pair_id)
+    if pair is None or not pair_visible_to(pair, current_user):
+        abort(404)
+    form = CandidateReviewForm(prefix=f"pair-{pair_id}")
+    back = _safe_next(form.next.data) or url_for("claims.conflict_queue")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(back), 303
+    lead = {str(one.id): one for one in (pair.claim_a, pair.claim_b)}.get(form.lead.data or "")
+    on_refusal(back=back)
+    review_pair(
+        db.session,
+        pair,
+        ReviewFinding(form.decision.data),
+        note=form.note.data,
+        by=current_user._get_current_object(),
+        lead=lead,
+        today=local_today(),
+        settings=_settings(),
+    )
+    flash(
+        _(
+            "%(a)s and %(b)s: %(decision)s.",
+            a=pair.claim_a.number,
+            b=pair.claim_b.number,
+            decision=FINDING_LABELS[pair.finding],
+        ),
+        "info",
+    )
     return redirect(back)
 
 
@@ -350,7 +437,9 @@ def hearing_list():
 
 
 def _claim_json(claim: Claim) -> dict:
+    draft = pending_decision(db.session, claim)
     return {
+        "draft_hash": draft_hash(draft) if draft else None,
         "number": claim.number,
         "state": str(claim.state),
         "version": claim.version,
@@ -414,6 +503,7 @@ def _api_input(payload: dict) -> ActionInput:
         provisions=tuple(str(code) for code in payload.get("provisions") or ()),
         legal_basis_note=text("legal_basis_note"),
         notified_on=day("notified_on"),
+        draft_hash=text("draft_hash"),
         appeal_outcome=AppealOutcome(appeal_outcome) if appeal_outcome else None,
     )
 

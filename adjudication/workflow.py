@@ -19,6 +19,13 @@ Beyond the arrows of DESIGN.md, a commission needs:
 - no decision on the merits (restitution, compensation, rejection) while the parcel of a
   claim it covers is still to be identified (`merits_refusal`): such a claim can still be
   found inadmissible, annulled or withdrawn.
+- `close_as_duplicate` (any state before a decision is drafted -> closed), taken by the
+  adjudicator who confirms a duplicate filing: the claim's one decision is its lead's,
+  and a closed claim has no action left, so no path decides it a second time.
+
+Some guards stop an action for a reason the user can do something about (an open pair
+to review, a group member not ready); `offered_actions` shows such an action disabled
+with its reason instead of hiding it.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ class Action(enum.StrEnum):
     FINALISE = "finalise"
     CLOSE = "close"
     WITHDRAW = "withdraw"
+    CLOSE_AS_DUPLICATE = "close_as_duplicate"
 
 
 #: The daily tick (`flask adjudication tick`) acts as this role; no user holds it.
@@ -88,6 +96,10 @@ class ClaimFacts:
     #: The numbers of the claims a decision would cover (this one and its group) whose
     #: parcel is still to be identified.
     parcels_to_identify: tuple[str, ...] = ()
+    #: The numbers of the claims the pending draft covers.
+    draft_covers: frozenset[str] = frozenset()
+    #: The claims confirmed as filings of the same claimant for the same property.
+    confirmed_duplicates: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +119,8 @@ class Refusal:
 
     message: str
     values: dict = dataclasses.field(default_factory=dict)
+    #: What the user can look at to lift the refusal (e.g. "open_conflicts"), if any.
+    about: str = ""
 
 
 Guard = Callable[[ClaimFacts, Acting, date], Refusal | None]
@@ -123,10 +137,15 @@ def assigned_adjudicator(claim: ClaimFacts, acting: Acting, today: date) -> Refu
 def no_open_conflicts(claim: ClaimFacts, acting: Acting, today: date) -> Refusal | None:
     if claim.open_conflicts:
         return Refusal(
-            N_("%(count)s possible conflicting claims are still open: review them first."),
+            N_("Review %(count)s open pair(s) of possible conflicts first."),
             {"count": claim.open_conflicts},
+            about=OPEN_CONFLICTS,
         )
     return None
+
+
+#: `Refusal.about` of a refusal lifted by reviewing the claim's open pairs.
+OPEN_CONFLICTS = "open_conflicts"
 
 
 def group_ready(claim: ClaimFacts, acting: Acting, today: date) -> Refusal | None:
@@ -142,6 +161,41 @@ def group_ready(claim: ClaimFacts, acting: Acting, today: date) -> Refusal | Non
                 N_("Claim %(number)s of the same conflict group is assigned to someone else."),
                 {"number": member.number},
             )
+    return None
+
+
+def draft_covers_group(claim: ClaimFacts, acting: Acting, today: date) -> Refusal | None:
+    """A draft made before its claims were confirmed as competing covers only some of
+    them: the group's one decision must be drafted again."""
+    for member in claim.group:
+        if member.number not in claim.draft_covers:
+            return Refusal(
+                N_(
+                    "The draft does not cover claim %(number)s of the same conflict group: "
+                    "return it, so that the group is decided together."
+                ),
+                {"number": member.number},
+            )
+    return None
+
+
+def not_an_open_duplicate(claim: ClaimFacts, acting: Acting, today: date) -> Refusal | None:
+    """A claim confirmed as a duplicate filing is decided only as its lead, once the
+    other filing is closed under it."""
+    if claim.confirmed_duplicates:
+        return Refusal(
+            N_(
+                "Claim %(number)s is confirmed as a duplicate filing of this one: "
+                "close one of them as the duplicate of the other first."
+            ),
+            {"number": claim.confirmed_duplicates[0]},
+        )
+    return None
+
+
+def confirmed_duplicate(claim: ClaimFacts, acting: Acting, today: date) -> Refusal | None:
+    if not claim.confirmed_duplicates:
+        return Refusal(N_("No other claim is confirmed as a duplicate filing of this one."))
     return None
 
 
@@ -242,6 +296,9 @@ BEFORE_DECISION = (
     S.HEARING_SCHEDULED,
     S.DECISION_DRAFTED,
 )
+#: States in which no decision is drafted yet: a duplicate filing may still be closed
+#: (a drafted one is returned first, so that no draft covers a closed claim).
+BEFORE_DRAFT = tuple(state for state in BEFORE_DECISION if state != S.DECISION_DRAFTED)
 #: States that end in an appeal window: the notification starts it.
 APPEALABLE = (S.DECISION_ISSUED, S.ANNULLED, S.INADMISSIBLE)
 _MINE = (assigned_adjudicator,)
@@ -276,14 +333,14 @@ RULES: tuple[Rule, ...] = (
         Action.DRAFT_DECISION,
         S.DECISION_DRAFTED,
         ADJUDICATOR,
-        (*_MINE, no_open_conflicts, group_ready),
+        (*_MINE, no_open_conflicts, not_an_open_duplicate, group_ready),
     ),
     Rule(
         S.DECISION_DRAFTED,
         Action.APPROVE_DECISION,
         S.DECISION_ISSUED,
         REVIEWER,
-        (not_the_drafter, no_open_conflicts),
+        (not_the_drafter, no_open_conflicts, not_an_open_duplicate, draft_covers_group),
     ),
     Rule(S.DECISION_DRAFTED, Action.RETURN_DRAFT, S.UNDER_REVIEW, REVIEWER, (not_the_drafter,)),
     *(
@@ -305,6 +362,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(S.FINAL, Action.CLOSE, S.CLOSED, ADJUDICATOR, _MINE),
     *(Rule(state, Action.WITHDRAW, S.WITHDRAWN, CLERK) for state in BEFORE_DECISION),
+    *(
+        Rule(state, Action.CLOSE_AS_DUPLICATE, S.CLOSED, ADJUDICATOR, (confirmed_duplicate,))
+        for state in BEFORE_DRAFT
+    ),
 )
 
 #: The table by (state, action); a state has at most one rule per action.
@@ -338,3 +399,40 @@ def available_actions(claim: ClaimFacts, acting: Acting, today: date) -> list[Ac
         for rule in RULES
         if rule.state == claim.state and refusal(rule, claim, acting, today) is None
     ]
+
+
+#: Guards whose refusal is shown on a disabled button: the user can lift them (review
+#: the open pairs, bring the group along), so the action should not just disappear.
+SHOWN_WHEN_REFUSED: frozenset[Guard] = frozenset(
+    {no_open_conflicts, not_an_open_duplicate, group_ready, draft_covers_group}
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Offer:
+    """An action on the claim page: enabled, or disabled with the reason."""
+
+    action: Action
+    refused: Refusal | None = None
+
+
+def offered_actions(claim: ClaimFacts, acting: Acting, today: date) -> list[Offer]:
+    """The actions to show, in table order: those `acting` may take now, and those of
+    their role stopped only by a guard of SHOWN_WHEN_REFUSED, with its reason."""
+    offers = []
+    for rule in RULES:
+        if rule.state != claim.state or not acting.roles & rule.roles:
+            continue
+        stopped_by = next(
+            (
+                (guard, refused)
+                for guard in rule.guards
+                if (refused := guard(claim, acting, today)) is not None
+            ),
+            None,
+        )
+        if stopped_by is None:
+            offers.append(Offer(rule.action))
+        elif stopped_by[0] in SHOWN_WHEN_REFUSED:
+            offers.append(Offer(rule.action, stopped_by[1]))
+    return offers

@@ -98,6 +98,25 @@ class CandidateStatus(enum.StrEnum):
     DISMISSED = "dismissed"
 
 
+class ReviewFinding(enum.StrEnum):
+    """What the reviewer of a candidate pair found: one claim filed twice (consolidated
+    under a lead), two claims competing for one property (decided together), or two
+    properties (the pair is dismissed)."""
+
+    DUPLICATE_FILING = "duplicate_filing"
+    COMPETING_CLAIMS = "competing_claims"
+    NOT_THE_SAME_PROPERTY = "not_the_same_property"
+
+
+class EvidenceStatus(enum.StrEnum):
+    """Evidence is never deleted: a file replaced by a better copy is superseded, a file
+    that should not have been filed is void; both keep the file and say why."""
+
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+    VOID = "void"
+
+
 @dataclasses.dataclass
 class PartyInput:
     role: PartyRole

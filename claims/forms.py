@@ -16,6 +16,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -33,6 +34,7 @@ from claims.domain import (
     ClaimInput,
     ClaimState,
     EvidenceKind,
+    EvidenceStatus,
     IdentityDocument,
     ParcelIdentity,
     ParcelInput,
@@ -41,6 +43,7 @@ from claims.domain import (
     PropertyType,
     QualityFlag,
     Remedy,
+    ReviewFinding,
 )
 from claims.matching import ConflictKind
 from claims.matching.normalise import InvalidParcelNumber, parse_parcel_number
@@ -161,6 +164,12 @@ PARTY_TEXT_FIELDS = (
 )
 
 
+FINDING_LABELS = {
+    ReviewFinding.DUPLICATE_FILING: _l("duplicate filing"),
+    ReviewFinding.COMPETING_CLAIMS: _l("competing claims"),
+    ReviewFinding.NOT_THE_SAME_PROPERTY: _l("not the same property"),
+}
+
 CONFLICT_KIND_LABELS = {
     ConflictKind.COMPETING: _l("competing claim: same parcel, another claimant"),
     ConflictKind.DUPLICATE: _l("duplicate: same parcel, same claimant"),
@@ -260,6 +269,48 @@ class EvidenceRowForm(CleanSubform):
         default=str(EvidenceKind.TITLE_DEED),
     )
     file = FileField(_l("Scan (PDF, JPEG, PNG or TIFF)"))
+
+
+class AddEvidenceForm(CleanForm):
+    """A document filed on a claim after registration (a requested deed, say)."""
+
+    kind = SelectField(
+        _l("Kind of document"),
+        choices=_choices(EVIDENCE_KIND_LABELS),
+        default=str(EvidenceKind.TITLE_DEED),
+    )
+    file = FileField(
+        _l("Scan (PDF, JPEG, PNG or TIFF)"),
+        validators=[DataRequired(message=_l("Choose the file."))],
+    )
+    note = TextAreaField(
+        _l("Note"),
+        description=_l("What it is and how it came in, e.g. original seen, copy filed."),
+        validators=[Length(max=2000)],
+    )
+    submit = SubmitField(_l("File the document"))
+
+
+EVIDENCE_STATUS_LABELS = {
+    EvidenceStatus.CURRENT: _l("current"),
+    EvidenceStatus.SUPERSEDED: _l("Superseded"),
+    EvidenceStatus.VOID: _l("Void"),
+}
+
+
+class MarkEvidenceForm(CleanForm):
+    """Mark a filed document superseded or void; the file stays."""
+
+    status = SelectField(
+        _l("Mark as"),
+        choices=[
+            SelectChoice(EvidenceStatus.SUPERSEDED.value, _l("Superseded by a better copy")),
+            SelectChoice(EvidenceStatus.VOID.value, _l("Void: should not have been filed")),
+        ],
+    )
+    reason = StringField(
+        _l("Reason"), validators=[DataRequired(message=_l("Give the reason.")), Length(max=2000)]
+    )
 
 
 class ClaimForm(CleanForm):
@@ -437,16 +488,29 @@ class ClaimSearchForm(CleanForm):
 
 
 class CandidateReviewForm(CleanForm):
-    """Confirm or dismiss one candidate pair, with the reason."""
+    """What the review of one candidate pair found, the lead of a duplicate filing, and
+    the reason."""
 
     decision = RadioField(
-        _l("Decision"),
+        _l("Finding"),
         choices=[
-            SelectChoice("confirm", _l("Confirm: the claims concern the same parcel")),
-            SelectChoice("dismiss", _l("Dismiss: not the same parcel")),
+            SelectChoice(
+                ReviewFinding.DUPLICATE_FILING,
+                _l("Duplicate filing: same claimant, same property (one claim is closed)"),
+            ),
+            SelectChoice(
+                ReviewFinding.COMPETING_CLAIMS,
+                _l("Competing claims: same property, different claimants (decided together)"),
+            ),
+            SelectChoice(
+                ReviewFinding.NOT_THE_SAME_PROPERTY, _l("Not the same property (dismiss)")
+            ),
         ],
-        validators=[InputRequired(message=_l("Choose confirm or dismiss."))],
+        validators=[InputRequired(message=_l("Choose what the review found."))],
     )
+    #: The claim that leads a duplicate filing; the other is closed as its duplicate.
+    lead = RadioField(_l("Lead claim (for a duplicate filing)"), validate_choice=False)
+    next = HiddenField()
     note = TextAreaField(
         _l("Reason"),
         validators=[

@@ -24,6 +24,7 @@ from claims.domain import (
     ClaimBasis,
     ClaimState,
     EvidenceKind,
+    EvidenceStatus,
     IdentityDocument,
     ImportStatus,
     ParcelChangeKind,
@@ -31,6 +32,7 @@ from claims.domain import (
     PropertyType,
     QualityFlag,
     Remedy,
+    ReviewFinding,
     RowVerdict,
 )
 from claims.matching import ConflictKind, InvalidParcelNumber, parse_parcel_number
@@ -152,11 +154,20 @@ class Claim(WorkspaceScoped, Audited, Base):
     #: The deadline the current state waits for: documents requested, the respondent's
     #: answer, or the end of the appeal window; None when nothing is due.
     deadline_on: Mapped[date | None] = mapped_column(Date)
+    #: The lead claim this one was closed as a duplicate of (the same claimant filing
+    #: twice for one property): the lead carries the one decision for both.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"), index=True)
 
     office: Mapped[Office] = relationship(lazy="joined")
     parcel: Mapped[Parcel | None] = relationship(back_populates="claims", lazy="joined")
     registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    duplicate_of: Mapped[Claim | None] = relationship(
+        remote_side=[id], foreign_keys=[duplicate_of_id], back_populates="duplicates"
+    )
+    duplicates: Mapped[list[Claim]] = relationship(
+        foreign_keys=[duplicate_of_id], back_populates="duplicate_of", order_by="Claim.id"
+    )
     parties: Mapped[list[Party]] = relationship(
         back_populates="claim", order_by="Party.id", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -351,7 +362,16 @@ class Evidence(WorkspaceScoped, Audited, Base):
     is never overwritten or silently dropped."""
 
     __tablename__ = "evidence"
-    __table_args__ = (CheckConstraint(f"kind IN {values_in(EvidenceKind)}", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {values_in(EvidenceKind)}", name="kind"),
+        CheckConstraint(f"status IN {values_in(EvidenceStatus)}", name="status"),
+        # Superseded or void evidence says who marked it, when and why.
+        CheckConstraint(
+            "status = 'current' OR (status_changed_by_id IS NOT NULL "
+            "AND status_changed_at IS NOT NULL AND status_reason <> '')",
+            name="status_reason",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
@@ -363,8 +383,23 @@ class Evidence(WorkspaceScoped, Audited, Base):
     media_type: Mapped[str] = mapped_column(String(50))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: What the clerk noted on receiving it (e.g. "original seen, copy filed").
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: The claim's state when a later document came in (add_evidence); None for files
+    #: filed with the registration form.
+    added_in_state: Mapped[ClaimState | None] = mapped_column(String(30))
+    status: Mapped[EvidenceStatus] = mapped_column(String(20), default=EvidenceStatus.CURRENT)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     claim: Mapped[Claim] = relationship(back_populates="evidence")
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    status_changed_by: Mapped[User | None] = relationship(foreign_keys=[status_changed_by_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == EvidenceStatus.CURRENT
 
     def __repr__(self) -> str:
         return f"<Evidence {self.kind} {self.sha256[:12]}>"
@@ -451,6 +486,9 @@ class ConflictCandidate(WorkspaceScoped, Audited, Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Why the adjudicator confirmed or dismissed the pair.
     review_note: Mapped[str] = mapped_column(Text, default="")
+    #: What the review found (None while open, and for pairs reviewed before findings
+    #: were recorded).
+    finding: Mapped[ReviewFinding | None] = mapped_column(String(30))
 
     claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id])
     claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id])

@@ -21,14 +21,17 @@ from claims.domain import (
     ClaimInput,
     ClaimState,
     EvidenceInput,
+    EvidenceKind,
+    EvidenceStatus,
     ParcelChangeKind,
     ParcelIdentity,
     ParcelInput,
     PartyInput,
     PartyRole,
     QualityFlag,
+    ReviewFinding,
 )
-from claims.files import EvidenceStore
+from claims.files import CheckedUpload, EvidenceStore
 from claims.matching import ConflictKind, MatchThresholds, normalise_claim
 from claims.matching.blocking import blocking_keys, parcel_key
 from claims.matching.normalise import (
@@ -373,6 +376,85 @@ def _flag_parcel_unidentified(claim: Claim) -> None:
             claim.quality_flags.remove(row)
 
 
+class EvidenceRefused(Refusal):
+    pass
+
+
+#: A claim decided for good (or consolidated under its lead) takes no more evidence.
+EVIDENCE_CLOSED_STATES = frozenset({ClaimState.FINAL, ClaimState.CLOSED})
+
+
+def _check_evidence_open(claim: Claim) -> None:
+    if claim.state in EVIDENCE_CLOSED_STATES:
+        raise EvidenceRefused(
+            N_("Claim %(number)s is %(state)s: its evidence can no longer change."),
+            number=claim.number,
+            state=claim.state,
+        )
+
+
+def add_evidence(
+    session: Session,
+    claim: Claim,
+    upload: CheckedUpload,
+    *,
+    kind: EvidenceKind,
+    note: str,
+    by: User,
+    store: EvidenceStore,
+) -> Evidence:
+    """File a document that came in after registration (a requested deed, a court
+    ruling), in any state before the claim is final; the file is stored with the
+    transaction, the row records the stage it came in at."""
+    _check_evidence_open(claim)
+    store.put(session, upload)
+    evidence = Evidence(
+        claim=claim,
+        kind=kind,
+        original_filename=upload.display_name,
+        size_bytes=upload.size_bytes,
+        sha256=upload.sha256,
+        media_type=upload.media_type,
+        uploaded_by_id=by.id,
+        note=note.strip(),
+        added_in_state=claim.state,
+    )
+    session.add(evidence)
+    session.flush()
+    logger.info("evidence %s added to claim %s", evidence.id, claim.number)
+    return evidence
+
+
+def _mark_evidence(
+    session: Session, evidence: Evidence, status: EvidenceStatus, *, reason: str, by: User
+) -> Evidence:
+    _check_evidence_open(evidence.claim)
+    if not evidence.is_current:
+        raise EvidenceRefused(
+            N_("%(file)s is already marked %(status)s."),
+            file=evidence.original_filename,
+            status=evidence.status,
+        )
+    if not reason.strip():
+        raise EvidenceRefused(N_("Give the reason."), kind=RefusalKind.INPUT)
+    evidence.status = status
+    evidence.status_reason = reason.strip()
+    evidence.status_changed_by_id = by.id
+    evidence.status_changed_at = utcnow()
+    session.flush()
+    return evidence
+
+
+def supersede_evidence(session: Session, evidence: Evidence, *, reason: str, by: User) -> Evidence:
+    """Mark a file replaced by a better copy; the file and its row stay."""
+    return _mark_evidence(session, evidence, EvidenceStatus.SUPERSEDED, reason=reason, by=by)
+
+
+def void_evidence(session: Session, evidence: Evidence, *, reason: str, by: User) -> Evidence:
+    """Mark a file that should not have been filed; the file and its row stay."""
+    return _mark_evidence(session, evidence, EvidenceStatus.VOID, reason=reason, by=by)
+
+
 def register_claim(
     session: Session,
     data: ClaimInput,
@@ -542,7 +624,28 @@ class ReviewRefused(Refusal, ValueError):
 def review_candidate(
     session: Session, pair: ConflictCandidate, *, confirm: bool, note: str, by: User
 ) -> ConflictCandidate:
-    """Confirm or dismiss an open pair, with the reviewer's reason."""
+    """Confirm the pair as what the matcher found it to be, or dismiss it (the
+    scenarios' and the demo's yes or no); `record_review` takes the finding itself."""
+    return record_review(session, pair, finding_of(pair, confirm=confirm), note=note, by=by)
+
+
+def finding_of(pair: ConflictCandidate, *, confirm: bool) -> ReviewFinding:
+    """The finding a plain confirmation of the matcher's pair amounts to."""
+    if not confirm:
+        return ReviewFinding.NOT_THE_SAME_PROPERTY
+    if pair.kind == ConflictKind.DUPLICATE:
+        return ReviewFinding.DUPLICATE_FILING
+    return ReviewFinding.COMPETING_CLAIMS
+
+
+def record_review(
+    session: Session, pair: ConflictCandidate, finding: ReviewFinding, *, note: str, by: User
+) -> ConflictCandidate:
+    """Record what the review of an open pair found, with the reviewer's reason.
+
+    Competing claims join one conflict group (decided together). A duplicate filing is
+    confirmed here and consolidated by the caller (adjudication.operations.review_pair
+    closes one claim as the duplicate of its lead)."""
     if pair.status != CandidateStatus.OPEN:
         raise ReviewRefused(N_("This pair was already reviewed."))
     if not note.strip():
@@ -551,20 +654,17 @@ def review_candidate(
     # the CHECK that ties a review to its reviewer and reason.
     versions = (pair.claim_a.version, pair.claim_b.version)
     reviewer_id = by.id
-    pair.status = CandidateStatus.CONFIRMED if confirm else CandidateStatus.DISMISSED
+    confirmed = finding != ReviewFinding.NOT_THE_SAME_PROPERTY
+    pair.status = CandidateStatus.CONFIRMED if confirmed else CandidateStatus.DISMISSED
+    pair.finding = finding
     pair.review_note = note.strip()
     pair.reviewed_by_id = reviewer_id
     pair.reviewed_at = utcnow()
     pair.claim_a_version, pair.claim_b_version = versions
-    if confirm and pair.kind in GROUPED_KINDS:
+    if finding == ReviewFinding.COMPETING_CLAIMS:
         _join_group(session, pair)
     session.flush()
     return pair
-
-
-#: Confirmed pairs of these kinds are claims on one parcel by different people: decided
-#: together. A confirmed duplicate is one claimant filing twice, settled on its own.
-GROUPED_KINDS = frozenset({ConflictKind.COMPETING, ConflictKind.COUNTERCLAIM})
 
 
 def _join_group(session: Session, pair: ConflictCandidate) -> None:

@@ -30,10 +30,10 @@ from flask_login import current_user
 
 from claims.access import visible_claim_or_404
 from claims.domain import (
-    CandidateStatus,
     ClaimState,
     EvidenceInput,
     EvidenceKind,
+    EvidenceStatus,
     PartyRole,
     QualityFlag,
 )
@@ -42,32 +42,39 @@ from claims.forms import (
     BASIS_LABELS,
     CONFLICT_KIND_LABELS,
     EVIDENCE_KIND_LABELS,
+    EVIDENCE_STATUS_LABELS,
+    FINDING_LABELS,
     IDENTITY_DOCUMENT_LABELS,
     PROPERTY_TYPE_LABELS,
     REMEDY_LABELS,
     ROLE_LABELS,
     STATE_LABELS,
+    AddEvidenceForm,
     CandidateReviewForm,
     ClaimForm,
     ClaimSearchForm,
+    MarkEvidenceForm,
     ParcelIdentityForm,
     RegistryExtractForm,
     claim_form_data,
     governorate_name,
 )
 from claims.matching import MatchThresholds
-from claims.models import Claim, ConflictCandidate
+from claims.models import Claim
 from claims.operations import (
+    EVIDENCE_CLOSED_STATES,
     ClaimInvalid,
     ClaimNotEditable,
     StaleClaim,
+    add_evidence,
     correct_parcel,
     identify_parcel,
     register_claim,
     request_registry_extract,
-    review_candidate,
+    supersede_evidence,
     update_claim,
     validate_claim,
+    void_evidence,
 )
 from claims.queries import (
     ClaimFilters,
@@ -75,7 +82,6 @@ from claims.queries import (
     claim_visible_to,
     group_of,
     open_candidates_of,
-    pair_visible_to,
     review_queue,
     search_claims,
 )
@@ -88,6 +94,7 @@ from commission.boundary import (
     register_value_labels,
 )
 from commission.clock import local_today
+from commission.confirm import confirmation_step
 from commission.extensions import db
 from commission.panels import ClaimPanel, claim_panels, register_claim_panel
 from commission.params import int_arg, text_arg
@@ -243,6 +250,7 @@ def _labels() -> dict:
         "file_size": _file_size,
         "plain_number": _plain_number,
         "conflict_kind_labels": CONFLICT_KIND_LABELS,
+        "finding_labels": FINDING_LABELS,
         "can_open": lambda claim: claim_visible_to(claim, current_user),
     }
 
@@ -341,6 +349,14 @@ def edit(number: str):
     return redirect(url_for(".claim_page", number=claim.number))
 
 
+def _evidence_panel(claim: Claim) -> dict:
+    return {
+        "evidence_open": claim.state not in EVIDENCE_CLOSED_STATES,
+        "add_evidence_form": AddEvidenceForm(),
+        "evidence_status_labels": EVIDENCE_STATUS_LABELS,
+    }
+
+
 def _details_panel(claim: Claim) -> dict:
     return {
         "parties": {role: claim.parties_in(role) for role in PartyRole},
@@ -355,9 +371,7 @@ def _register_claim_page(app) -> None:
     register_claim_panel(
         app, ClaimPanel("claim", 100, "claims/_claim_details.html", _details_panel)
     )
-    register_claim_panel(
-        app, ClaimPanel("evidence", 300, "claims/_evidence.html", lambda claim: {})
-    )
+    register_claim_panel(app, ClaimPanel("evidence", 300, "claims/_evidence.html", _evidence_panel))
 
 
 bp.record_once(lambda state: _register_claim_page(state.app))
@@ -529,6 +543,86 @@ def evidence_file(number: str, evidence_id: int):
     return response
 
 
+EVIDENCE_ROLES = (Role.CLERK, Role.ADJUDICATOR)
+
+
+@bp.route("/<number>/evidence", methods=["POST"])
+@allow(*EVIDENCE_ROLES)
+def add_evidence_to_claim(number: str):
+    claim = visible_claim_or_404(number)
+    back = url_for(".claim_page", number=claim.number, _anchor="evidence-heading")
+    on_refusal(back=back)
+    form = AddEvidenceForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(back, 303)
+    max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
+    storage = form.file.data
+    upload = check_upload(storage.stream.read(max_bytes + 1), storage.filename, max_bytes=max_bytes)
+    evidence = add_evidence(
+        db.session,
+        claim,
+        upload,
+        kind=EvidenceKind(form.kind.data),
+        note=form.note.data or "",
+        by=current_user._get_current_object(),
+        store=_store(),
+    )
+    flash(
+        _(
+            "%(file)s is filed on claim %(number)s.",
+            file=evidence.original_filename,
+            number=claim.number,
+        ),
+        "info",
+    )
+    return redirect(back)
+
+
+@bp.route("/<number>/evidence/<int:evidence_id>/mark", methods=["POST"])
+@allow(*EVIDENCE_ROLES)
+def mark_evidence(number: str, evidence_id: int):
+    claim = visible_claim_or_404(number)
+    evidence = next((item for item in claim.evidence if item.id == evidence_id), None)
+    if evidence is None:
+        abort(404)
+    back = url_for(".claim_page", number=claim.number, _anchor="evidence-heading")
+    on_refusal(back=back)
+    form = MarkEvidenceForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(back, 303)
+    status = EvidenceStatus(form.status.data)
+    asked = confirmation_step(
+        _(
+            "Mark %(file)s of claim %(number)s as %(status)s: %(reason)s",
+            file=evidence.original_filename,
+            number=claim.number,
+            status=EVIDENCE_STATUS_LABELS[status],
+            reason=form.reason.data,
+        ),
+        button=_("Mark the document"),
+        cancel=back,
+    )
+    if asked:
+        return asked
+    mark = supersede_evidence if status == EvidenceStatus.SUPERSEDED else void_evidence
+    mark(db.session, evidence, reason=form.reason.data, by=current_user._get_current_object())
+    flash(
+        _(
+            "%(file)s is marked %(status)s.",
+            file=evidence.original_filename,
+            status=EVIDENCE_STATUS_LABELS[status],
+        ),
+        "info",
+    )
+    return redirect(back)
+
+
 @bp.route("/")
 @allow(*CLAIM_ROLES)
 def claim_list():
@@ -599,45 +693,13 @@ def conflict_queue():
         db.session, current_user, after_id=after, claim=claim, limit=QUEUE_PAGE_SIZE + 1
     )
     pairs, has_more = rows[:QUEUE_PAGE_SIZE], len(rows) > QUEUE_PAGE_SIZE
+    # Reviewing from a claim's page returns there, not to the whole queue.
+    back = url_for(".claim_page", number=claim.number) if claim else url_for(".conflict_queue")
     return render_template(
         "claims/conflicts.html",
         pairs=pairs,
-        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}") for pair in pairs}
-        if may_call("claims.review_conflict")
-        else {},
+        forms={pair.id: CandidateReviewForm(prefix=f"pair-{pair.id}", next=back) for pair in pairs},
         next_after=pairs[-1].id if has_more else None,
         claim=claim,
         **_labels(),
     )
-
-
-@bp.route("/conflicts/<int:pair_id>/review", methods=["POST"])
-@allow(Role.ADJUDICATOR)
-def review_conflict(pair_id: int):
-    pair = db.session.get(ConflictCandidate, pair_id)
-    if pair is None or not pair_visible_to(pair, current_user):
-        abort(404)
-    form = CandidateReviewForm(prefix=f"pair-{pair_id}")
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
-        return redirect(url_for(".conflict_queue")), 303
-    on_refusal(back=url_for(".conflict_queue"))
-    review_candidate(
-        db.session,
-        pair,
-        confirm=form.decision.data == "confirm",
-        note=form.note.data,
-        by=current_user,
-    )
-    flash(
-        _(
-            "%(a)s and %(b)s: %(decision)s.",
-            a=pair.claim_a.number,
-            b=pair.claim_b.number,
-            decision=_("confirmed") if pair.status == CandidateStatus.CONFIRMED else _("dismissed"),
-        ),
-        "info",
-    )
-    return redirect(url_for(".conflict_queue"))

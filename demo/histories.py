@@ -24,11 +24,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from adjudication.domain import AppealOutcome, DecisionStatus, Outcome
-from adjudication.models import Decision, DecisionClaim, Hearing
+from adjudication.models import Decision, DecisionClaim, Hearing, Transition
 from adjudication.operations import (
     ActionInput,
     ClaimOutcome,
@@ -38,11 +38,12 @@ from adjudication.operations import (
     latest_appeal,
     pending_decision,
     perform,
+    review_pair,
 )
 from adjudication.workflow import Action
 from claims.domain import CandidateStatus, ClaimBasis, ClaimState, PartyRole, PropertyType, Remedy
 from claims.models import Claim, ConflictCandidate
-from claims.operations import review_candidate
+from claims.operations import finding_of
 from claims.queries import group_of
 from commission.accounts.models import User
 from commission.db import utcnow
@@ -73,7 +74,7 @@ def advance_demo_claims(
         filed_at = random.Random(f"{seed}:{demo.claim.import_ref}:filed")
         claim.state_since = _office_hours(claim.filed_on, filed_at)
     roots = _planted_roots([demo for demo, _claim in registered])
-    held_open = _review_conflicts(session, fresh, roots, staff, today, seed)
+    held_open = _review_conflicts(session, fresh, roots, staff, settings, today, seed)
     dealer = _Dealer(random.Random(f"{seed}:stories"))
     for case in _cases(session, fresh, held_open, staff, seed):
         walk.tell(case, dealer)
@@ -116,10 +117,6 @@ class _Case:
     def filed_on(self) -> date:
         return max(claim.filed_on for claim in self.claims)
 
-    @property
-    def is_planted_duplicate(self) -> bool:
-        return not self.is_group and self.demos[0].planted == "duplicate"
-
 
 def _planted_roots(demos: list[DemoClaim]) -> dict[str, str]:
     """Each demo ref's first claim on the parcel: planted conflicts share a root."""
@@ -138,11 +135,13 @@ def _review_conflicts(
     fresh: dict[int, tuple[DemoClaim, Claim]],
     roots: dict[str, str],
     staff: DemoStaff,
+    settings: WorkflowSettings,
     today: date,
     seed: int,
 ) -> set[int]:
     """Review the open pairs of the new claims as the adjudicator did at screening:
-    planted conflicts confirmed, chance resemblances dismissed. Pairs of claims not yet
+    planted conflicts confirmed (a duplicate filing closed under the earlier one),
+    chance resemblances dismissed. Pairs of claims not yet
     screened, or with a claim of an earlier run, stay open; returns their claims' ids."""
     rng = random.Random(f"{seed}:reviews")
     pairs = session.scalars(
@@ -166,9 +165,25 @@ def _review_conflicts(
         refs = (pair.claim_a.import_ref, pair.claim_b.import_ref)
         confirm = roots[refs[0]] == roots[refs[1]]
         note = rng.choice(_CONFIRM_NOTES[pair.kind] if confirm else _DISMISS_NOTES)
-        review_candidate(session, pair, confirm=confirm, note=note, by=staff.adjudicator)
+        review_pair(
+            session,
+            pair,
+            finding_of(pair, confirm=confirm),
+            note=note,
+            by=staff.adjudicator,
+            today=today,
+            settings=settings,
+        )
         reviewed_on = min(later_filed + timedelta(rng.randint(3, 25)), today)
         pair.reviewed_at = _office_hours(reviewed_on, rng)
+        for closed in (pair.claim_a, pair.claim_b):
+            if closed.duplicate_of_id is not None:
+                closed.state_since = pair.reviewed_at
+                session.execute(
+                    update(Transition)
+                    .where(Transition.claim_id == closed.id)
+                    .values(occurred_at=pair.reviewed_at)
+                )
     return held_open
 
 
@@ -204,11 +219,17 @@ def _cases(
     cases, seen = [], set()
     adjudicator = staff.adjudicator
     for claim_id, (_demo, claim) in fresh.items():
-        if claim_id in seen:
-            continue
+        if claim_id in seen or claim.duplicate_of_id is not None:
+            continue  # walked already, or closed as a duplicate at its review
         group = group_of(session, claim)
         members = sorted(
-            (member.claim for member in group.members) if group else [claim],
+            (
+                member.claim
+                for member in (group.members if group else [])
+                if member.claim.duplicate_of_id is None
+            )
+            if group
+            else [claim],
             key=lambda member: member.id,
         )
         seen.update(member.id for member in members)
@@ -815,23 +836,6 @@ def _withdrawn(plan: _Plan) -> None:
     plan.tail = (0, 300)
 
 
-def _withdrawn_duplicate(plan: _Plan) -> None:
-    original = plan.case.demos[0].of_ref
-    plan.on(
-        5,
-        40,
-        plan.each(
-            Action.WITHDRAW,
-            plan._clerk,
-            lambda claim, day: {
-                "comment": f"Second filing of the same claim (import ref {original}); "
-                "the claimant withdrew it in writing."
-            },
-        ),
-    )
-    plan.tail = (0, 300)
-
-
 STORIES: tuple[_Story, ...] = (
     _Story("registered", 10, _registered, fits_group=True),
     _Story("registered_assigned", 4, _registered_assigned, fits_group=True),
@@ -857,7 +861,6 @@ STORIES: tuple[_Story, ...] = (
     _Story("closed", 5, _closed, decides=True, fits_group=True),
     _Story("withdrawn", 4, _withdrawn),
 )
-_DUPLICATE = _Story("withdrawn_duplicate", 0, _withdrawn_duplicate)
 _STAY_REGISTERED = STORIES[0]
 
 
@@ -872,15 +875,12 @@ class _Walk:
     def tell(self, case: _Case, dealer: _Dealer) -> None:
         """Plan the first story that fits the case and its age, then play it."""
         plan = None
-        if case.is_planted_duplicate and not case.has_open_conflicts:
-            plan = self._plan(case, _DUPLICATE)
-        if plan is None:
-            for story in dealer.candidates():
-                if story.fits(case):
-                    plan = self._plan(case, story)
-                    if plan is not None:
-                        dealer.take(story)
-                        break
+        for story in dealer.candidates():
+            if story.fits(case):
+                plan = self._plan(case, story)
+                if plan is not None:
+                    dealer.take(story)
+                    break
         if plan is None:
             plan = self._plan(case, _STAY_REGISTERED)
         day = self.today - timedelta(plan.tail_days + sum(gap for gap, _act in plan.moves))

@@ -42,6 +42,14 @@ _SET_ASIDE = {
 }
 
 
+def _set_aside_as(claim: Claim) -> ExpectedOutcome | None:
+    """How the claim was set aside, if it was: a closed claim counts only when it was
+    closed as a duplicate (closing after implementation follows a decision)."""
+    if claim.state == ClaimState.CLOSED and claim.duplicate_of_id is not None:
+        return ExpectedOutcome.DUPLICATE
+    return _SET_ASIDE.get(claim.state)
+
+
 @dataclasses.dataclass(frozen=True)
 class Item:
     """One scored item of the model answer."""
@@ -118,6 +126,10 @@ class _Workspace:
             data.ref: by_import_ref.get(scenario.import_ref(data.ref)) for data in scenario.claims
         }
 
+    def ref_of(self, claim_id: int | None) -> str:
+        """The scenario ref of a claim of this workspace, or "?" for any other."""
+        return next((ref for ref, one in self.claims.items() if one and one.id == claim_id), "?")
+
     def counts(self, actor_id: int | None) -> bool:
         """Whether an act by this user is the trainee's."""
         if actor_id is None or actor_id in self.cast:
@@ -150,7 +162,7 @@ class _Workspace:
 
     def set_aside_by(self, claim: Claim) -> Transition | None:
         """The trainee's transition that put the claim where it is, if it is set aside."""
-        if claim.state not in _SET_ASIDE:
+        if _set_aside_as(claim) is None:
             return None
         transition = self.session.scalar(
             select(Transition)
@@ -255,6 +267,8 @@ def _expected_outcome(answer: OutcomeAnswer) -> str:
         text += f" of {amounts.minimum:,.0f} to {amounts.maximum:,.0f} {amounts.currency}"
     if answer.provisions:
         text += f", citing {', '.join(answer.provisions)}"
+    if answer.duplicate_of:
+        text += f" of {answer.duplicate_of}"
     return text
 
 
@@ -266,11 +280,15 @@ def _outcome(ws: _Workspace, answer: OutcomeAnswer) -> Item:
     set_aside = ws.set_aside_by(claim)
     decided = ws.decision_outcome(claim)
     if set_aside is not None:
-        outcome, reason = _SET_ASIDE[claim.state], set_aside.reason_code
+        outcome, reason = _set_aside_as(claim), set_aside.reason_code
         did = f"claim {outcome}" + (f" ({reason})" if reason else "")
         passed = outcome == answer.outcome and (
             not answer.reason_code or reason == answer.reason_code
         )
+        if outcome == ExpectedOutcome.DUPLICATE:
+            lead = ws.ref_of(claim.duplicate_of_id)
+            did += f" of {lead}"
+            passed = passed and lead == answer.duplicate_of
     elif decided is not None:
         did, passed = _judge_decision(decided, answer)
     else:

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from commission.accounts.models import User
+from commission.confirm import confirmation_step
 from commission.extensions import db
 from commission.policy import allow, allow_any_user
 from commission.roles import Role
@@ -212,6 +213,20 @@ def run_page(run_id: int):
 @allow(Role.TRAINER, Role.ADMIN)
 def close(run_id: int):
     run = _found(TrainingRun, run_id)
+    # Only someone the operation lets act is asked; anyone else gets its refusal.
+    asked = None
+    if run.can_manage(_acting_user()):
+        asked = confirmation_step(
+            _(
+                "Close practice run %(id)s (%(scenario)s) and score every trainee?",
+                id=run.id,
+                scenario=_scenario_title(_scenario_of(run)),
+            ),
+            button=_("Close and score"),
+            cancel=url_for(".run_page", run_id=run_id),
+        )
+    if asked:
+        return asked
     try:
         close_run(db.session, run, _scenario_of(run), by=_acting_user())
     except TrainingRefused as refused:
@@ -227,6 +242,20 @@ def close(run_id: int):
 @allow(Role.TRAINER, Role.ADMIN)
 def delete(run_id: int):
     run = _found(TrainingRun, run_id)
+    # Only someone the operation lets act is asked; anyone else gets its refusal.
+    asked = None
+    if run.can_manage(_acting_user()):
+        asked = confirmation_step(
+            _(
+                "Delete practice run %(id)s (%(scenario)s) with every trainee's work in it?",
+                id=run.id,
+                scenario=_scenario_title(_scenario_of(run)),
+            ),
+            button=_("Delete the run"),
+            cancel=url_for(".run_page", run_id=run_id),
+        )
+    if asked:
+        return asked
     try:
         delete_run(db.session, run, by=_acting_user())
     except TrainingRefused as refused:
@@ -243,6 +272,21 @@ def delete(run_id: int):
 def reset(seat_id: int):
     seat = _found(TrainingSeat, seat_id)
     run_id = seat.run_id
+    # Only someone the operation lets act is asked; anyone else gets its refusal.
+    asked = None
+    if seat.run.can_manage(_acting_user()):
+        asked = confirmation_step(
+            _(
+                "Reset the practice of %(name)s in run %(id)s to the scenario's start? "
+                "Everything they did is lost.",
+                name=seat.trainee.full_name,
+                id=run_id,
+            ),
+            button=_("Reset the practice"),
+            cancel=url_for(".run_page", run_id=run_id),
+        )
+    if asked:
+        return asked
     try:
         reset_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding())
     except TrainingRefused as refused:
@@ -258,6 +302,20 @@ def reset(seat_id: int):
 @allow_any_user
 def submit(seat_id: int):
     seat = _found(TrainingSeat, seat_id)
+    # Only someone the operation lets act is asked; anyone else gets its refusal.
+    asked = None
+    if seat.can_submit(_acting_user()):
+        asked = confirmation_step(
+            _(
+                "Submit your practice in run %(id)s for scoring? "
+                "You cannot work on it after submitting.",
+                id=seat.run_id,
+            ),
+            button=_("Submit for scoring"),
+            cancel=url_for(".index"),
+        )
+    if asked:
+        return asked
     try:
         submit_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user())
     except TrainingRefused as refused:

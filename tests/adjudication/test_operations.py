@@ -26,12 +26,13 @@ from adjudication.workflow import (
     Action,
     appeal_not_remanded,
     appeal_remanded,
+    confirmed_duplicate,
     deadline_passed,
     names_no_respondent,
     rule_for,
 )
-from claims.domain import ClaimState
-from claims.operations import StaleClaim, review_candidate
+from claims.domain import ClaimState, ReviewFinding
+from claims.operations import StaleClaim, record_review, review_candidate
 from claims.queries import open_candidates_of
 from commission.audit import AuditEntry
 from commission.extensions import db
@@ -56,8 +57,21 @@ def _claim_for(rule, cases):
         outcome = AppealOutcome.REMANDED
     elif appeal_not_remanded in guards:
         outcome = AppealOutcome.UPHELD
+    claim = None
+    if confirmed_duplicate in guards:
+        cases.register(with_respondent=names_no_respondent not in guards)
+        claim = cases.register(with_respondent=names_no_respondent not in guards)
+        [pair] = open_candidates_of(db.session, claim)
+        record_review(
+            db.session,
+            pair,
+            ReviewFinding.DUPLICATE_FILING,
+            note="Filed twice.",
+            by=cases.staff.adjudicator,
+        )
     return cases.in_state(
         rule.state,
+        claim=claim,
         with_respondent=names_no_respondent not in guards,
         deadline_passed=deadline_passed in guards,
         appeal_outcome=outcome,
@@ -268,7 +282,7 @@ def test_an_open_conflict_blocks_the_decision(cases, staff):
     assert open_candidates_of(db.session, second)
     cases.in_state(ClaimState.UNDER_REVIEW, claim=second)
     db.session.commit()
-    with pytest.raises(ActionRefused, match="still open"):
+    with pytest.raises(ActionRefused, match="open pair"):
         cases.act(second, Action.DRAFT_DECISION, staff.adjudicator)
     assert first.state == ClaimState.REGISTERED
 

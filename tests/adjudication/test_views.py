@@ -7,6 +7,7 @@ Requests run in the shared operational workspace, so each test works on claims o
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from claims.operations import register_claim
 from commission.accounts.models import Office, Role
 from commission.extensions import db
 from tests.support.app import InOperational
-from tests.support.claims import TODAY, claim_input, claimant
+from tests.support.claims import TODAY, claim_input, claimant, png_bytes
 from tests.support.web import csrf_token, login
 
 
@@ -86,9 +87,20 @@ def test_a_button_moves_the_claim_and_the_history_shows_it(client, make_user, op
     number = operational.claim(assigned_to=adjudicator.id)
     login(client, adjudicator)
     token = csrf_token(client, f"/claims/{number}")
+    version = operational.get(number).version
+    asked = client.post(
+        f"/adjudication/claims/{number}/start_screening",
+        data={"csrf_token": token, "version": version},
+    )
+    # The button asks first, naming the action and the claim; nothing has changed yet.
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Please confirm" in page
+    assert f"Start screening: claim {number} moves from registered to screening" in page
+    assert 'name="confirmed" value="yes"' in page
+    assert operational.get(number).state == ClaimState.REGISTERED
     response = client.post(
         f"/adjudication/claims/{number}/start_screening",
-        data={"csrf_token": token, "version": operational.get(number).version},
+        data={"csrf_token": token, "version": version, "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert operational.get(number).state == ClaimState.SCREENING
@@ -296,3 +308,147 @@ def test_the_hearing_calendar_shows_the_offices_hearings(client, make_user, oper
     login(client, adjudicator)
     page = client.get("/adjudication/hearings").get_data(as_text=True)
     assert number in page and "Karrada court annex, hall 3" in page
+
+
+def test_the_incomplete_lane_requested_documents_filed_and_received(client, make_user, operational):
+    adjudicator = make_user(Role.ADJUDICATOR)
+    number = operational.claim(ClaimState.SCREENING, assigned_to=adjudicator.id)
+    login(client, adjudicator)
+    token = csrf_token(client, f"/claims/{number}")
+    response = client.post(
+        f"/adjudication/claims/{number}/request_documents",
+        data={
+            "csrf_token": token,
+            "version": operational.get(number).version,
+            "comment": "- Title deed of the parcel\n- Death certificate of the owner",
+            "deadline": (datetime.now(UTC).date() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert operational.get(number).state == ClaimState.INCOMPLETE
+
+    # The clerk files what came in, on the claim page.
+    clerk = make_user(Role.CLERK)
+    login(client, clerk)
+    page = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert "File a document" in page and "Title deed of the parcel" in page
+    filed = client.post(
+        f"/claims/{number}/evidence",
+        data={
+            "csrf_token": csrf_token(client, f"/claims/{number}"),
+            "kind": "title_deed",
+            "note": "Original seen at the counter, copy filed.",
+            "file": (io.BytesIO(png_bytes((40, 80, 120))), "deed.png"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "deed.png is filed on claim" in filed.get_data(as_text=True)
+    [evidence] = operational.get(number).evidence
+    assert (evidence.added_in_state, evidence.note) == (
+        ClaimState.INCOMPLETE,
+        "Original seen at the counter, copy filed.",
+    )
+
+    # Documents received moves the claim on; the history shows what came in.
+    login(client, adjudicator)
+    received = client.post(
+        f"/adjudication/claims/{number}/documents_received",
+        data={
+            "csrf_token": csrf_token(client, f"/claims/{number}"),
+            "version": operational.get(number).version,
+            "confirmed": "yes",
+        },
+    )
+    assert received.status_code == 302
+    assert operational.get(number).state == ClaimState.SCREENING
+    history = (
+        client.get(f"/claims/{number}").get_data(as_text=True).split('id="timeline-heading"')[1]
+    )
+    assert "Document filed" in history and "deed.png" in history
+    assert "Original seen at the counter" in history
+    assert history.index("Documents received") < history.index("Document filed")
+
+
+def test_marking_a_document_void_asks_first_and_keeps_the_file(client, make_user, operational):
+    number = operational.claim(ClaimState.SCREENING)
+    clerk = make_user(Role.CLERK)
+    login(client, clerk)
+    client.post(
+        f"/claims/{number}/evidence",
+        data={
+            "csrf_token": csrf_token(client, f"/claims/{number}"),
+            "kind": "photo",
+            "file": (io.BytesIO(png_bytes((90, 10, 10))), "wrong.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    [evidence] = operational.get(number).evidence
+    form = {"csrf_token": csrf_token(client, f"/claims/{number}"), "status": "void"}
+    form["reason"] = "Another family's house."
+    asked = client.post(f"/claims/{number}/evidence/{evidence.id}/mark", data=form)
+    assert "Please confirm" in asked.get_data(as_text=True)
+    assert operational.get(number).evidence[0].status == "current"
+    client.post(f"/claims/{number}/evidence/{evidence.id}/mark", data={**form, "confirmed": "yes"})
+    [evidence] = operational.get(number).evidence
+    assert (evidence.status, evidence.status_reason) == ("void", "Another family's house.")
+    assert client.get(f"/claims/{number}/evidence/{evidence.id}").status_code == 200
+
+
+def test_no_document_is_filed_on_a_final_claim(client, make_user, operational):
+    number = operational.claim(ClaimState.FINAL)
+    login(client, make_user(Role.CLERK))
+    page = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert "File a document" not in page
+    response = client.post(
+        f"/claims/{number}/evidence",
+        data={
+            "csrf_token": csrf_token(client, f"/claims/{number}"),
+            "kind": "photo",
+            "file": (io.BytesIO(png_bytes((1, 1, 90))), "late.png"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "its evidence can no longer change" in response.get_data(as_text=True)
+    assert operational.get(number).evidence == []
+
+
+def test_a_consolidated_duplicate_cannot_be_decided_from_the_page_or_the_api(
+    client, make_user, operational
+):
+    adjudicator = make_user(Role.ADJUDICATOR)
+    lead = operational.claim(ClaimState.UNDER_REVIEW, assigned_to=adjudicator.id)
+    duplicate = operational.claim(ClaimState.UNDER_REVIEW, assigned_to=adjudicator.id)
+    closed = operational.get(duplicate)
+    closed.state, closed.duplicate_of_id = ClaimState.CLOSED, operational.get(lead).id
+    db.session.commit()
+    login(client, adjudicator)
+
+    page = client.get(f"/claims/{duplicate}").get_data(as_text=True)
+    assert "Closed as a duplicate" in page and f">{lead}</a>" in page
+    assert "draft_decision" not in page.split('id="case-heading"', 1)[1].split("</section>")[0]
+    opened = client.get(f"/adjudication/claims/{duplicate}/draft_decision")
+    assert opened.status_code == 302  # refused: a message on the claim page, no form
+    assert "Outcome" not in client.get(opened.location).get_data(as_text=True).split("<main")[1]
+
+    version = client.get(f"/api/claims/{duplicate}").get_json()["version"]
+    assert client.get(f"/api/claims/{duplicate}").get_json()["actions"] == []
+    refused = client.post(
+        f"/api/claims/{duplicate}/actions",
+        json={
+            "action": "draft_decision",
+            "version": version,
+            "comment": "A second decision on the same house.",
+            "outcomes": [{"claim": duplicate, "outcome": "restitution"}],
+        },
+        headers=_api_headers(client),
+    )
+    assert refused.status_code == 422 and refused.get_json()["error"]["kind"] == "refused"
+    assert operational.get(duplicate).state == ClaimState.CLOSED
+    decided = [
+        outcome.claim_id
+        for decision in db.session.scalars(select(Decision))
+        for outcome in decision.outcomes
+    ]
+    assert closed.id not in decided

@@ -19,6 +19,7 @@ from adjudication.workflow import (
     appeal_not_remanded,
     appeal_remanded,
     available_actions,
+    confirmed_duplicate,
     deadline_passed,
     names_a_respondent,
     names_no_respondent,
@@ -49,6 +50,7 @@ def facts_passing(rule: Rule, user_id: int | None) -> ClaimFacts:
         else AppealOutcome.UPHELD
         if appeal_not_remanded in guards
         else None,
+        confirmed_duplicates=("BGD-2026-000009",) if confirmed_duplicate in guards else (),
     )
 
 
@@ -122,11 +124,11 @@ def test_the_drafter_never_approves_or_returns_their_own_draft():
 
 def test_no_decision_is_drafted_or_approved_while_a_conflict_is_open():
     assert (
-        "still open"
+        "open pair"
         in _refused(ClaimState.UNDER_REVIEW, Action.DRAFT_DECISION, {"open_conflicts": 1}).message
     )
     assert (
-        "still open"
+        "open pair"
         in _refused(
             ClaimState.DECISION_DRAFTED,
             Action.APPROVE_DECISION,

@@ -8,7 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import fill_claimant_and_parcel, log_in, log_out, screenshot
+from tests.support.browser import (
+    fill_claimant_and_parcel,
+    log_in,
+    log_out,
+    screenshot,
+    switch_language,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +56,24 @@ def test_clerk_sees_the_conflict_before_saving_and_adjudicator_confirms_it(page,
     expect(pair).to_be_visible()
     expect(pair).to_contain_text("Mohamed Abdulrahman Hussein")
     screenshot(page, "conflict-queue-en")
-    pair.get_by_label("Confirm: the claims concern the same parcel").check()
+    expect(pair.get_by_label(re.compile(f"{first}.*filed first"))).to_be_checked()
+    pair.get_by_label("Duplicate filing: same claimant, same property").check()
     pair.get_by_label("Reason").fill("Same claimant filed twice; identity card checked.")
     pair.get_by_role("button", name="Record the review").click()
-    expect(page.get_by_text(f"{first} and {second}: confirmed.")).to_be_visible()
-    expect(page.get_by_role("region", name=re.compile(f"{first} ~ {second}"))).to_have_count(0)
+
+    # Back on the claim the review came from: closed under the earlier filing, linked.
+    expect(page.get_by_text(f"{first} and {second}: duplicate filing.")).to_be_visible()
+    expect(page.locator("h1.claim-number")).to_have_text(second)
+    consolidated = page.get_by_role("region", name="Closed as a duplicate")
+    expect(consolidated.get_by_role("link", name=first)).to_be_visible()
+    screenshot(page, "duplicate-closed-en")
+    consolidated.get_by_role("link", name=first).click()
+    duplicates = page.get_by_role("region", name="Duplicate filings consolidated under this claim")
+    expect(duplicates.get_by_role("link", name=second)).to_be_visible()
+    expect(duplicates).to_contain_text("Mohamed Abdulrahman Hussein")
+    screenshot(page, "duplicate-lead-en")
+    switch_language(page)
+    expect(
+        page.get_by_role("region", name="المطالبات المكررة المضمومة إلى هذه المطالبة")
+    ).to_be_visible()
+    screenshot(page, "duplicate-lead-ar")

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import log_in, log_out, screenshot
+from tests.support.browser import confirm, log_in, log_out, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +41,9 @@ def test_trainer_starts_a_run_trainee_works_it_trainer_sees_the_score(page, live
     for _ in range(3):
         pair = page.locator("section.pair").first
         # Both families claim parcel 217/3; the neighbour's parcel is 271.
-        decision = "Dismiss: not the same parcel"
+        decision = "Not the same property"
         if "271" not in pair.inner_text():
-            decision = "Confirm: the claims concern the same parcel"
+            decision = "Competing claims: same property, different claimants"
         pair.get_by_label(decision).check()
         pair.get_by_label("Reason").fill("Compared deeds, parcels and names.")
         pair.get_by_role("button", name="Record the review").click()
@@ -52,6 +52,7 @@ def test_trainer_starts_a_run_trainee_works_it_trainer_sees_the_score(page, live
 
     page.get_by_role("link", name="Training").click()
     page.get_by_role("button", name="Submit for scoring").first.click()
+    confirm(page)
     expect(page.get_by_text("Your practice is submitted and scored.")).to_be_visible()
     score = page.locator("p.score").inner_text()
     assert re.fullmatch(r"\d{1,3}%", score)

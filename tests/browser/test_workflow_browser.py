@@ -8,7 +8,7 @@ import random
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import fill_claimant_and_parcel, log_in, log_out, screenshot
+from tests.support.browser import confirm, fill_claimant_and_parcel, log_in, log_out, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +48,7 @@ def test_screen_review_draft_and_approve_with_four_eyes(page, live_server):
     page.get_by_role("link", name=number).click()
     assert case_buttons(page) == ["Start screening"]
     page.get_by_role("button", name="Start screening").click()
+    confirm(page, f"claim {number} moves from registered to screening")
     expect(page.get_by_text("Start screening: done.")).to_be_visible()
     # No respondent named: admit, or ask for documents, annul, declare inadmissible.
     assert case_buttons(page) == [
@@ -57,6 +58,8 @@ def test_screen_review_draft_and_approve_with_four_eyes(page, live_server):
         "Request missing documents",
     ]
     page.get_by_role("button", name="Admit for review (no respondent)").click()
+    confirm(page)
+    expect(page.get_by_text("Admit for review (no respondent): done.")).to_be_visible()
     assert case_buttons(page) == ["Draft the decision", "Schedule a hearing"]
     screenshot(page, "claim-under-review-en")
 

@@ -51,20 +51,23 @@ def test_adjudicator_confirms_a_pair_in_the_review_queue(app, client, logged_in)
     pair_id = _pair_id(app, first)
     token = csrf_token(client, "/claims/conflicts")
     response = client.post(
-        f"/claims/conflicts/{pair_id}/review",
+        f"/adjudication/conflicts/{pair_id}/review",
         data={
             f"pair-{pair_id}-csrf_token": token,
             "csrf_token": token,
-            f"pair-{pair_id}-decision": "confirm",
+            f"pair-{pair_id}-decision": "competing_claims",
             f"pair-{pair_id}-note": "Same house, two families",
+            f"pair-{pair_id}-next": f"/claims/{second}",
         },
     )
-    assert response.status_code == 302
+    # Back to the claim the review was opened from, not the whole queue.
+    assert response.status_code == 302 and response.location.endswith(f"/claims/{second}")
     from claims.models import ConflictCandidate
 
     with Db(app) as session:
         pair = session.get(ConflictCandidate, pair_id)
         assert pair.status == "confirmed" and pair.review_note == "Same house, two families"
+        assert pair.finding == "competing_claims"
     after = client.get(f"/claims/conflicts?claim={second}").get_data(as_text=True)
     assert f"{first} ~ {second}" not in after
     # Both claims now show the group they are decided in, each naming the other.
@@ -80,11 +83,11 @@ def test_a_review_without_reason_changes_nothing(app, client, logged_in):
     pair_id = _pair_id(app, first)
     token = csrf_token(client, "/claims/conflicts")
     client.post(
-        f"/claims/conflicts/{pair_id}/review",
+        f"/adjudication/conflicts/{pair_id}/review",
         data={
             "csrf_token": token,
             f"pair-{pair_id}-csrf_token": token,
-            f"pair-{pair_id}-decision": "dismiss",
+            f"pair-{pair_id}-decision": "not_the_same_property",
             f"pair-{pair_id}-note": "",
         },
     )

@@ -23,6 +23,19 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def confirm(page, question: str = "") -> None:
+    """Answer the confirmation step of an irreversible action (its question checked)."""
+    step = page.locator("section.confirm")
+    expect(step).to_be_visible()
+    if question:
+        expect(step).to_contain_text(question)
+    step.locator(".confirm-form button[type=submit]").click()
+
+
+def switch_language(page):
+    page.locator(".lang-switch button").click()
+
+
 def log_in(page, live_server, username="clerk"):
     page.goto(f"{live_server}/login")
     page.get_by_label("Username").fill(username)
@@ -49,10 +62,6 @@ def fill_claimant_and_parcel(page, names: tuple[str, str, str, str], muqataa: st
 
 def log_out(page):
     page.get_by_role("button", name="Log out").click()
-
-
-def switch_language(page):
-    page.locator(".lang-switch button").click()
 
 
 def issue_download_and_verify(page, live_server, button: str, name: str) -> tuple[str, list[str]]:

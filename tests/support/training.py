@@ -17,13 +17,14 @@ from adjudication.operations import (
     assign_claims,
     members_of_decision,
     perform,
+    review_pair,
 )
 from adjudication.workflow import Action
 from claims.domain import CandidateStatus, ClaimState, PartyRole
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
-from claims.operations import review_candidate
+from claims.operations import finding_of
 from commission.accounts.models import Role, User
 from commission.extensions import db
 from config import TestConfig
@@ -93,6 +94,9 @@ class Plan:
     appeals: dict[str, AppealOutcome]
     lodge: set[str]
     letters: set[tuple[str, LetterKind]]
+    #: The lead of each duplicate filing, by the pair's refs (the model answer's, else
+    #: the review's default, the earlier filed).
+    leads: dict[frozenset[str], str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_model_answer(cls, scenario: Scenario) -> Plan:
@@ -113,6 +117,11 @@ class Plan:
             appeals={item.ref: item.outcome for item in answer.appeals},
             lodge={item.ref for item in answer.deadlines if item.action == Action.LODGE_APPEAL},
             letters={(item.ref, item.kind) for item in answer.letters},
+            leads={
+                frozenset({item.ref, item.duplicate_of}): item.duplicate_of
+                for item in answer.outcomes
+                if item.outcome == ExpectedOutcome.DUPLICATE
+            },
         )
 
 
@@ -175,7 +184,17 @@ class Player:
             refs = frozenset({self.refs[pair.claim_a_id], self.refs[pair.claim_b_id]})
             confirm = plan.confirm[refs]
             note = "Same parcel, same house." if confirm else "Different parcels and deeds."
-            review_candidate(db.session, pair, confirm=confirm, note=note, by=self.trainee)
+            lead = plan.leads.get(refs)
+            review_pair(
+                db.session,
+                pair,
+                finding_of(pair, confirm=confirm),
+                note=note,
+                by=self.trainee,
+                lead=self.claims[lead] if lead else None,
+                today=TODAY,
+                settings=self.seeder.settings,
+            )
 
     def appeal(self, ref: str, outcome: AppealOutcome, plan: Plan) -> None:
         claim = self.claims[ref]

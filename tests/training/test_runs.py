@@ -377,3 +377,57 @@ def test_starting_a_run_without_a_scenario_is_refused_with_a_message(app, client
     assert "Choose a scenario." in response.get_data(as_text=True)
     with Operational(app) as session:
         assert session.scalar(select(func.count()).select_from(TrainingRun)) == before
+
+
+def _seat_of(app, run_id, trainee_id) -> TrainingSeat:
+    with Operational(app) as session:
+        seat = session.scalar(
+            select(TrainingSeat).where(
+                TrainingSeat.run_id == run_id, TrainingSeat.trainee_id == trainee_id
+            )
+        )
+        session.expunge(seat)
+        return seat
+
+
+def _run_state(app, run_id, trainee_id):
+    """What each irreversible action changes: the run (closed, or gone), the seat's
+    submission, and the claims of the trainee's workspace (reset gives new ones)."""
+    with Operational(app) as session:
+        found = session.get(TrainingRun, run_id)
+        closed = found.closed_at if found else "deleted"
+    seat = _seat_of(app, run_id, trainee_id) if found else None
+    # Registration times, not ids: SQLite gives a reseeded claim the id of the one removed.
+    claims = (
+        sorted(claim.registered_at for claim in _claims_in(app, seat.workspace_id)) if seat else []
+    )
+    return closed, seat.submitted_at if seat else None, claims
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "question"),
+    [
+        ("trainer", "/training/runs/{run}/close", "Close"),
+        ("trainer", "/training/runs/{run}/delete", "Delete"),
+        ("trainer", "/training/seats/{seat}/reset", "Reset"),
+        ("trainee", "/training/seats/{seat}/submit", "Submit"),
+    ],
+)
+def test_each_irreversible_training_action_asks_first(
+    app, client, run, people, who, path, question
+):
+    seat = _seat_of(app, run, people["trainee"].id)
+    url = path.format(run=run, seat=seat.id)
+    login(client, people[who])
+    token = csrf_token(client, "/training/")
+    before = _run_state(app, run, people["trainee"].id)
+
+    asked = client.post(url, data={"csrf_token": token})
+
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Please confirm" in page and question in page
+    assert 'name="confirmed" value="yes"' in page
+    assert _run_state(app, run, people["trainee"].id) == before
+    done = client.post(url, data={"csrf_token": token, "confirmed": "yes"})
+    assert done.status_code in (302, 303)
+    assert _run_state(app, run, people["trainee"].id) != before

@@ -67,7 +67,7 @@ def test_each_lesson_is_taught_by_its_model_answer():
         for scenario_id, scenario in scenarios.items()
     }
     assert scenarios["two-families"].model_answer.groups
-    assert ExpectedOutcome.WITHDRAWN in outcomes["same-claimant-twice"]
+    assert ExpectedOutcome.DUPLICATE in outcomes["same-claimant-twice"]
     good_faith = scenarios["good-faith-occupant"].model_answer.outcomes
     assert all(
         {"law13_good_faith", "law13_compensation"} <= set(item.provisions)
@@ -148,6 +148,21 @@ def test_references_to_claims_that_do_not_exist_are_refused(tmp_path):
 
     assert _refused(_broken(tmp_path, stray)) == [
         "two-families.json: model_answer.conflicts[0]: 'Z' names no claim of the scenario"
+    ]
+
+
+def test_a_duplicate_names_a_lead_of_the_scenario(tmp_path):
+    def leadless(document):
+        document["model_answer"]["outcomes"][0]["outcome"] = "duplicate"
+
+    def stray_lead(document):
+        document["model_answer"]["outcomes"][0].update(outcome="duplicate", duplicate_of="Z")
+
+    assert _refused(_broken(tmp_path, leadless)) == [
+        "two-families.json: model_answer.outcomes[0].duplicate_of: required"
+    ]
+    assert _refused(_broken(tmp_path, stray_lead)) == [
+        "two-families.json: model_answer.outcomes[0]: 'Z' names no claim of the scenario"
     ]
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from adjudication.domain import AppealOutcome
+from claims.domain import ClaimState
 from commission.extensions import db
 from documents.letters import LetterKind
 from tests.support.training import SCENARIOS, Plan
@@ -102,17 +103,36 @@ def test_compensation_outside_the_range_or_without_the_provision_misses(play):
     assert report.points == 85 - 30 - 10
 
 
-def test_the_duplicate_decided_instead_of_withdrawn(play):
+def test_the_duplicate_is_closed_under_its_lead_and_scores_full_marks(play):
+    scenario = SCENARIOS["same-claimant-twice"]
+    player = play("same-claimant-twice")
+
+    player.play(Plan.from_model_answer(scenario))
+
+    report = score_workspace(db.session, scenario)
+    outcome = next(item for item in report.items if item.refs == ("B",))
+    assert (outcome.passed, outcome.did) == (True, "claim duplicate of A")
+    assert player.claims["B"].state == ClaimState.CLOSED
+    assert player.claims["B"].duplicate_of_id == player.claims["A"].id
+
+
+def test_the_incomplete_filing_kept_as_the_lead(play):
+    """Keeping the Erbil filing (no deed, no identity number) and closing the complete one
+    under it costs both outcomes and the letter of the complete filing's decision."""
     scenario = SCENARIOS["same-claimant-twice"]
     player = play("same-claimant-twice")
     plan = Plan.from_model_answer(scenario)
+    plan.leads[frozenset({"A", "B"})] = "B"
     plan.targets["B"] = plan.targets["A"]
 
     player.play(plan)
 
     report = score_workspace(db.session, scenario)
-    assert _missed(report) == {("outcome", ("B",))}
-    assert report.points == 95 - 20
+    assert _missed(report) == {("outcome", ("A",)), ("outcome", ("B",)), ("letter", ("A",))}
+    assert report.points == 95 - 15 - 20 - 10
+    closed = next(item for item in report.items if item.refs == ("A",) and item.kind == "outcome")
+    assert closed.did == "claim duplicate of B"
+    assert closed.expected == "A: restitution"
 
 
 def test_rejecting_on_the_merits_what_is_outside_jurisdiction(play):

@@ -123,7 +123,7 @@ def _reference_errors(name: str, document: dict) -> list[str]:
     for section, items in document["model_answer"].items():
         for index, item in enumerate(items):
             where = f"model_answer.{section}[{index}]"
-            named = item.get("refs") or [item["ref"]]
+            named = item.get("refs") or [item["ref"], *filter(None, [item.get("duplicate_of")])]
             for ref in named:
                 if ref not in refs:
                     errors.append(f"{name}: {where}: {ref!r} names no claim of the scenario")
@@ -241,6 +241,7 @@ def _model_answer(data: dict) -> ModelAnswer:
                 reason_code=item.get("reason_code", ""),
                 compensation=amounts(item),
                 provisions=tuple(item.get("provisions", ())),
+                duplicate_of=item.get("duplicate_of", ""),
                 **common(item),
             )
             for item in data.get("outcomes", ())

@@ -23,6 +23,8 @@ class ExpectedOutcome(enum.StrEnum):
     INADMISSIBLE = Outcome.INADMISSIBLE.value
     WITHDRAWN = "withdrawn"
     ANNULLED = "annulled"
+    #: Closed as the duplicate of a lead claim when the pair is reviewed.
+    DUPLICATE = "duplicate"
 
 
 class CastMember(enum.StrEnum):
@@ -127,6 +129,8 @@ class OutcomeAnswer:
     compensation: AmountRange | None = None
     #: Provisions the decision must cite (it may cite more).
     provisions: tuple[str, ...] = ()
+    #: duplicate: the ref of the lead claim it must be closed under.
+    duplicate_of: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -208,6 +208,7 @@ def _outcome_answer(reason_codes: dict, provisions: dict, currencies: dict) -> d
                 "properties": {"currency": currencies, "min": _AMOUNT, "max": _AMOUNT},
             },
             "provisions": provisions,
+            "duplicate_of": _REF,
         },
     )
     # A compensation names its range; a rejection or inadmissibility its reason.
@@ -220,6 +221,10 @@ def _outcome_answer(reason_codes: dict, provisions: dict, currencies: dict) -> d
         {
             "if": {"properties": {"outcome": {"enum": needs_reason}}},
             "then": {"required": ["reason_code"]},
+        },
+        {
+            "if": {"properties": {"outcome": {"const": ExpectedOutcome.DUPLICATE.value}}},
+            "then": {"required": ["duplicate_of"]},
         },
     ]
     return answer
