@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from commission.accounts.models import User
+from commission.boundary import on_refusal
 from commission.confirm import confirmation_step
 from commission.extensions import db
 from commission.policy import allow, allow_any_user
@@ -39,7 +40,6 @@ from training.forms import StartRunForm, WorkspaceForm
 from training.models import TrainingRun, TrainingSeat
 from training.operations import (
     Seeding,
-    TrainingRefused,
     close_run,
     delete_run,
     reset_seat,
@@ -182,20 +182,15 @@ def start():
         flash(form.first_error(), "error")
         return redirect(url_for(".index")), 303
     trainees = list(db.session.scalars(select(User).where(User.id.in_(form.trainee.data))))
-    try:
-        run = start_run(
-            db.session,
-            scenarios[form.scenario.data],
-            by=_acting_user(),
-            trainees=trainees,
-            seeding=_seeding(),
-        )
-    except TrainingRefused as refused:
-        db.session.rollback()
-        flash(_(refused.message), "error")
-        return redirect(url_for(".index")), 303
+    on_refusal(back=url_for(".index"))
+    run = start_run(
+        db.session,
+        scenarios[form.scenario.data],
+        by=_acting_user(),
+        trainees=trainees,
+        seeding=_seeding(),
+    )
     run_id = run.id
-    db.session.commit()
     flash(_("The practice run has started."), "info")
     return redirect(url_for(".run_page", run_id=run_id))
 
@@ -227,13 +222,8 @@ def close(run_id: int):
         )
     if asked:
         return asked
-    try:
-        close_run(db.session, run, _scenario_of(run), by=_acting_user())
-    except TrainingRefused as refused:
-        db.session.rollback()
-        flash(_(refused.message), "error")
-        return redirect(url_for(".run_page", run_id=run_id)), 303
-    db.session.commit()
+    on_refusal(back=url_for(".run_page", run_id=run_id))
+    close_run(db.session, run, _scenario_of(run), by=_acting_user())
     flash(_("The run is closed and every trainee is scored."), "info")
     return redirect(url_for(".run_page", run_id=run_id))
 
@@ -256,13 +246,8 @@ def delete(run_id: int):
         )
     if asked:
         return asked
-    try:
-        delete_run(db.session, run, by=_acting_user())
-    except TrainingRefused as refused:
-        db.session.rollback()
-        flash(_(refused.message), "error")
-        return redirect(url_for(".index")), 303
-    db.session.commit()
+    on_refusal(back=url_for(".index"))
+    delete_run(db.session, run, by=_acting_user())
     flash(_("The run and everything in it are deleted."), "info")
     return redirect(url_for(".index"))
 
@@ -287,13 +272,8 @@ def reset(seat_id: int):
         )
     if asked:
         return asked
-    try:
-        reset_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding())
-    except TrainingRefused as refused:
-        db.session.rollback()
-        flash(_(refused.message), "error")
-        return redirect(url_for(".index")), 303
-    db.session.commit()
+    on_refusal(back=url_for(".index"))
+    reset_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding())
     flash(_("The practice is reset to the scenario's start."), "info")
     return redirect(url_for(".run_page", run_id=run_id))
 
@@ -316,13 +296,8 @@ def submit(seat_id: int):
         )
     if asked:
         return asked
-    try:
-        submit_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user())
-    except TrainingRefused as refused:
-        db.session.rollback()
-        flash(_(refused.message), "error")
-        return redirect(url_for(".index")), 303
-    db.session.commit()
+    on_refusal(back=url_for(".index"))
+    submit_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user())
     session.pop(WORKSPACE_KEY, None)
     flash(_("Your practice is submitted and scored."), "info")
     return redirect(url_for(".report", seat_id=seat_id))
