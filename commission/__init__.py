@@ -18,6 +18,7 @@ def create_app(config: Config | None = None) -> Flask:
     from commission.accounts import views as account_views
     from commission.accounts.models import User
     from commission.accounts.passwords import make_hasher
+    from commission.accounts.throttle import limiter
     from commission.extensions import babel, csrf, db, login_manager, migrate
     from commission.sessions import DatabaseSessionInterface
     from commission.views import bp as main_bp
@@ -35,6 +36,7 @@ def create_app(config: Config | None = None) -> Flask:
         render_as_batch=True,
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

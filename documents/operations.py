@@ -31,6 +31,7 @@ from adjudication.workflow import N_, Action
 from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import User
+from commission.audit import chain_head_seq
 from commission.governorates import Governorate, governorates
 from commission.workspaces import Workspace
 from documents import letters as content
@@ -267,6 +268,7 @@ def issue_letter(
         issued_on=printed.issued_on,
         issued_by_id=by.id if by else None,
         is_training=training,
+        audit_seq=chain_head_seq(session, claim.workspace_id),
         covered=[LetterClaim(claim_id=covered.id) for covered in source.claims],
     )
     session.add(letter)

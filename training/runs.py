@@ -24,6 +24,7 @@ from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
 from claims.models import Evidence
 from commission.accounts.models import User
+from commission.audit import remove_training_chain
 from commission.clock import local_today
 from commission.db import Base, utcnow
 from commission.roles import Role
@@ -229,6 +230,11 @@ def _files_of(session: Session, workspace_id: int) -> set[str]:
     return hashes
 
 
+#: Tables `_wipe` leaves alone: the workspace row itself, and the audit chain, which goes
+#: only through its own audited path.
+KEPT_BY_WIPE = frozenset({"workspace", "audit_entry", "audit_head"})
+
+
 def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
     """Delete every row of the workspace, children before parents. Only a training
     workspace: the operational one is never emptied."""
@@ -236,12 +242,13 @@ def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
     if kind != WorkspaceKind.TRAINING:
         raise TrainingRefused("Only a training workspace can be emptied.")
     for table in reversed(Base.metadata.sorted_tables):
-        if table.name in keep or table.name == "workspace" or "workspace_id" not in table.c:
+        if table.name in keep or table.name in KEPT_BY_WIPE or "workspace_id" not in table.c:
             continue
         session.execute(
             delete(table).where(table.c.workspace_id == workspace_id),
             execution_options={ALL_WORKSPACES: True},
         )
+    remove_training_chain(session, workspace_id)
     session.expire_all()
 
 

@@ -16,12 +16,14 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
+from commission.accounts import throttle
 from commission.accounts.forms import LoginForm, PostOnlyForm
 from commission.accounts.models import Role, User
 from commission.accounts.operations import LoginRefused, authenticate
 from commission.db import utcnow
 from commission.extensions import db
 from commission.policy import allow, allow_any_user, allow_public
+from commission.sessions import purge_expired_sessions_now_and_then
 
 bp = Blueprint("accounts", __name__)
 
@@ -40,28 +42,33 @@ def _safe_next(target: str | None) -> str:
 @allow_public
 def login():
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
         config = current_app.config
+        username, address = form.username.data.strip(), throttle.client_address()
         try:
             user = authenticate(
                 db.session,
-                form.username.data.strip(),
+                username,
                 form.password.data,
                 now=utcnow(),
                 hasher=current_app.extensions["qayd_password_hasher"],
                 dummy_hash=current_app.extensions["qayd_dummy_hash"],
-                max_failures=config["LOGIN_MAX_FAILURES"],
-                lockout=config["LOGIN_LOCKOUT"],
+                throttled=not throttle.login_allowed(config, username, address),
             )
         except LoginRefused as refused:
-            db.session.commit()  # the failure count must survive the refusal
+            db.session.rollback()
+            throttle.record_failed_login(config, username, address)
             form.password.errors.append(refused.message)
         else:
             db.session.commit()
             session.regenerate()
             login_user(user)
+            purge_expired_sessions_now_and_then(current_app)
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+    if form.errors:
+        status = 400
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
