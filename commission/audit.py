@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, scoped_session
 
 from commission.db import Base, UTCDateTime, utcnow
 from commission.workspaces import (
@@ -407,6 +407,8 @@ def remove_training_chain(session: Session, workspace_id: int) -> None:
     audit entries ever go. The removal is itself an entry in the operational chain, with
     the removed head, and on PostgreSQL the rows go through `remove_training_audit_chain`,
     which refuses the operational workspace whatever the caller says."""
+    if isinstance(session, scoped_session):
+        session = session()
     session.flush()
     kind = session.scalar(select(Workspace.kind).where(Workspace.id == workspace_id))
     if kind != WorkspaceKind.TRAINING:
