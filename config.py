@@ -31,6 +31,9 @@ class Config:
     #: Every connection is checked before use, so a database restart costs no request.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     QAYD_DATA_DIR = str(INSTANCE_DIR / "files")
+    #: `flask files gc` keeps an unreferenced file touched this recently: a writer that
+    #: found the file marks it so, and its transaction must commit well within this time.
+    FILE_GC_GRACE = timedelta(hours=24)
 
     # Sessions live in the database; the cookie holds only a random id.
     SESSION_COOKIE_NAME = "qayd_session"
@@ -65,10 +68,15 @@ class Config:
 
     #: Conflict matching: pairs scoring below MATCH_MIN_SCORE are not reported; a name
     #: similarity of MATCH_SAME_PERSON or more counts as the same person; blocks larger than
-    #: MATCH_MAX_BLOCK_SIZE (very common keys) are not expanded pair by pair.
+    #: MATCH_MAX_BLOCK_SIZE (very common keys) are not expanded pair by pair; two claims
+    #: each scoring MATCH_LINK_SCORE or more with a third claim are reported as a pair too,
+    #: when the group so linked has at most MATCH_MAX_LINKED_GROUP claims. The defaults
+    #: are tuned on bench/matching.py's labelled data.
     MATCH_MIN_SCORE = 30
     MATCH_SAME_PERSON = 90
     MATCH_MAX_BLOCK_SIZE = 200
+    MATCH_LINK_SCORE = 70
+    MATCH_MAX_LINKED_GROUP = 8
 
     #: Adjudication deadlines, in days: the respondent's answer once served, the appeal
     #: window after notification, the default time given for missing documents, and how

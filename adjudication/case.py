@@ -1,10 +1,9 @@
-"""What the claim page shows of a claim's case, and the labels every adjudication screen
-uses. Kept apart from the views so that the claim page (claims.views) can show the case
-without importing another package's views."""
+"""What the claim page shows of a claim's case (its panels, registered with
+commission.panels), and the labels every adjudication screen uses."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_login import current_user
 
 from adjudication.forms import (
@@ -20,6 +19,7 @@ from claims.forms import STATE_LABELS
 from claims.models import Claim
 from commission.clock import local_today
 from commission.extensions import db
+from commission.panels import ClaimPanel, register_claim_panel
 
 
 def case_labels() -> dict:
@@ -45,11 +45,21 @@ def case_labels() -> dict:
 
 
 def case_context(claim: Claim) -> dict:
-    """What the claim page shows of the case: the actions the user may take now, and
-    the timeline."""
+    """The case panel: the actions the user may take now, and the labels."""
     actions = available_to(db.session, claim, current_user, local_today())
     return {
         "case_actions": [(action, needs_form(action)) for action in actions],
-        "timeline": timeline(db.session, claim),
         **case_labels(),
     }
+
+
+def timeline_context(claim: Claim) -> dict:
+    """The history panel (its labels come with the case panel)."""
+    return {"timeline": timeline(db.session, claim)}
+
+
+def register_case_panels(app: Flask) -> None:
+    register_claim_panel(app, ClaimPanel("case", 10, "adjudication/_case.html", case_context))
+    register_claim_panel(
+        app, ClaimPanel("history", 900, "adjudication/_timeline.html", timeline_context)
+    )

@@ -40,12 +40,15 @@ from adjudication.workflow import (
     refusal,
     rule_for,
 )
-from claims.conflicts import group_of
 from claims.domain import CandidateStatus, ClaimState, PartyRole
 from claims.models import Claim, ConflictCandidate
 from claims.operations import StaleClaim
+from claims.queries import group_of
 from commission.accounts.models import Role, User
 from commission.db import utcnow
+from commission.refusals import Refusal, RefusalKind
+from commission.workspaces import Workspace, WorkspaceKind
+from config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +57,14 @@ logger = logging.getLogger(__name__)
 class WorkflowSettings:
     """The configured deadlines and code lists (config.py), as the service needs them."""
 
-    answer_days: int = 45
-    appeal_days: int = 30
-    documents_days: int = 60
+    answer_days: int = Config.RESPONDENT_ANSWER_DAYS
+    appeal_days: int = Config.APPEAL_DAYS
+    documents_days: int = Config.DOCUMENTS_DAYS
     annulment_reasons: frozenset[str] = frozenset()
     inadmissibility_reasons: frozenset[str] = frozenset()
     rejection_reasons: frozenset[str] = frozenset()
     legal_provisions: frozenset[str] = frozenset()
-    currencies: frozenset[str] = frozenset({"IQD"})
+    currencies: frozenset[str] = frozenset(Config.CURRENCIES)
 
     @classmethod
     def from_config(cls, config: Mapping) -> WorkflowSettings:
@@ -77,17 +80,14 @@ class WorkflowSettings:
         )
 
 
-class WorkflowError(Exception):
-    """An action refused; `message` is marked for translation, with `values`."""
-
-    def __init__(self, message: str, values: Mapping | None = None):
-        super().__init__(message % dict(values or {}))
-        self.message = message
-        self.values = dict(values or {})
+class WorkflowError(Refusal):
+    """An action refused; `message` is marked for translation, with its values."""
 
 
 class ActionNotAllowed(WorkflowError):
     """The user's roles do not include one the rule allows."""
+
+    kind = RefusalKind.FORBIDDEN
 
 
 class ActionRefused(WorkflowError):
@@ -97,9 +97,15 @@ class ActionRefused(WorkflowError):
 class InvalidActionInput(WorkflowError):
     """The action's input is incomplete or wrong; `errors` names the fields."""
 
+    kind = RefusalKind.INPUT
+    message = N_("Correct the marked fields.")
+
     def __init__(self, errors: dict[str, str]):
-        super().__init__(N_("Correct the marked fields."))
-        self.errors = errors
+        super().__init__(fields=errors)
+
+    @property
+    def errors(self) -> dict[str, object]:
+        return self.fields
 
 
 @dataclasses.dataclass(frozen=True)
@@ -271,7 +277,7 @@ def perform(
     refused = refusal(rule, claim_facts(session, claim), acting, today)
     if refused is not None:
         wrong_role = rule is not None and not acting.roles & rule.roles
-        raise (ActionNotAllowed if wrong_role else ActionRefused)(refused.message, refused.values)
+        raise (ActionNotAllowed if wrong_role else ActionRefused)(refused.message, **refused.values)
     members = _claims_moved_together(session, claim, action)
     for member in members:
         if member.state != rule.state:  # a companion moved on since the guards read it
@@ -580,32 +586,52 @@ _SETTLED = (ClaimState.CLOSED, ClaimState.WITHDRAWN)
 
 
 def assign_claims(
-    session: Session, claims: list[Claim], adjudicator: User, *, by: User
+    session: Session,
+    claims: list[Claim],
+    adjudicator: User,
+    *,
+    by: User,
+    allow_service_account: bool = False,
 ) -> list[Claim]:
     """Assign claims (and the undecided claims of their conflict groups, which are
-    decided together) to an adjudicator of their office or of headquarters."""
+    decided together) to an adjudicator of their office or of headquarters.
+
+    Work goes to active accounts only, so that nobody's claims wait on someone who cannot
+    log in. `allow_service_account` lets a training scenario's starting history assign
+    its claims to the cast's adjudicator, a disabled account that acts at once in the
+    same transaction (training.seeding); it is refused for any claim outside a training
+    workspace."""
     if Role.REVIEWER not in by.roles:
         raise ActionNotAllowed(N_("Your role does not allow this action."))
-    if Role.ADJUDICATOR not in adjudicator.roles or not adjudicator.is_active_account:
+    is_service_account = allow_service_account and not adjudicator.is_active_account
+    if Role.ADJUDICATOR not in adjudicator.roles or not (
+        adjudicator.is_active_account or is_service_account
+    ):
         raise AssignmentRefused(
-            N_("%(name)s is not an active adjudicator."), {"name": adjudicator.full_name}
+            N_("%(name)s is not an active adjudicator."), name=adjudicator.full_name
         )
     chosen: dict[int, Claim] = {}
     for claim in claims:
         chosen[claim.id] = claim
         for member in _undecided_group_members(session, claim):
             chosen.setdefault(member.id, member)
+    if is_service_account and _outside_training(session, chosen.values()):
+        raise AssignmentRefused(
+            N_("%(name)s is not an active adjudicator."), name=adjudicator.full_name
+        )
     now = utcnow()
     for claim in chosen.values():
         if claim.state in _SETTLED:
             raise AssignmentRefused(
                 N_("Claim %(number)s is %(state)s: nobody acts on it any more."),
-                {"number": claim.number, "state": claim.state},
+                number=claim.number,
+                state=claim.state,
             )
         if not adjudicator.sees_all_offices and claim.office_id != adjudicator.office_id:
             raise AssignmentRefused(
                 N_("%(name)s does not work at the office of claim %(number)s."),
-                {"name": adjudicator.full_name, "number": claim.number},
+                name=adjudicator.full_name,
+                number=claim.number,
             )
         claim.assigned_to_id = adjudicator.id
         claim.assigned_at = now
@@ -614,6 +640,13 @@ def assign_claims(
     except StaleDataError:
         raise StaleClaim() from None
     return sorted(chosen.values(), key=lambda claim: claim.id)
+
+
+def _outside_training(session: Session, claims) -> bool:
+    """Whether any of the claims lies outside a training workspace."""
+    workspace_ids = {claim.workspace_id for claim in claims}
+    kinds = set(session.scalars(select(Workspace.kind).where(Workspace.id.in_(workspace_ids))))
+    return kinds != {WorkspaceKind.TRAINING}
 
 
 # --------------------------------------------------------------------------- tick

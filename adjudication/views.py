@@ -1,9 +1,10 @@
 """Adjudication screens and API: the actions on a claim, work queues, assignment, hearings.
 
 Every action, from a button, a form page or the JSON API, goes through
-`adjudication.operations.perform`; the views only turn the request into its input and
-its refusals into messages: a stale version is a message and a reload (409 in the API),
-a refused guard a message (422), a role the rule does not name a 403.
+`adjudication.operations.perform`; the views only turn the request into its input. Its
+refusals are answered by the request boundary (commission.boundary): a stale version is
+a message and a reload (409 in the API), a refused guard a message (422), a role the
+rule does not name a 403, invalid input the form again with its errors (400).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from adjudication.case import case_labels
+from adjudication.case import case_labels, register_case_panels
 from adjudication.domain import AppealOutcome, Outcome
 from adjudication.forms import (
     ACTION_FIELDS,
@@ -39,9 +40,7 @@ from adjudication.forms import (
 )
 from adjudication.operations import (
     ActionInput,
-    ActionNotAllowed,
     ActionRefused,
-    AssignmentRefused,
     ClaimOutcome,
     InvalidActionInput,
     WorkflowSettings,
@@ -55,17 +54,18 @@ from adjudication.operations import (
 from adjudication.queries import deadlines, hearing_calendar, my_cases, unassigned
 from adjudication.workflow import Action, refusal, rule_for
 from claims.access import visible_claim_or_404
-from claims.forms import STATE_LABELS
 from claims.models import Claim
-from claims.operations import StaleClaim
 from claims.queries import claim_visible_to, find_claim
 from commission.accounts.models import Office, Role, User, UserRole
+from commission.boundary import message_text, on_refusal
 from commission.clock import commission_zone, local_today
 from commission.extensions import db
 from commission.policy import allow
+from commission.refusals import N_, Refusal, RefusalKind
 
 bp = Blueprint("adjudication", __name__, url_prefix="/adjudication", template_folder="templates")
 api = Blueprint("adjudication_api", __name__, url_prefix="/api")
+bp.record_once(lambda state: register_case_panels(state.app))
 
 #: Everyone who may act on a claim at some point of its life.
 ACTORS = (Role.CLERK, Role.ADJUDICATOR, Role.REVIEWER)
@@ -73,17 +73,14 @@ HEARING_DAYS_SHOWN = 14
 UNASSIGNED_PAGE_SIZE = 50
 
 
+class MalformedRequest(Refusal):
+    """An API request that is not what the API reads."""
+
+    kind = RefusalKind.INPUT
+
+
 def _settings() -> WorkflowSettings:
     return WorkflowSettings.from_config(current_app.config)
-
-
-def _message(error) -> str:
-    """A refusal (WorkflowError or Refusal) in the user's language."""
-    values = {
-        key: str(STATE_LABELS.get(value, value)) if key == "state" else str(value)
-        for key, value in error.values.items()
-    }
-    return _(error.message, **values)
 
 
 # --------------------------------------------------------------------------- actions
@@ -144,11 +141,11 @@ def _action_input(form: ActionForm) -> ActionInput:
     )
 
 
-def _show_errors(form: ActionForm, errors: dict[str, str]) -> None:
+def _show_errors(form: ActionForm, errors: dict[str, object]) -> None:
     """Put the operation's {field: message} next to the form's fields."""
     entries = {entry.form.claim_id.data: entry.form for entry in form.outcomes}
     for key, message in errors.items():
-        text = _(message)
+        text = message_text(message)
         parts = key.split(".")
         if parts[0] == "outcome" and len(parts) >= 2 and parts[1].isdigit():
             entry = entries.get(int(parts[1]))
@@ -183,6 +180,7 @@ def act(number: str, action_name: str):
     except ValueError:
         abort(404)
     back = url_for("claims.claim_page", number=claim.number)
+    on_refusal(back=back)
     if request.method == "GET":
         refused = refusal(
             rule_for(claim.state, action),
@@ -191,8 +189,7 @@ def act(number: str, action_name: str):
             local_today(),
         )
         if refused is not None:
-            flash(_message(refused), "error")
-            return redirect(back)
+            raise ActionRefused(refused.message, **refused.values)
         form = ActionForm(data={"version": claim.version})
         members = _decision_members(claim, action)
         for member in members:
@@ -204,37 +201,26 @@ def act(number: str, action_name: str):
     _prepare_form(form, action)
     if not form.validate():
         return _render_action(form, claim, action, _decision_members(claim, action), status=400)
-    try:
-        perform(
-            db.session,
-            claim,
-            action,
-            by=current_user._get_current_object(),
-            expected_version=form.version.data,
-            today=local_today(),
-            settings=_settings(),
-            data=_action_input(form),
-        )
-    except StaleClaim as stale:
-        db.session.rollback()
-        flash(str(stale.message), "error")
-        return redirect(back), 303
-    except ActionNotAllowed:
-        db.session.rollback()
-        abort(403)
-    except ActionRefused as refused:
-        db.session.rollback()
-        flash(_message(refused), "error")
-        return redirect(back), 303
-    except InvalidActionInput as invalid:
-        db.session.rollback()
-        claim = visible_claim_or_404(number)
-        _show_errors(form, invalid.errors)
+
+    def show_form_again(refusal):
+        if not isinstance(refusal, InvalidActionInput):
+            return None
+        _show_errors(form, refusal.fields)
         return _render_action(form, claim, action, _decision_members(claim, action), status=400)
-    number = claim.number
-    db.session.commit()
+
+    on_refusal(render=show_form_again, back=back)
+    perform(
+        db.session,
+        claim,
+        action,
+        by=current_user._get_current_object(),
+        expected_version=form.version.data,
+        today=local_today(),
+        settings=_settings(),
+        data=_action_input(form),
+    )
     flash(_("%(action)s: done.", action=ACTION_LABELS[action]), "info")
-    return redirect(url_for("claims.claim_page", number=number))
+    return redirect(back)
 
 
 # --------------------------------------------------------------------------- queues
@@ -301,17 +287,11 @@ def unassigned_list():
         adjudicator = next((p for p in people if p.id == form.adjudicator.data), None)
         if adjudicator is None:
             abort(400)
-        try:
-            assigned = assign_claims(
-                db.session, claims, adjudicator, by=current_user._get_current_object()
-            )
-        except (AssignmentRefused, ActionNotAllowed, StaleClaim) as refused:
-            db.session.rollback()
-            message = refused.message if isinstance(refused, StaleClaim) else _message(refused)
-            flash(str(message), "error")
-            return redirect(url_for(".unassigned_list")), 303
+        on_refusal(back=url_for(".unassigned_list"))
+        assigned = assign_claims(
+            db.session, claims, adjudicator, by=current_user._get_current_object()
+        )
         count, name = len(assigned), adjudicator.full_name
-        db.session.commit()
         flash(_("%(count)s claims assigned to %(name)s.", count=count, name=name), "info")
         return redirect(url_for(".unassigned_list"))
     after = request.args.get("after", type=int)
@@ -370,10 +350,6 @@ def hearing_list():
 
 
 # --------------------------------------------------------------------------- API
-
-
-def _json_error(status: int, error: str, message: str, **extra):
-    return jsonify(error=error, message=message, status=status, **extra), status
 
 
 def _claim_json(claim: Claim) -> dict:
@@ -447,47 +423,33 @@ def api_act(number: str):
     claim = visible_claim_or_404(number)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return _json_error(400, "bad_request", _("Send a JSON object."))
+        raise MalformedRequest(N_("Send a JSON object."))
     try:
         action = Action(payload.get("action"))
     except ValueError:
-        return _json_error(400, "bad_request", _("Unknown action."))
+        raise MalformedRequest(
+            N_("Unknown action."), fields={"action": N_("Unknown action.")}
+        ) from None
     version = payload.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        return _json_error(400, "bad_request", _("Send the version of the claim you read."))
+        raise MalformedRequest(
+            N_("Send the version of the claim you read."),
+            fields={"version": N_("Send the version of the claim you read.")},
+        )
     try:
         data = _api_input(payload)
     except (ValueError, TypeError, InvalidOperation, AttributeError):
-        return _json_error(400, "bad_request", _("A value of the request is malformed."))
+        raise MalformedRequest(N_("A value of the request is malformed.")) from None
     if data.hearing_starts_at is not None and data.hearing_starts_at.tzinfo is None:
         data.hearing_starts_at = data.hearing_starts_at.replace(tzinfo=commission_zone())
-    try:
-        perform(
-            db.session,
-            claim,
-            action,
-            by=current_user._get_current_object(),
-            expected_version=version,
-            today=local_today(),
-            settings=_settings(),
-            data=data,
-        )
-    except StaleClaim as stale:
-        db.session.rollback()
-        return _json_error(409, "conflict", str(stale.message))
-    except ActionNotAllowed as refused:
-        db.session.rollback()
-        return _json_error(403, "forbidden", _message(refused))
-    except ActionRefused as refused:
-        db.session.rollback()
-        return _json_error(422, "refused", _message(refused))
-    except InvalidActionInput as invalid:
-        db.session.rollback()
-        return _json_error(
-            400,
-            "invalid_input",
-            _message(invalid),
-            fields={key: _(message) for key, message in invalid.errors.items()},
-        )
-    db.session.commit()
-    return jsonify(_claim_json(visible_claim_or_404(number)))
+    perform(
+        db.session,
+        claim,
+        action,
+        by=current_user._get_current_object(),
+        expected_version=version,
+        today=local_today(),
+        settings=_settings(),
+        data=data,
+    )
+    return jsonify(_claim_json(claim))

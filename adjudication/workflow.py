@@ -27,12 +27,8 @@ from datetime import date
 
 from adjudication.domain import AppealOutcome
 from claims.domain import ClaimState
+from commission.refusals import N_
 from commission.roles import Role
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
-    """Mark a message for translation; the screens translate it when they show it."""
-    return message
 
 
 class Action(enum.StrEnum):

@@ -4,11 +4,11 @@
     .venv/bin/python bench/conflicts.py --n 1000000 \\
         --database-url postgresql://postgres@127.0.0.1:5432/bench_conflicts
 
-Seeds N demo claims (claims/demo.py, planted competing, duplicate and counter claims
+Seeds N demo claims (demo/claims.py, planted competing, duplicate and counter claims
 included) with the intake benchmark's bulk path, which also stores every claim's blocking
 keys. Then:
 
-1. times `claims.conflicts.check_conflicts` — what the registration form runs before
+1. times `claims.queries.check_conflicts` — what the registration form runs before
    saving: probe keys, the index look-up, loading and scoring the claims found — for
    `--probes` new claims generated after the stored ones (so the planted conflicts among
    them meet stored claims), each from an empty identity map; p50/p95 against the budget;
@@ -35,14 +35,15 @@ from pathlib import Path
 from intake import OUT, TODAY, fresh_database, percentile, seed_database
 from sqlalchemy import delete, func, select, text
 
-from claims.conflicts import check_conflicts, match_thresholds
-from claims.demo import iter_demo_claims
+from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate, ConflictScan, ConflictScanShard
-from commission import create_app
+from claims.queries import check_conflicts
+from commission.app import create_app
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
 from config import Config
+from demo.claims import iter_demo_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_BUDGET_MS = 20.0
@@ -79,7 +80,7 @@ def database_url(args) -> str:
 
 def time_checks(app, args) -> None:
     """The registration form's check, for new claims continuing the generator's stream."""
-    thresholds = match_thresholds(app.config)
+    thresholds = MatchThresholds.from_config(app.config)
     probes = [
         demo.claim
         for demo in islice(

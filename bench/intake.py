@@ -4,7 +4,7 @@
     .venv/bin/python bench/intake.py --n 100000 \\
         --database-url postgresql://postgres@127.0.0.1:5432/bench_intake
 
-Seeds N demo claims (claims/demo.py; planted conflicts included) into a fresh database
+Seeds N demo claims (demo/claims.py; planted conflicts included) into a fresh database
 built by the migrations: N − sample through a bulk path (Core INSERTs in batches, with
 the claims' blocking keys, no audit entries), then the last `--sample` through
 `register_claim`, one transaction each as the registration form does, timed. Then it
@@ -32,22 +32,22 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
-from claims.conflicts import input_fields  # noqa: E402
-from claims.demo import iter_demo_claims  # noqa: E402
 from claims.files import EvidenceStore  # noqa: E402
 from claims.matching import blocking_keys, normalise_claim  # noqa: E402
+from claims.matching.blocking import parcel_key  # noqa: E402
+from claims.matching.normalise import parse_muqataa_number, parse_parcel_number  # noqa: E402
 from claims.models import Claim, ClaimCounter, ClaimMatchKey, Parcel, Party  # noqa: E402
 from claims.operations import register_claim  # noqa: E402
-from claims.parcels import parcel_key, parse_parcel_number  # noqa: E402
-from claims.queries import ClaimFilters, search_claims  # noqa: E402
-from commission import create_app  # noqa: E402
+from claims.queries import ClaimFilters, input_fields, search_claims  # noqa: E402
 from commission.accounts.models import Office, Role, User  # noqa: E402
 from commission.accounts.operations import create_user, sync_offices  # noqa: E402
+from commission.app import create_app  # noqa: E402
 from commission.audit import Actor, set_actor  # noqa: E402
 from commission.db import utcnow  # noqa: E402
 from commission.extensions import db  # noqa: E402
 from commission.workspaces import operational_workspace_id, use_workspace  # noqa: E402
 from config import Config, normalise_database_url  # noqa: E402
+from demo.claims import iter_demo_claims  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 BUDGET_MS = 100.0
@@ -122,8 +122,9 @@ class Seeder:
         session, workspace_id = self.session, self.workspace_id
         new_parcels: dict[str, dict] = {}
         for data in batch:
-            main, sub = parse_parcel_number(data.parcel.parcel_no)
-            key = parcel_key(data.parcel.governorate_code, data.parcel.muqataa_no, main, sub)
+            number = parse_parcel_number(data.parcel.parcel_no)
+            muqataa = parse_muqataa_number(data.parcel.muqataa_no)
+            key = parcel_key(data.parcel.governorate_code.upper(), muqataa, number)
             data.parcel_key = key
             if key not in self.parcel_ids and key not in new_parcels:
                 new_parcels[key] = {
@@ -133,8 +134,8 @@ class Seeder:
                     "muqataa_no": data.parcel.muqataa_no,
                     "muqataa_name": data.parcel.muqataa_name,
                     "parcel_no_entered": data.parcel.parcel_no,
-                    "parcel_no": main,
-                    "parcel_sub": sub,
+                    "parcel_no": number.main,
+                    "parcel_sub": number.sub,
                     "area_m2": data.parcel.area_m2,
                     "property_type": str(data.parcel.property_type),
                     "parcel_key": key,

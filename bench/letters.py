@@ -29,17 +29,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from adjudication.domain import Outcome  # noqa: E402
+from claims.domain import PartyRole, PropertyType  # noqa: E402
+from commission.bilingual import Bilingual  # noqa: E402
 from documents.letters import (  # noqa: E402
-    Bilingual,
-    ClaimOutcome,
-    DecisionLetter,
+    DecisionLetterContent,
     Money,
-    Office,
-    Outcome,
-    Parcel,
-    Party,
-    PartyRole,
-    PropertyType,
+    OfficeHeading,
+    OutcomeLine,
+    ParcelFacts,
+    PartyLine,
     Signatory,
 )
 from documents.render import render_letter  # noqa: E402
@@ -126,7 +125,7 @@ def _paragraph(rng: random.Random, sentences: list[str], facts: dict) -> str:
     return " ".join(sentence.format(**facts) for sentence in rng.sample(sentences, 4))
 
 
-def make_letter(rng: random.Random, index: int) -> DecisionLetter:
+def make_letter(rng: random.Random, index: int) -> DecisionLetterContent:
     code, governorate, muqataas = rng.choice(GOVERNORATES)
     year = 2026
     group = rng.choices([1, 2, 3], weights=[8, 2, 1])[0]
@@ -154,21 +153,21 @@ def make_letter(rng: random.Random, index: int) -> DecisionLetter:
         money = None
         if outcome is Outcome.COMPENSATION:
             money = Money(Decimal(rng.randint(5, 400) * 1_000_000), "IQD")
-        outcomes.append(ClaimOutcome(number, outcome, money))
+        outcomes.append(OutcomeLine(number, outcome, money))
     issued = date(2026, 1, 5) + timedelta(days=rng.randint(0, 300))
-    parties = [Party(claimant, PartyRole.CLAIMANT), Party(respondent, PartyRole.RESPONDENT)]
-    parties += [Party(_name(rng), PartyRole.CLAIMANT) for _ in range(group - 1)]
-    return DecisionLetter(
+    parties = [PartyLine(claimant, PartyRole.CLAIMANT), PartyLine(respondent, PartyRole.RESPONDENT)]
+    parties += [PartyLine(_name(rng), PartyRole.CLAIMANT) for _ in range(group - 1)]
+    return DecisionLetterContent(
         commission=Bilingual(
             "Commission for the Resolution of Real Property Disputes",
             "هيئة حل نزاعات الملكية العقارية",
         ),
-        office=Office(code, Bilingual(f"{governorate.en} Office", f"مكتب {governorate.ar}")),
+        office=OfficeHeading(code, Bilingual(f"{governorate.en} Office", f"مكتب {governorate.ar}")),
         claim_numbers=tuple(numbers),
         issued_on=issued,
         document_id=f"{code}-L-{year}-{index + 1:06d}",
         parties=tuple(parties),
-        parcel=Parcel(
+        parcel=ParcelFacts(
             governorate=governorate,
             muqataa_no=str(rng.randint(1, 60)),
             muqataa_name=rng.choice(muqataas),

@@ -37,9 +37,9 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from commission import create_app  # noqa: E402
 from commission.accounts.models import Role  # noqa: E402
 from commission.accounts.operations import create_user, sync_offices  # noqa: E402
+from commission.app import create_app  # noqa: E402
 from commission.audit import Actor, set_actor  # noqa: E402
 from commission.extensions import db  # noqa: E402
 from commission.workspaces import operational_workspace_id, use_workspace  # noqa: E402

@@ -15,7 +15,6 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from claims.conflicts import match_thresholds, refresh_match_keys
 from claims.domain import PartyRole
 from claims.files import EvidenceStore
 from claims.interchange import (
@@ -28,8 +27,9 @@ from claims.interchange import (
     import_claims,
     write_claims_csv,
 )
-from claims.matching import InvalidMatchInput, match_csv
+from claims.matching import InvalidMatchInput, MatchThresholds, match_csv
 from claims.models import Claim, Party
+from claims.operations import refresh_match_keys
 from claims.scan import finish_scan, scan_shards, shard_sizes, start_scan
 from commission.cli import command_boundary
 from commission.clock import local_today
@@ -90,7 +90,7 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
                     store=EvidenceStore(current_app.config["QAYD_DATA_DIR"]),
                     dry_run=dry_run,
                     partial=partial,
-                    thresholds=match_thresholds(current_app.config),
+                    thresholds=MatchThresholds.from_config(current_app.config),
                 )
             if dry_run or (report.errors and not partial):
                 raise _RollBack()
@@ -171,7 +171,7 @@ def match_csv_command(in_path: Path, out_path: Path, workers: int | None):
     """Find conflicting claims in a CSV in the interchange columns, with no database."""
     try:
         summary = match_csv(
-            in_path, out_path, match_thresholds(current_app.config), workers=workers
+            in_path, out_path, MatchThresholds.from_config(current_app.config), workers=workers
         )
     except InvalidMatchInput as error:
         raise click.ClickException(str(error)) from None
@@ -194,7 +194,7 @@ def scan_command(restart: bool, workers: int | None):
     The scan goes one governorate at a time and commits each one, so an interrupted scan
     (Ctrl-C, a lost connection) continues where it stopped when run again.
     """
-    thresholds = match_thresholds(current_app.config)
+    thresholds = MatchThresholds.from_config(current_app.config)
     with command_boundary("conflicts-scan"):
         scan = start_scan(db.session, restart=restart)
         todo, done_claims = shard_sizes(db.session, scan)

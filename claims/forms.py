@@ -8,8 +8,6 @@ the fields named here.
 
 from __future__ import annotations
 
-import functools
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -44,8 +42,10 @@ from claims.domain import (
     Remedy,
 )
 from claims.matching import ConflictKind
-from claims.parcels import InvalidParcelNumber, parse_decimal, parse_parcel_number
-from commission.governorates import Governorate, governorates
+from claims.matching.normalise import InvalidParcelNumber, parse_parcel_number
+from claims.parcels import parse_decimal
+from commission.boundary import refusal_text
+from commission.governorates import BY_CODE, resolve_governorate
 
 STATE_LABELS = {
     ClaimState.REGISTERED: _l("registered"),
@@ -108,16 +108,23 @@ EVIDENCE_ROWS = 2
 #: The database stores these as 32-bit integers.
 
 
-@functools.cache
-def governorate_table() -> dict[str, Governorate]:
-    return {governorate.code: governorate for governorate in governorates()}
-
-
 def governorate_name(code: str) -> str:
-    governorate = governorate_table().get(code)
+    governorate = BY_CODE.get(code)
     if governorate is None:
         return code
     return governorate.name_ar if str(get_locale()) == "ar" else governorate.name_en
+
+
+UNKNOWN_GOVERNORATE = _l("No governorate has this name or code.")
+
+
+def governorate_code(entered: str | None) -> str:
+    """The code of a governorate chosen from the list or written any way the resolver
+    reads ("Ninawa", "محافظة نينوى", "IQ BG", "BGD"); "" for no choice. A spelling that
+    names no governorate is refused with the field's "not a valid choice"."""
+    if not entered:
+        return ""
+    return resolve_governorate(entered).code
 
 
 def _choices(labels: dict, *, blank=None) -> list[SelectChoice]:
@@ -126,7 +133,7 @@ def _choices(labels: dict, *, blank=None) -> list[SelectChoice]:
 
 
 def _governorate_choices(blank) -> list[SelectChoice]:
-    by_name = sorted(governorate_table(), key=governorate_name)
+    by_name = sorted(BY_CODE, key=governorate_name)
     return [SelectChoice("", blank)] + [
         SelectChoice(code, governorate_name(code)) for code in by_name
     ]
@@ -176,7 +183,7 @@ def _is_parcel_number(form, field):
         try:
             parse_parcel_number(field.data)
         except InvalidParcelNumber as invalid:
-            raise ValidationError(str(invalid.message)) from None
+            raise ValidationError(refusal_text(invalid)) from None
 
 
 def _name(label, max_length=100):
@@ -256,7 +263,10 @@ class ClaimForm(FlaskForm):
     representative = FormField(RepresentativeForm)
 
     governorate_code = SelectField(
-        _l("Governorate"), validators=[InputRequired(_l("Choose the governorate."))]
+        _l("Governorate"),
+        coerce=governorate_code,
+        invalid_value_message=UNKNOWN_GOVERNORATE,
+        validators=[InputRequired(_l("Choose the governorate."))],
     )
     district = _name(_l("District (qadha)"))
     muqataa_no = _name(_l("Muqata'a number"), 20)
@@ -387,7 +397,12 @@ class ClaimSearchForm(FlaskForm):
 
     number = StringField(_l("Claim number"), filters=[_strip], validators=[Length(max=40)])
     name = StringField(_l("Name of a party"), filters=[_strip], validators=[Length(max=200)])
-    governorate = SelectField(_l("Governorate"), validators=[Optional()])
+    governorate = SelectField(
+        _l("Governorate"),
+        coerce=governorate_code,
+        invalid_value_message=UNKNOWN_GOVERNORATE,
+        validators=[Optional()],
+    )
     parcel_no = StringField(
         _l("Parcel number"), filters=[_strip], validators=[Length(max=40), _is_parcel_number]
     )

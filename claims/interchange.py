@@ -41,8 +41,9 @@ Values:
 
 - `ref` is required and unique within the file; it becomes `Claim.import_ref`, which
   makes imports idempotent.
-- `governorate`: ISO 3166-2 code (IQ-BG, or BG), English name (Baghdad, Ninawa …),
-  Arabic name (بغداد، نينوى …) or office code (BGD).
+- `governorate`: anything `commission.governorates.resolve_governorate` reads: ISO
+  3166-2 code (IQ-BG, IQ BG, BG), office code (BGD), or a name in English (Baghdad,
+  Ninawa, Salah al-Din …), Arabic (بغداد، محافظة نينوى …) or Kurdish (هەولێر …).
 - Names are one string in either script. Arabic script is split at spaces into the
   four-part Iraqi name (given, father, grandfather, family/tribe; anything after the
   third part goes into the family name), keeping compounds such as عبد الرحمن or
@@ -69,10 +70,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import functools
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -94,11 +93,12 @@ from claims.domain import (
 )
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
+from claims.matching.normalise import fold_digits
 from claims.models import Claim
 from claims.operations import DEFAULT_THRESHOLDS, ClaimInvalid, register_claim, validate_claim
-from claims.parcels import fold_digits, parse_decimal
+from claims.parcels import parse_decimal
 from commission.accounts.models import Office, User
-from commission.governorates import governorates
+from commission.governorates import UnknownGovernorate, resolve_governorate
 
 #: The interchange columns of DESIGN.md, in their order.
 BASE_COLUMNS = (
@@ -259,80 +259,6 @@ def party_from_name(role: PartyRole, name: str, *, latin_name: str = "", **field
         latin_name=" ".join(latin_name.split()),
         **fields,
     )
-
-
-# ---------------------------------------------------------------------- governorates
-
-_ARABIC_MARKS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-#: Other spellings in use, folded as `_governorate_key` folds.
-_GOVERNORATE_ALIASES = {
-    "ninawa": "IQ-NI",
-    "ninewa": "IQ-NI",
-    "niniveh": "IQ-NI",
-    "mosul": "IQ-NI",
-    "salahaddin": "IQ-SD",
-    "salahuddin": "IQ-SD",
-    "salahadin": "IQ-SD",
-    "saladin": "IQ-SD",
-    "dohuk": "IQ-DA",
-    "dahuk": "IQ-DA",
-    "dihok": "IQ-DA",
-    "arbil": "IQ-AR",
-    "hawler": "IQ-AR",
-    "hewler": "IQ-AR",
-    "sulaimaniya": "IQ-SU",
-    "sulaymaniyya": "IQ-SU",
-    "sulaimaniyah": "IQ-SU",
-    "slemani": "IQ-SU",
-    "babylon": "IQ-BB",
-    "babel": "IQ-BB",
-    "basrah": "IQ-BA",
-    "thiqar": "IQ-DQ",
-    "qadisiya": "IQ-QA",
-    "qadisiyyah": "IQ-QA",
-    "diwaniyah": "IQ-QA",
-    "kerbala": "IQ-KA",
-    "karbalaa": "IQ-KA",
-    "missan": "IQ-MA",
-    "muthana": "IQ-MU",
-    "wassit": "IQ-WA",
-    "tamim": "IQ-KI",
-}
-
-
-def _governorate_key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).strip()
-    if is_arabic_script(text):
-        text = _ARABIC_MARKS_RE.sub("", text).translate(_ARABIC_FOLD)
-        text = re.sub(r"^محافظه\s*", "", text).replace(" ", "")
-        return text.removeprefix("ال")
-    text = re.sub(r"[^a-z]", "", text.casefold())
-    text = text.removesuffix("governorate").removesuffix("province")
-    return text.removeprefix("al") if len(text) > 5 else text
-
-
-@functools.cache
-def _governorate_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for governorate in governorates():
-        table[governorate.code.upper()] = governorate.code
-        table[governorate.code.upper().removeprefix("IQ-")] = governorate.code
-        table[governorate.office_code.upper()] = governorate.code
-        table[_governorate_key(governorate.name_en)] = governorate.code
-        table[_governorate_key(governorate.name_ar)] = governorate.code
-    for alias, code in _GOVERNORATE_ALIASES.items():
-        table.setdefault(alias, code)
-    return table
-
-
-def resolve_governorate(entered: str) -> str | None:
-    """ISO code (or Halabja's local code) for a governorate named any usual way."""
-    text = (entered or "").strip()
-    if not text:
-        return None
-    table = _governorate_table()
-    return table.get(text.upper()) or table.get(_governorate_key(text))
 
 
 # ---------------------------------------------------------------------- plain values
@@ -615,8 +541,9 @@ def parse_record(
     if not get("governorate"):
         errors["governorate"] = "is missing"
     else:
-        governorate_code = resolve_governorate(get("governorate")) or ""
-        if not governorate_code:
+        try:
+            governorate_code = resolve_governorate(get("governorate")).code
+        except UnknownGovernorate:
             errors["governorate"] = f"unknown governorate {get('governorate')!r}"
 
     def choice(column, enum_class, words, default=None):

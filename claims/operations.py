@@ -9,14 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from claims.conflicts import record_candidates, refresh_match_keys
 from claims.domain import (
+    CandidateStatus,
     ClaimInput,
     ClaimState,
     EvidenceInput,
@@ -25,11 +25,28 @@ from claims.domain import (
     PartyRole,
 )
 from claims.files import EvidenceStore
-from claims.matching import MatchThresholds
-from claims.models import Claim, ClaimCounter, Evidence, Parcel, Party
-from claims.parcels import InvalidParcelNumber, parcel_key, parse_parcel_number
+from claims.matching import ConflictKind, MatchThresholds, normalise_claim
+from claims.matching.blocking import blocking_keys, parcel_key
+from claims.matching.normalise import (
+    InvalidParcelNumber,
+    parse_muqataa_number,
+    parse_parcel_number,
+)
+from claims.models import (
+    Claim,
+    ClaimCounter,
+    ClaimMatchKey,
+    ConflictCandidate,
+    ConflictGroup,
+    ConflictGroupMember,
+    Evidence,
+    Parcel,
+    Party,
+)
+from claims.queries import claim_fields, find_candidates
 from commission.accounts.models import Office, User
 from commission.db import utcnow
+from commission.refusals import N_, Refusal, RefusalKind
 from commission.workspaces import current_workspace_id
 
 logger = logging.getLogger(__name__)
@@ -43,25 +60,32 @@ MAX_AREA = Decimal(10) ** 10
 DEFAULT_THRESHOLDS = MatchThresholds()
 
 
-class ClaimInvalid(ValueError):
+class ClaimInvalid(Refusal, ValueError):
     """The input breaks a rule; `errors` maps each field to a message a clerk can read."""
 
+    kind = RefusalKind.INPUT
+    message = N_("Correct the marked fields.")
+
     def __init__(self, errors: dict[str, object]):
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__(fields=errors)
+
+    @property
+    def errors(self) -> dict[str, object]:
+        return self.fields
 
 
-class StaleClaim(Exception):
+class StaleClaim(Refusal):
     """Someone saved the claim after this form was opened."""
 
-    message = _l(
+    kind = RefusalKind.STALE
+    message = N_(
         "Someone else changed this claim after you opened it. "
         "Nothing was saved: reload it, then make your change again."
     )
 
 
-class ClaimNotEditable(Exception):
-    message = _l("Only a claim that is still registered can be edited.")
+class ClaimNotEditable(Refusal):
+    message = N_("Only a claim that is still registered can be edited.")
 
 
 def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
@@ -75,11 +99,11 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
         elif data.dispossession_on > data.filed_on:
             errors["dispossession_on"] = _l("The dispossession must come before the filing.")
     try:
-        main, sub = parse_parcel_number(data.parcel.parcel_no)
-    except InvalidParcelNumber as error:
-        errors["parcel_no"] = error.message
+        number = parse_parcel_number(data.parcel.parcel_no)
+    except InvalidParcelNumber as invalid:
+        errors["parcel_no"] = invalid
     else:
-        if max(main, sub or 0) > MAX_PARCEL_NUMBER:
+        if max(number.main, number.sub or 0) > MAX_PARCEL_NUMBER:
             errors["parcel_no"] = _l("This parcel number is too long.")
     if not data.parcel.muqataa_no.strip():
         errors["muqataa_no"] = _l("The muqata'a (cadastral district) number is required.")
@@ -120,8 +144,8 @@ def validate_claim(data: ClaimInput, *, today: date) -> dict[str, object]:
 
 
 def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
-    main, sub = parse_parcel_number(data.parcel_no)
-    key = parcel_key(data.governorate_code, data.muqataa_no, main, sub)
+    number = parse_parcel_number(data.parcel_no)
+    key = parcel_key(data.governorate_code.upper(), parse_muqataa_number(data.muqataa_no), number)
     if session.get_bind().dialect.name == "postgresql":
         # Two clerks registering the first claims on one parcel at once: the second
         # waits here until the first commits, then finds its parcel row.
@@ -131,7 +155,7 @@ def find_or_create_parcel(session: Session, data: ParcelInput) -> Parcel:
         )
     parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
     if parcel is None:
-        parcel = Parcel(parcel_key=key, parcel_no=main, parcel_sub=sub)
+        parcel = Parcel(parcel_key=key, parcel_no=number.main, parcel_sub=number.sub)
         session.add(parcel)
     parcel.governorate_code = data.governorate_code.upper()
     parcel.muqataa_no = data.muqataa_no.strip()
@@ -290,3 +314,124 @@ def update_claim(
     refresh_match_keys(session, claim)
     record_candidates(session, claim, thresholds)
     return claim
+
+
+# ------------------------------------------------------------------ conflict candidates
+
+
+def refresh_match_keys(session: Session, claim: Claim) -> None:
+    """Replace the claim's stored blocking keys with those of its current data."""
+    keys = sorted(
+        {key for fields in claim_fields(claim) for key in blocking_keys(normalise_claim(fields))}
+    )
+    session.execute(delete(ClaimMatchKey).where(ClaimMatchKey.claim_id == claim.id))
+    if keys:
+        session.execute(
+            insert(ClaimMatchKey),
+            [
+                {"workspace_id": current_workspace_id(), "claim_id": claim.id, "key": key}
+                for key in keys
+            ],
+        )
+
+
+def record_candidates(
+    session: Session, claim: Claim, thresholds: MatchThresholds
+) -> list[ConflictCandidate]:
+    """Store the claim's candidates (after registration or an edit) and return the open
+    ones. A pair already open is re-scored; a dismissed pair stays dismissed unless one
+    of its claims changed since the dismissal."""
+    session.flush()
+    found = find_candidates(session, claim, thresholds)
+    existing = {
+        (pair.claim_a_id, pair.claim_b_id): pair
+        for pair in session.scalars(
+            select(ConflictCandidate).where(
+                or_(
+                    ConflictCandidate.claim_a_id == claim.id,
+                    ConflictCandidate.claim_b_id == claim.id,
+                )
+            )
+        )
+    }
+    open_pairs = []
+    for candidate in found:
+        a, b = sorted((claim, candidate.claim), key=lambda one: one.id)
+        pair = existing.get((a.id, b.id))
+        if pair is None:
+            pair = ConflictCandidate(claim_a_id=a.id, claim_b_id=b.id)
+            session.add(pair)
+        elif pair.status == CandidateStatus.DISMISSED and (
+            pair.claim_a_version,
+            pair.claim_b_version,
+        ) == (a.version, b.version):
+            continue
+        elif pair.status == CandidateStatus.CONFIRMED:
+            continue
+        pair.kind = candidate.score.kind
+        pair.score = candidate.score.score
+        pair.reasons = "\n".join(candidate.score.reasons)
+        pair.status = CandidateStatus.OPEN
+        pair.claim_a_version, pair.claim_b_version = a.version, b.version
+        open_pairs.append(pair)
+    session.flush()
+    return open_pairs
+
+
+class ReviewRefused(Refusal, ValueError):
+    pass
+
+
+def review_candidate(
+    session: Session, pair: ConflictCandidate, *, confirm: bool, note: str, by: User
+) -> ConflictCandidate:
+    """Confirm or dismiss an open pair, with the reviewer's reason."""
+    if pair.status != CandidateStatus.OPEN:
+        raise ReviewRefused(N_("This pair was already reviewed."))
+    if not note.strip():
+        raise ReviewRefused(N_("Give the reason for the decision."), kind=RefusalKind.INPUT)
+    # Read everything first: a load may autoflush, and a half-reviewed pair would break
+    # the CHECK that ties a review to its reviewer and reason.
+    versions = (pair.claim_a.version, pair.claim_b.version)
+    reviewer_id = by.id
+    pair.status = CandidateStatus.CONFIRMED if confirm else CandidateStatus.DISMISSED
+    pair.review_note = note.strip()
+    pair.reviewed_by_id = reviewer_id
+    pair.reviewed_at = utcnow()
+    pair.claim_a_version, pair.claim_b_version = versions
+    if confirm and pair.kind in GROUPED_KINDS:
+        _join_group(session, pair)
+    session.flush()
+    return pair
+
+
+#: Confirmed pairs of these kinds are claims on one parcel by different people: decided
+#: together. A confirmed duplicate is one claimant filing twice, settled on its own.
+GROUPED_KINDS = frozenset({ConflictKind.COMPETING, ConflictKind.COUNTERCLAIM})
+
+
+def _join_group(session: Session, pair: ConflictCandidate) -> None:
+    """Put both claims of a confirmed pair in one group: a new one, the group one of
+    them is in, or (when each is in its own) the older group, which takes in the other."""
+    groups = {
+        member.claim_id: member.group
+        for member in session.scalars(
+            select(ConflictGroupMember).where(
+                ConflictGroupMember.claim_id.in_((pair.claim_a_id, pair.claim_b_id))
+            )
+        )
+    }
+    found = sorted({group.id: group for group in groups.values()}.values(), key=lambda g: g.id)
+    if not found:
+        group = ConflictGroup()
+        session.add(group)
+    else:
+        group, *absorbed = found
+        for other in absorbed:
+            for member in list(other.members):
+                member.group = group
+            session.flush()
+            session.delete(other)
+    for claim_id in (pair.claim_a_id, pair.claim_b_id):
+        if claim_id not in groups:
+            group.members.append(ConflictGroupMember(claim_id=claim_id, pair_id=pair.id))

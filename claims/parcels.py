@@ -1,55 +1,16 @@
-"""Parcel numbers for intake: the matcher's parser, with messages a clerk can read.
+"""Intake's side of numbers typed by clerks: decimal values (areas, shares) in any digits.
 
-The rules (digits in any script, separators, leading zeros, sub-numbers) live in
-`claims.matching.normalise`, so intake and conflict matching read numbers the same way.
+The rules themselves (digits in any script, separators, leading zeros, sub-numbers) and
+the parcel key are the matcher's (`claims.matching.normalise.parse_parcel_number`,
+`claims.matching.blocking.parcel_key`), so intake and conflict matching read numbers
+the same way.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
-
-from claims.matching.blocking import parcel_key as _matching_parcel_key
-from claims.matching.normalise import InvalidParcelNumber as UnreadableParcelNumber
-from claims.matching.normalise import ParcelNumber, fold_digits, parse_muqataa_number
-from claims.matching.normalise import parse_parcel_number as _parse
-
-__all__ = [
-    "InvalidParcelNumber",
-    "fold_digits",
-    "parcel_key",
-    "parse_decimal",
-    "parse_parcel_number",
-]
-
-
-class InvalidParcelNumber(UnreadableParcelNumber):
-    def __init__(self, entered: str, problem: str = ""):
-        super().__init__(entered, problem)
-        # Translated now, not lazily: a lazy string counts as safe HTML in templates,
-        # and this message quotes what the user typed.
-        self.message = _(
-            "“%(entered)s” is not a parcel number: write the number, "
-            "optionally with a sub-number, e.g. 345 or 345/6.",
-            entered=entered,
-        )
-
-
-def parse_parcel_number(entered: str) -> tuple[int, int | None]:
-    """'٣٤٥/٦' -> (345, 6); '0345' -> (345, None); a sub-number of 0 means none."""
-    try:
-        number = _parse(entered)
-    except UnreadableParcelNumber as unreadable:
-        raise InvalidParcelNumber(entered, unreadable.problem) from None
-    return number.main, number.sub
-
-
-def parcel_key(governorate_code: str, muqataa_no: str, main: int, sub: int | None) -> str:
-    """The identity of a parcel across claims: IQ-BG|12|345/6."""
-    return _matching_parcel_key(
-        governorate_code.upper(), parse_muqataa_number(muqataa_no), ParcelNumber(main, sub)
-    )
+from claims.matching.normalise import fold_digits
 
 
 def parse_decimal(entered: str) -> Decimal:

@@ -1,4 +1,8 @@
-"""Read-only questions about claims: the searchable list and who may see a claim.
+"""Read-only questions about claims: the searchable list, who may see a claim, and
+conflict candidates (what a claim would conflict with, the review queue, a claim's
+conflict group). Each claim's blocking keys are stored in `claim_match_key` (indexed by
+workspace and key); the candidates of a claim are the claims that share one of its probe
+keys, scored by the same `score_pair` that `match-csv` uses. No step reads all claims.
 
 Workspace scoping is added by the session hook (commission/workspaces.py); what is
 added here is office scoping: branch staff see their own office's claims, headquarters
@@ -12,15 +16,29 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from claims.domain import ClaimState
-from claims.models import Claim, Parcel, Party
-from claims.parcels import fold_digits, parse_parcel_number
+from claims.domain import CandidateStatus, ClaimState, PartyRole
+from claims.matching import ClaimFields, MatchThresholds, PairScore, normalise_claim, score_pair
+from claims.matching.blocking import UNCAPPED_FAMILIES, probe_keys
+from claims.matching.normalise import fold_digits, parse_parcel_number
+from claims.models import (
+    Claim,
+    ClaimMatchKey,
+    ConflictCandidate,
+    ConflictGroup,
+    ConflictGroupMember,
+    Parcel,
+    Party,
+)
 from commission.accounts.models import User
 from commission.workspaces import current_workspace_id
+
+if TYPE_CHECKING:
+    from claims.domain import ClaimInput, PartyInput
 
 #: A complete claim number, leniently typed: "bgd-2026-123" means BGD-2026-000123.
 _FULL_NUMBER_RE = re.compile(r"^([A-Z]{2,8})-(\d{4})-(\d{1,6})$")
@@ -100,10 +118,10 @@ def search_claims(
         statement = statement.where(Claim.governorate_code == filters.governorate_code.upper())
     parcel_conditions = []
     if (filters.parcel_no or "").strip():
-        main, sub = parse_parcel_number(filters.parcel_no)
-        parcel_conditions.append(Parcel.parcel_no == main)
-        if sub is not None:
-            parcel_conditions.append(Parcel.parcel_sub == sub)
+        number = parse_parcel_number(filters.parcel_no)
+        parcel_conditions.append(Parcel.parcel_no == number.main)
+        if number.sub is not None:
+            parcel_conditions.append(Parcel.parcel_sub == number.sub)
     if parcel_conditions:
         statement = statement.where(
             Claim.parcel_id.in_(select(Parcel.id).where(*parcel_conditions))
@@ -132,3 +150,196 @@ def claim_visible_to(claim: Claim, user: User) -> bool:
     if claim.workspace_id != current_workspace_id():
         return False
     return user.sees_all_offices or claim.office_id == user.office_id
+
+
+# ------------------------------------------------------------------ conflict candidates
+
+
+#: Both claims of a pair in one extra query per page, not two lazy loads per pair
+#: (their parties and evidence then load by `selectin`, batched too).
+_BOTH_CLAIMS = (
+    selectinload(ConflictCandidate.claim_a).selectinload(Claim.evidence),
+    selectinload(ConflictCandidate.claim_b).selectinload(Claim.evidence),
+)
+
+
+def pair_visible_to(pair: ConflictCandidate, user: User) -> bool:
+    """A pair is someone's to see when either of its claims is."""
+    return claim_visible_to(pair.claim_a, user) or claim_visible_to(pair.claim_b, user)
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    claim: Claim
+    score: PairScore
+
+
+def claim_fields(claim: Claim) -> list[ClaimFields]:
+    """The claim as the matcher sees it: one entry per claimant, so that a co-claimant
+    filing alone elsewhere is found too."""
+    parcel = claim.parcel
+    respondents = claim.parties_in(PartyRole.RESPONDENT)
+    return fields_per_claimant(
+        ref=claim.number,
+        governorate=parcel.governorate_code,
+        muqataa_no=parcel.muqataa_no,
+        muqataa_name=parcel.muqataa_name,
+        parcel_no=parcel.parcel_no_entered,
+        property_type=str(parcel.property_type),
+        address=claim.address,
+        claimants=[(name_of(party), party.id_document_number) for party in claim.claimants],
+        respondent_name=name_of(respondents[0]) if respondents else "",
+    )
+
+
+def input_fields(data: ClaimInput) -> list[ClaimFields]:
+    """An unsaved claim (the registration or edit form) as the matcher sees it."""
+    respondents = data.in_role(PartyRole.RESPONDENT)
+    return fields_per_claimant(
+        ref="",
+        governorate=data.parcel.governorate_code,
+        muqataa_no=data.parcel.muqataa_no,
+        muqataa_name=data.parcel.muqataa_name,
+        parcel_no=data.parcel.parcel_no,
+        property_type=str(data.parcel.property_type),
+        address=data.address,
+        claimants=[
+            (name_of(party), party.id_document_number) for party in data.in_role(PartyRole.CLAIMANT)
+        ],
+        respondent_name=name_of(respondents[0]) if respondents else "",
+    )
+
+
+def fields_per_claimant(*, claimants: list[tuple[str, str]], **claim) -> list[ClaimFields]:
+    """One ClaimFields per (name, identity number) of `claimants`, the rest shared."""
+    return [
+        ClaimFields(**claim, claimant_name=name, claimant_id_no=id_no)
+        for name, id_no in claimants or [("", "")]
+    ]
+
+
+def name_of(party: Party | PartyInput) -> str:
+    """A party's name for matching: its Arabic parts, else its Latin spelling."""
+    # The name in Arabic script as entered; a party entered only in Latin letters
+    # (imports often are) is matched by that spelling instead.
+    parts = (party.given_name, party.father_name, party.grandfather_name, party.family_name)
+    return " ".join(part.strip() for part in parts if part and part.strip()) or party.latin_name
+
+
+def find_candidates(session: Session, claim: Claim, thresholds: MatchThresholds) -> list[Candidate]:
+    """Claims of the workspace that may be about the same parcel as a stored claim,
+    best first."""
+    return _candidates(session, claim_fields(claim), thresholds, exclude_id=claim.id)
+
+
+def check_conflicts(
+    session: Session,
+    data: ClaimInput,
+    thresholds: MatchThresholds,
+    *,
+    exclude: Claim | None = None,
+) -> list[Candidate]:
+    """The stored claims an unsaved claim would conflict with (the warning a clerk sees
+    before saving); writes nothing. `exclude` is the claim being edited."""
+    return _candidates(
+        session, input_fields(data), thresholds, exclude_id=exclude.id if exclude else None
+    )
+
+
+def _candidates(
+    session: Session,
+    fields: list[ClaimFields],
+    thresholds: MatchThresholds,
+    *,
+    exclude_id: int | None,
+) -> list[Candidate]:
+    normalised = [normalise_claim(one) for one in fields]
+    probes = sorted({key for one in normalised for key in probe_keys(one)})
+    if not probes:
+        return []
+    # As in match-csv: a key shared by very many claims (a ministry as respondent, a
+    # common family name) says little, and is not expanded pair by pair; parcel keys
+    # always are.
+    sizes = session.execute(
+        select(ClaimMatchKey.key, func.count())
+        .where(ClaimMatchKey.key.in_(probes))
+        .group_by(ClaimMatchKey.key)
+    )
+    usable = [
+        key
+        for key, size in sizes
+        if key.split("|", 1)[0] in UNCAPPED_FAMILIES or size <= thresholds.max_block_size
+    ]
+    if not usable:
+        return []
+    other_ids = select(ClaimMatchKey.claim_id).where(ClaimMatchKey.key.in_(usable))
+    if exclude_id is not None:
+        other_ids = other_ids.where(ClaimMatchKey.claim_id != exclude_id)
+    others = session.scalars(select(Claim).where(Claim.id.in_(other_ids))).all()
+    candidates = []
+    for other in others:
+        theirs = [normalise_claim(one) for one in claim_fields(other)]
+        best = max(
+            (score_pair(mine, their, thresholds) for mine in normalised for their in theirs),
+            key=lambda pair: pair.score,
+        )
+        if best.score >= thresholds.min_score:
+            candidates.append(Candidate(other, best))
+    candidates.sort(key=lambda candidate: (-candidate.score.score, candidate.claim.number))
+    return candidates
+
+
+def open_candidates_of(session: Session, claim: Claim) -> list[ConflictCandidate]:
+    return list(
+        session.scalars(
+            select(ConflictCandidate)
+            .options(*_BOTH_CLAIMS)
+            .where(
+                or_(
+                    ConflictCandidate.claim_a_id == claim.id,
+                    ConflictCandidate.claim_b_id == claim.id,
+                ),
+                ConflictCandidate.status == CandidateStatus.OPEN,
+            )
+            .order_by(ConflictCandidate.score.desc(), ConflictCandidate.id)
+        )
+    )
+
+
+def group_of(session: Session, claim: Claim) -> ConflictGroup | None:
+    """The claim's conflict group, with every member claim, or None."""
+    return session.scalar(
+        select(ConflictGroup)
+        .join(ConflictGroupMember)
+        .where(ConflictGroupMember.claim_id == claim.id)
+        .options(selectinload(ConflictGroup.members).selectinload(ConflictGroupMember.claim))
+    )
+
+
+def review_queue(
+    session: Session,
+    viewer: User,
+    *,
+    after_id: int | None = None,
+    claim: Claim | None = None,
+    limit: int = 20,
+) -> list[ConflictCandidate]:
+    """Open pairs, oldest first by keyset, optionally only those of one claim; branch staff
+    see pairs touching their office."""
+    statement = (
+        select(ConflictCandidate)
+        .options(*_BOTH_CLAIMS)
+        .where(ConflictCandidate.status == CandidateStatus.OPEN)
+    )
+    if claim is not None:
+        statement = statement.where(
+            or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id)
+        )
+    if not viewer.sees_all_offices:
+        own = select(Claim.id).where(Claim.office_id == viewer.office_id)
+        statement = statement.where(
+            or_(ConflictCandidate.claim_a_id.in_(own), ConflictCandidate.claim_b_id.in_(own))
+        )
+    if after_id is not None:
+        statement = statement.where(ConflictCandidate.id > after_id)
+    return list(session.scalars(statement.order_by(ConflictCandidate.id).limit(limit)))

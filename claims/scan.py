@@ -20,11 +20,11 @@ from concurrent.futures import ProcessPoolExecutor
 from sqlalchemy import Connection, create_engine, func, select
 from sqlalchemy.orm import Session
 
-from claims.conflicts import fields_per_claimant, name_of
 from claims.domain import PartyRole
 from claims.matching import ClaimFields, MatchThresholds, match_claims
 from claims.matching.csv_matcher import REASON_SEPARATOR
 from claims.models import Claim, ConflictCandidate, ConflictScan, ConflictScanShard, Parcel, Party
+from claims.queries import fields_per_claimant, name_of
 from commission.db import utcnow
 from commission.workspaces import current_workspace_id
 

@@ -1,7 +1,8 @@
 """Intake screens: register, show, edit and find claims; download evidence.
 
-Views are thin: they turn the form into the operation's input, call one verb, commit
-once, and put the verb's errors back next to the fields they name. A claim of another
+Views are thin: they turn the form into the operation's input and call one verb; the
+request boundary (commission.boundary) commits once, and on a refusal the views put the
+verb's errors back next to the fields they name. A claim of another
 workspace or (for branch staff) another office answers 404, never 403, so its
 existence is not confirmed.
 """
@@ -27,18 +28,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from adjudication.case import case_context
 from claims.access import visible_claim_or_404
-from claims.conflicts import (
-    ReviewRefused,
-    check_conflicts,
-    group_of,
-    match_thresholds,
-    open_candidates_of,
-    pair_visible_to,
-    review_candidate,
-    review_queue,
-)
 from claims.domain import CandidateStatus, ClaimState, EvidenceInput, EvidenceKind, PartyRole
 from claims.files import EvidenceStore, UploadRefused, check_upload
 from claims.forms import (
@@ -56,20 +46,34 @@ from claims.forms import (
     claim_form_data,
     governorate_name,
 )
+from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
 from claims.operations import (
     ClaimInvalid,
     ClaimNotEditable,
     StaleClaim,
     register_claim,
+    review_candidate,
     update_claim,
     validate_claim,
 )
-from claims.queries import ClaimFilters, claim_visible_to, search_claims
+from claims.queries import (
+    ClaimFilters,
+    check_conflicts,
+    claim_visible_to,
+    group_of,
+    open_candidates_of,
+    pair_visible_to,
+    review_queue,
+    search_claims,
+)
 from commission.accounts.models import Role
+from commission.boundary import message_text, on_refusal, refusal_text, register_value_labels
 from commission.clock import local_today
 from commission.extensions import db
+from commission.panels import ClaimPanel, claim_panels, register_claim_panel
 from commission.policy import allow, may_call
+from commission.refusals import Refusal
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +94,9 @@ def _store() -> EvidenceStore:
 
 
 def _add_error(field, message) -> None:
-    # str(): flask_babel's lazy strings declare themselves safe HTML (`__html__`), and
-    # some messages quote what the user typed ("<script>" is not a parcel number).
-    field.errors = [*field.errors, str(message)]
+    # Plain text: flask_babel's lazy strings declare themselves safe HTML (`__html__`),
+    # and some messages quote what the user typed ("<script>" is not a parcel number).
+    field.errors = [*field.errors, message_text(message)]
 
 
 def _apply_errors(form: ClaimForm, errors: dict, origin: dict, *, keep_first=False) -> None:
@@ -107,13 +111,13 @@ def _apply_errors(form: ClaimForm, errors: dict, origin: dict, *, keep_first=Fal
             field = form.representative.form.authority_document
         elif key in _SECTION_KEYS:
             if not (keep_first and key in form.section_errors):
-                form.section_errors.setdefault(key, []).append(str(message))
+                form.section_errors.setdefault(key, []).append(message_text(message))
             continue
         elif key in form._fields:
             field = form[key]
         if field is None:
             logger.warning("claim error for unknown field %s", key)
-            form.general_errors.append(str(message))
+            form.general_errors.append(message_text(message))
         elif not (keep_first and field.errors):
             _add_error(field, message)
 
@@ -160,7 +164,7 @@ def _conflict_check(form: ClaimForm, claim: Claim | None = None) -> dict:
         data, _origin = form.claim_input()
     except (ValueError, TypeError):  # a choice the form will refuse on saving
         return {"conflict_problem": _("Correct the marked fields, then check again.")}
-    thresholds = match_thresholds(current_app.config)
+    thresholds = MatchThresholds.from_config(current_app.config)
     return {"conflict_check": check_conflicts(db.session, data, thresholds, exclude=claim)}
 
 
@@ -176,7 +180,7 @@ def _checked_evidence(form: ClaimForm) -> list[EvidenceInput] | None:
         try:
             upload = check_upload(data, storage.filename, max_bytes=max_bytes)
         except UploadRefused as refusal:
-            _add_error(entry.form.file, refusal.message)
+            _add_error(entry.form.file, refusal)
             refused = True
             continue
         items.append(EvidenceInput(kind=EvidenceKind(entry.form.kind.data), upload=upload))
@@ -185,6 +189,23 @@ def _checked_evidence(form: ClaimForm) -> list[EvidenceInput] | None:
 
 def _files_were_chosen(form: ClaimForm) -> bool:
     return any(entry.form.file.data for entry in form.evidence)
+
+
+def _form_with_errors(form: ClaimForm, origin: dict, claim: Claim | None = None):
+    """The boundary's answer to the verb's refusals: the form again, with the rules'
+    errors next to their fields, or (someone saved the claim meanwhile) the claim as it
+    is now; other refusals fall back to a message on the claim page."""
+
+    def render(refusal: Refusal):
+        if isinstance(refusal, ClaimInvalid):
+            _apply_errors(form, refusal.fields, origin)
+            return _render_form(form, claim, status=400)
+        if isinstance(refusal, StaleClaim) and claim is not None:
+            current = ClaimForm(formdata=None, data=claim_form_data(claim))
+            return _render_form(current, claim, status=409, stale_message=refusal_text(refusal))
+        return None
+
+    return render
 
 
 def _render_form(form: ClaimForm, claim: Claim | None = None, status: int = 200, **context):
@@ -249,34 +270,28 @@ def register():
         # Say everything that is wrong at once, not the files first and the rest later.
         _report_rule_errors(form)
         return _render_form(form, status=400)
-    try:
-        claim = register_claim(
-            db.session,
-            data,
-            by=current_user,
-            office=current_user.office,
-            today=local_today(),
-            evidence=evidence,
-            store=_store(),
-            thresholds=match_thresholds(current_app.config),
-        )
-    except ClaimInvalid as invalid:
-        db.session.rollback()
-        _apply_errors(form, invalid.errors, origin)
-        return _render_form(form, status=400)
-    number = claim.number
-    db.session.commit()
-    flash(_("Claim %(number)s is registered.", number=number), "info")
-    return redirect(url_for(".claim_page", number=number))
+    on_refusal(render=_form_with_errors(form, origin))
+    claim = register_claim(
+        db.session,
+        data,
+        by=current_user,
+        office=current_user.office,
+        today=local_today(),
+        evidence=evidence,
+        store=_store(),
+        thresholds=MatchThresholds.from_config(current_app.config),
+    )
+    flash(_("Claim %(number)s is registered.", number=claim.number), "info")
+    return redirect(url_for(".claim_page", number=claim.number))
 
 
 @bp.route("/<number>/edit", methods=["GET", "POST"])
 @allow(Role.CLERK)
 def edit(number: str):
     claim = visible_claim_or_404(number)
+    on_refusal(back=url_for(".claim_page", number=claim.number))
     if not claim.is_editable:
-        flash(str(ClaimNotEditable.message), "error")
-        return redirect(url_for(".claim_page", number=claim.number))
+        raise ClaimNotEditable()
     if request.method == "GET":
         return _render_form(ClaimForm(data=claim_form_data(claim)), claim)
     form = ClaimForm()
@@ -292,50 +307,57 @@ def edit(number: str):
     if evidence is None:
         _report_rule_errors(form)
         return _render_form(form, claim, status=400)
-    expected_version = form.version.data or 0
-    try:
-        update_claim(
-            db.session,
-            claim,
-            data,
-            expected_version=expected_version,
-            by=current_user,
-            today=local_today(),
-            evidence=evidence,
-            store=_store(),
-            thresholds=match_thresholds(current_app.config),
-        )
-    except StaleClaim as stale:
-        db.session.rollback()
-        claim = visible_claim_or_404(number)
-        current = ClaimForm(formdata=None, data=claim_form_data(claim))
-        return _render_form(current, claim, status=409, stale_message=str(stale.message))
-    except ClaimNotEditable as refusal:
-        db.session.rollback()
-        flash(str(refusal.message), "error")
-        return redirect(url_for(".claim_page", number=number))
-    except ClaimInvalid as invalid:
-        db.session.rollback()
-        _apply_errors(form, invalid.errors, origin)
-        return _render_form(form, claim, status=400)
-    db.session.commit()
+    on_refusal(
+        render=_form_with_errors(form, origin, claim),
+        back=url_for(".claim_page", number=claim.number),
+    )
+    update_claim(
+        db.session,
+        claim,
+        data,
+        expected_version=form.version.data or 0,
+        by=current_user,
+        today=local_today(),
+        evidence=evidence,
+        store=_store(),
+        thresholds=MatchThresholds.from_config(current_app.config),
+    )
     flash(_("Claim %(number)s is saved.", number=claim.number), "info")
     return redirect(url_for(".claim_page", number=claim.number))
+
+
+def _details_panel(claim: Claim) -> dict:
+    return {
+        "parties": {role: claim.parties_in(role) for role in PartyRole},
+        "conflicts": open_candidates_of(db.session, claim),
+        "group": group_of(db.session, claim),
+    }
+
+
+def _register_claim_page(app) -> None:
+    register_value_labels(app, STATE_LABELS)
+    register_claim_panel(
+        app, ClaimPanel("claim", 100, "claims/_claim_details.html", _details_panel)
+    )
+    register_claim_panel(
+        app, ClaimPanel("evidence", 300, "claims/_evidence.html", lambda claim: {})
+    )
+
+
+bp.record_once(lambda state: _register_claim_page(state.app))
 
 
 @bp.route("/<number>")
 @allow(*CLAIM_ROLES)
 def claim_page(number: str):
     claim = visible_claim_or_404(number)
-    parties = {role: claim.parties_in(role) for role in PartyRole}
+    panels, panel_context = claim_panels(claim)
     return render_template(
         "claims/claim.html",
         claim=claim,
-        parties=parties,
-        conflicts=open_candidates_of(db.session, claim),
-        group=group_of(db.session, claim),
+        claim_panels=panels,
         can_edit=claim.is_editable and may_call("claims.edit"),
-        **{**_labels(), **case_context(claim)},
+        **{**_labels(), **panel_context},
     )
 
 
@@ -449,19 +471,14 @@ def review_conflict(pair_id: int):
             for message in errors:
                 flash(str(message), "error")
         return redirect(url_for(".conflict_queue")), 303
-    try:
-        review_candidate(
-            db.session,
-            pair,
-            confirm=form.decision.data == "confirm",
-            note=form.note.data,
-            by=current_user,
-        )
-    except ReviewRefused as refused:
-        db.session.rollback()
-        flash(str(refused.message), "error")
-        return redirect(url_for(".conflict_queue")), 303
-    db.session.commit()
+    on_refusal(back=url_for(".conflict_queue"))
+    review_candidate(
+        db.session,
+        pair,
+        confirm=form.decision.data == "confirm",
+        note=form.note.data,
+        by=current_user,
+    )
     flash(
         _(
             "%(a)s and %(b)s: %(decision)s.",

@@ -37,6 +37,7 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     event,
+    func,
     insert,
     select,
     text,
@@ -44,7 +45,14 @@ from sqlalchemy import (
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, scoped_session
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    Mapped,
+    Session,
+    SessionTransaction,
+    mapped_column,
+    scoped_session,
+)
 
 from commission.db import Base, UTCDateTime, utcnow
 from commission.workspaces import (
@@ -510,6 +518,22 @@ class ChainReport:
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+
+def newest_recorded_seq(
+    session: Session, workspace_id: int, columns: Iterable[InstrumentedAttribute]
+) -> int | None:
+    """The furthest chain position that any row of the workspace recorded in one of
+    `columns` (e.g. `Letter.audit_seq`); None if none did."""
+    recorded = (
+        session.scalar(
+            select(func.max(column))
+            .where(column.class_.workspace_id == workspace_id)
+            .execution_options(**{ALL_WORKSPACES: True})
+        )
+        for column in columns
+    )
+    return max((seq for seq in recorded if seq is not None), default=None)
 
 
 def verify_chain(

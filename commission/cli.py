@@ -1,4 +1,5 @@
-"""CLI commands: `flask --app wsgi users|offices|seed-demo|audit|claims|conflicts …`.
+"""The base layer's CLI commands (`flask --app wsgi users|offices|audit|files …`) and the
+boundary every command of every package runs in.
 
 Each command is a boundary: it runs in the operational workspace as a named actor and
 commits once at the end, or not at all.
@@ -9,16 +10,13 @@ from __future__ import annotations
 import getpass
 import sys
 from contextlib import contextmanager
+from datetime import timedelta
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import func, select
+from flask.cli import AppGroup
+from sqlalchemy import select
 
-from adjudication.demo import DemoStaff, advance_demo_claims, demo_state_counts
-from adjudication.operations import WorkflowSettings
-from claims.demo import DEMO_SEED, seed_demo_claims
-from claims.files import EvidenceStore
 from commission.accounts.models import Role, User
 from commission.accounts.operations import (
     UnknownOffice,
@@ -32,47 +30,21 @@ from commission.audit import (
     Actor,
     append_anchors,
     current_anchors,
+    newest_recorded_seq,
     read_anchors,
     set_actor,
     verify_chain,
 )
-from commission.clock import local_today
+from commission.boundary import refusal_text, transaction
 from commission.extensions import db
+from commission.files import collect_garbage
 from commission.sessions import end_sessions_of, purge_expired_sessions
-from commission.workspaces import (
-    ALL_WORKSPACES,
-    Workspace,
-    operational_workspace_id,
-    use_workspace,
-)
-
-#: Password of every demo user: printed by `flask seed-demo` and in the README.
-DEMO_PASSWORD = "qayd-demo-2026"
-
-#: The demo users: username, full name, roles, office code. The adjudicator and the
-#: reviewers work at headquarters so that the demo claims of every office can be theirs;
-#: a second reviewer decides the appeals, since the one who approved a decision may not.
-DEMO_USERS = [
-    ("clerk", "Zainab Hassan Ali", {Role.CLERK}, "BGD"),
-    ("adjudicator", "Omar Khalid al-Jubouri", {Role.ADJUDICATOR}, "HQ"),
-    ("reviewer", "Huda Salman al-Tamimi", {Role.REVIEWER}, "HQ"),
-    ("reviewer2", "Faisal Jaber al-Rubaie", {Role.REVIEWER}, "HQ"),
-    ("trainer", "Karim Aziz Mahmoud", {Role.TRAINER}, "HQ"),
-    ("admin", "Layla Nouri Abbas", {Role.ADMIN}, "HQ"),
-]
-
-#: Who does what in the demo claims' history: the clerk registers them (at the office of
-#: each claim's parcel), lodges appeals and records withdrawals.
-DEMO_STAFF = {
-    "clerk": "clerk",
-    "adjudicator": "adjudicator",
-    "reviewer": "reviewer",
-    "appeals_reviewer": "reviewer2",
-}
+from commission.workspaces import Workspace, operational_workspace_id, use_workspace
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 offices_cli = AppGroup("offices", help="Manage branch offices.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
+files_cli = AppGroup("files", help="Look after the stored evidence and letter files.")
 
 
 @contextmanager
@@ -83,12 +55,8 @@ def command_boundary(label: str, workspace_id: int | None = None):
         workspace_id = operational_workspace_id(db.session)
     with use_workspace(workspace_id):
         set_actor(Actor(None, f"cli:{label}:{getpass.getuser()}"))
-        try:
+        with transaction(db.session):
             yield
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
 
 
 @users_cli.command("create")
@@ -117,7 +85,9 @@ def create_user_command(username, roles, office_code, full_name, password):
                 office_code=office_code,
                 hasher=current_app.extensions["qayd_password_hasher"],
             )
-    except (UnknownOffice, WeakPassword, ValueError) as error:
+    except (UnknownOffice, WeakPassword) as refused:
+        raise click.ClickException(refusal_text(refused)) from None
+    except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.username} ({', '.join(sorted(roles))}) at {office_code.upper()}.")
 
@@ -148,7 +118,9 @@ def unlock_user_command(username):
 @users_cli.command("purge-sessions")
 def purge_sessions_command():
     """Delete expired sessions (for a daily cron)."""
-    click.echo(f"Deleted {purge_expired_sessions()} expired sessions.")
+    with command_boundary("users-purge-sessions"):
+        removed = purge_expired_sessions(db.session)
+    click.echo(f"Deleted {removed} expired sessions.")
 
 
 @offices_cli.command("sync")
@@ -157,75 +129,6 @@ def sync_offices_command():
     with command_boundary("offices-sync"):
         changed = sync_offices(db.session)
     click.echo(f"Offices in step with the reference data ({changed} changed).")
-
-
-@click.command("seed-demo")
-@click.option(
-    "--claims",
-    "claim_count",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Also register demo claims demo-1 … demo-N (with planted conflicts) and give "
-    "them a history through the workflow.",
-)
-@with_appcontext
-def seed_demo_command(claim_count):
-    """Offices, the demo users and N demo claims in every state of the workflow
-    (idempotent). Refused in production."""
-    if not current_app.config["ALLOW_DEMO_SEED"]:
-        raise click.ClickException("seed-demo writes known passwords and is refused here.")
-    registered = []
-    with command_boundary("seed-demo"):
-        sync_offices(db.session)
-        created = []
-        for username, full_name, roles, office_code in DEMO_USERS:
-            if db.session.scalar(select(User.id).where(User.username == username)) is None:
-                create_user(
-                    db.session,
-                    username=username,
-                    full_name=full_name,
-                    password=DEMO_PASSWORD,
-                    roles=roles,
-                    office_code=office_code,
-                    hasher=current_app.extensions["qayd_password_hasher"],
-                )
-                created.append(username)
-        if claim_count:
-            staff = DemoStaff(
-                **{
-                    part: db.session.scalar(select(User).where(User.username == username))
-                    for part, username in DEMO_STAFF.items()
-                }
-            )
-            today = local_today()
-            registered = seed_demo_claims(
-                db.session,
-                claim_count,
-                by=staff.clerk,
-                today=today,
-                store=EvidenceStore(current_app.config["QAYD_DATA_DIR"]),
-            )
-            advance_demo_claims(
-                db.session,
-                registered,
-                staff=staff,
-                settings=WorkflowSettings.from_config(current_app.config),
-                today=today,
-                seed=DEMO_SEED,
-            )
-            states = demo_state_counts(db.session)
-    click.echo(f"Demo data ready ({len(created)} users created).")
-    if claim_count:
-        click.echo(
-            f"Demo claims demo-1 … demo-{claim_count}: {len(registered)} created, "
-            f"{claim_count - len(registered)} already there. Demo claims by state:"
-        )
-        for state, count in states.items():
-            click.echo(f"  {state:<18} {count:>5}")
-    click.echo(f"Demo logins (password {DEMO_PASSWORD!r} for all):")
-    for username, _full_name, roles, office_code in DEMO_USERS:
-        click.echo(f"  {username:<12} {', '.join(sorted(roles)):<12} office {office_code}")
 
 
 @audit_cli.command("anchor")
@@ -243,23 +146,18 @@ def anchor_audit_command():
 def verify_audit_command():
     """Recompute every workspace's hash chain, check it against the anchor log and the
     letters issued; print each head hash; exit 1 if anything is wrong."""
-    from documents.models import Letter
-
     anchors = read_anchors(current_app.config["QAYD_DATA_DIR"])
     broken = False
     for workspace in db.session.scalars(select(Workspace).order_by(Workspace.id)):
-        newest_letter_seq = db.session.scalar(
-            select(func.max(Letter.audit_seq))
-            .where(Letter.workspace_id == workspace.id)
-            .execution_options(**{ALL_WORKSPACES: True})
-        )
         report = verify_chain(
             db.session,
             workspace,
             # Training chains are removed with their runs; only the operational one is
             # held to every head it ever had.
             anchors=anchors if not workspace.is_training else (),
-            newest_letter_seq=newest_letter_seq,
+            newest_letter_seq=newest_recorded_seq(
+                db.session, workspace.id, current_app.extensions["qayd_chain_positions"]
+            ),
         )
         status = "OK" if report.ok else "BROKEN"
         click.echo(
@@ -284,18 +182,38 @@ def verify_audit_command():
     sys.exit(1 if broken else 0)
 
 
-def register(app) -> None:
-    from adjudication.cli import adjudication_cli
-    from claims.cli import claims_cli, conflicts_cli
-    from documents.cli import letters_cli
-    from training.cli import training_cli
+@files_cli.command("gc")
+@click.option(
+    "--grace-hours",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep files touched this recently (default: FILE_GC_GRACE). Longer than any transaction.",
+)
+def files_gc_command(grace_hours):
+    """Remove evidence and letter files that no row of any workspace references (for a
+    daily cron). Safe while the application runs."""
+    grace = timedelta(hours=grace_hours) if grace_hours else current_app.config["FILE_GC_GRACE"]
+    report = collect_garbage(
+        db.session,
+        current_app.config["QAYD_DATA_DIR"],
+        current_app.extensions["qayd_stored_files"],
+        grace=grace,
+    )
+    db.session.rollback()
+    for kind, removed in report.removed.items():
+        for sha256 in removed:
+            click.echo(f"removed {kind}/{sha256}")
+    for kind, removed in report.removed.items():
+        click.echo(
+            f"{kind}: {len(removed)} removed, {report.kept_referenced[kind]} kept (referenced), "
+            f"{report.kept_recent[kind]} kept (touched within {grace / timedelta(hours=1):g} h)."
+        )
+    click.echo(f"Abandoned staged files removed: {report.abandoned_staging}.")
 
-    app.cli.add_command(adjudication_cli)
-    app.cli.add_command(claims_cli)
-    app.cli.add_command(letters_cli)
-    app.cli.add_command(conflicts_cli)
+
+def register(app) -> None:
+    """The base layer's command groups; the domain packages' come from `create_app`."""
     app.cli.add_command(users_cli)
     app.cli.add_command(offices_cli)
     app.cli.add_command(audit_cli)
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(training_cli)
+    app.cli.add_command(files_cli)

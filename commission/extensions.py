@@ -1,7 +1,8 @@
 """Extensions, created unbound here and bound to an app in `create_app`.
 
-The session hooks (workspace scoping, audit log) attach to Flask-SQLAlchemy's session
-class here, so every session the app makes has them and none can be made without.
+The session hooks (workspace scoping, audit log, file publishing) attach to
+Flask-SQLAlchemy's session class here, so every session the app makes has them and none
+can be made without.
 """
 
 from flask_babel import Babel
@@ -13,9 +14,9 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from claims.files import install_file_cleanup
 from commission.audit import install_audit_log
 from commission.db import Base
+from commission.files import install_file_publishing
 from commission.workspaces import install_workspace_scoping
 
 db = SQLAlchemy(model_class=Base)
@@ -25,8 +26,11 @@ login_manager = LoginManager()
 babel = Babel()
 
 install_workspace_scoping(FlaskSession)
+# Before-commit hooks run in this order: staged files are published first, then the
+# audit entries are chained, so the chain's head stays locked only for the append and
+# the commit, not while files are moved into place.
+install_file_publishing(FlaskSession)
 install_audit_log(FlaskSession)
-install_file_cleanup(FlaskSession)
 
 
 @event.listens_for(Engine, "connect")

@@ -29,7 +29,7 @@ from flask import request
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ForeignKey, String, Text, delete, insert, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.datastructures import CallbackDict
 
 from commission.db import Base, UTCDateTime, utcnow
@@ -195,20 +195,20 @@ def end_sessions_of(user_id: int) -> None:
         connection.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
-def purge_expired_sessions() -> int:
-    with db.engine.begin() as connection:
-        result = connection.execute(delete(UserSession).where(UserSession.expires_at <= utcnow()))
+def purge_expired_sessions(session: Session) -> int:
+    """Delete the expired session rows; the caller's boundary commits."""
+    result = session.execute(delete(UserSession).where(UserSession.expires_at <= utcnow()))
     return result.rowcount
 
 
-def purge_expired_sessions_now_and_then(app) -> None:
+def purge_expired_sessions_now_and_then(app, session: Session) -> None:
     """Delete expired rows if this process has not done so for SESSION_PURGE_EVERY: cheap
-    enough to call on every login, so no one has to run a command for it."""
+    enough to do in every login's transaction, so no one has to run a command for it."""
     now = time.monotonic()
     last = app.extensions.get(_LAST_PURGE_KEY)
     if last is not None and now - last < app.config["SESSION_PURGE_EVERY"].total_seconds():
         return
     app.extensions[_LAST_PURGE_KEY] = now
-    removed = purge_expired_sessions()
+    removed = purge_expired_sessions(session)
     if removed:
         logger.info("purged %d expired sessions", removed)

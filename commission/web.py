@@ -77,7 +77,7 @@ ERROR_TITLES = {
 }
 
 
-def _render_error(code: int, message: str | None = None):
+def render_error_page(code: int, message: str | None = None):
     title = str(ERROR_TITLES.get(code, _l("Error")))
     if wants_json():
         return jsonify(error=title, message=message or title, status=code), code
@@ -85,11 +85,11 @@ def _render_error(code: int, message: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    return _render_error(error.code or 500)
+    return render_error_page(error.code or 500)
 
 
 def handle_csrf_error(error: CSRFError):
-    return _render_error(
+    return render_error_page(
         400, _("The form has expired or was not sent from this site. Reload the page and retry.")
     )
 
@@ -98,7 +98,7 @@ def handle_server_error(error: InternalServerError):
     # Nothing half-done may be committed by anything that runs after this handler.
     db.session.rollback()
     current_app.logger.exception("unhandled error on %s", request.path)
-    return _render_error(500)
+    return render_error_page(500)
 
 
 def select_locale() -> str:

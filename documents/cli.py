@@ -22,6 +22,7 @@ from sqlalchemy import select
 from claims.domain import ClaimState
 from claims.models import Claim
 from claims.queries import find_claim
+from commission.boundary import refusal_text
 from commission.cli import command_boundary
 from commission.extensions import db
 from commission.workspaces import Workspace, operational_workspace_id, use_workspace
@@ -99,7 +100,7 @@ def render_command(number: str, output: Path, kind: str, workspace_id: int | Non
                 db.session, claim, LetterKind(kind), by=None, settings=_settings(), store=_store()
             )
         except LetterNotAvailable as refused:
-            raise click.ClickException(f"{claim.number}: {refused.message}") from None
+            raise click.ClickException(f"{claim.number}: {refusal_text(refused)}") from None
         data = _store().read_checked(letter.sha256)
         number, code = claim.number, letter.verification_code
     _write(output, data)
@@ -161,7 +162,7 @@ def batch_command(state: str, directory: Path, kind: str | None, workspace_id: i
                     _write(target, data)
                     written += 1
             except LetterNotAvailable as refused:
-                failures.append(f"{number}: {refused.message}")
+                failures.append(f"{number}: {refusal_text(refused)}")
             except Exception as error:  # one claim's failure must not stop the others
                 failures.append(f"{number}: {type(error).__name__}: {error}")
     for failure in failures:

@@ -1,8 +1,10 @@
 """The fixed wording of letters in English and Arabic, and how dates and numbers read.
 
 Plain constants rather than gettext catalogues: the renderer runs without Flask and
-prints both languages at once. Arabic dates use the month names current in Iraq and
-Arabic-Indic digits; claim numbers, parcel numbers and codes stay as registered.
+prints both languages at once. The labels of the domain's enums are their packages'
+own (claims.labels, adjudication.labels); here is only what letters alone say. Arabic
+dates use the month names current in Iraq and Arabic-Indic digits; claim numbers, parcel
+numbers and codes stay as registered.
 """
 
 from __future__ import annotations
@@ -10,17 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from documents.letters import (
-    AppealOutcome,
-    Bilingual,
-    ClaimBasis,
-    EvidenceKind,
-    LetterKind,
-    Outcome,
-    PartyRole,
-    PropertyType,
-    Remedy,
-)
+from commission.bilingual import Bilingual
+from documents.letters import LetterKind
 
 B = Bilingual
 
@@ -31,72 +24,6 @@ LETTER_TITLES = {
     LetterKind.HEARING_NOTICE: B("Notice of hearing", "إشعار بموعد جلسة"),
     LetterKind.DECISION: B("Decision", "قرار"),
     LetterKind.APPEAL_OUTCOME: B("Decision on appeal", "قرار في الطعن"),
-}
-
-PARTY_ROLES = {
-    PartyRole.CLAIMANT: B("Claimant", "المدعي"),
-    PartyRole.RESPONDENT: B("Respondent", "المدعى عليه"),
-    PartyRole.REPRESENTATIVE: B("Representative", "الوكيل"),
-}
-
-CLAIM_BASES = {
-    ClaimBasis.CONFISCATION: B("Confiscation", "مصادرة"),
-    ClaimBasis.FORCED_RELOCATION: B("Forced relocation", "ترحيل قسري"),
-    ClaimBasis.CONFLICT_DISPLACEMENT: B(
-        "Displacement by conflict (2014 onwards)", "نزوح بسبب النزاع (منذ ٢٠١٤)"
-    ),
-    ClaimBasis.OTHER: B("Other", "أخرى"),
-}
-
-REMEDIES = {
-    Remedy.RESTITUTION: B("Restitution of the property", "إعادة العقار"),
-    Remedy.COMPENSATION: B("Compensation", "التعويض"),
-}
-
-PROPERTY_TYPES = {
-    PropertyType.HOUSE: B("House", "دار سكنية"),
-    PropertyType.APARTMENT: B("Apartment", "شقة"),
-    PropertyType.RESIDENTIAL_LAND: B("Residential land", "أرض سكنية"),
-    PropertyType.AGRICULTURAL_LAND: B("Agricultural land", "أرض زراعية"),
-    PropertyType.COMMERCIAL: B("Commercial property", "عقار تجاري"),
-    PropertyType.OTHER: B("Other", "أخرى"),
-}
-
-EVIDENCE_KINDS = {
-    EvidenceKind.TITLE_DEED: B("Title deed", "سند الملكية"),
-    EvidenceKind.COURT_RULING: B("Court ruling", "حكم قضائي"),
-    EvidenceKind.IDENTITY_DOCUMENT: B("Identity document", "وثيقة هوية"),
-    EvidenceKind.POWER_OF_ATTORNEY: B("Power of attorney", "وكالة"),
-    EvidenceKind.PHOTO: B("Photograph", "صورة"),
-    EvidenceKind.OTHER: B("Other", "أخرى"),
-}
-
-OUTCOMES = {
-    Outcome.RESTITUTION: B(
-        "The claim is accepted: the property is to be restored to the claimant.",
-        "قبول المطالبة وإعادة العقار إلى المدعي.",
-    ),
-    Outcome.COMPENSATION: B(
-        "The claim is accepted: the claimant is to be compensated.",
-        "قبول المطالبة وتعويض المدعي.",
-    ),
-    Outcome.REJECTION: B("The claim is rejected on its merits.", "رد المطالبة موضوعاً."),
-    Outcome.INADMISSIBLE: B("The claim is inadmissible.", "رد المطالبة شكلاً لعدم قبولها."),
-}
-
-APPEAL_OUTCOMES = {
-    AppealOutcome.UPHELD: B(
-        "The appeal is dismissed and the decision is upheld.",
-        "رد الطعن وتصديق القرار المطعون فيه.",
-    ),
-    AppealOutcome.OVERTURNED: B(
-        "The appeal is accepted and the decision is overturned.",
-        "قبول الطعن ونقض القرار المطعون فيه.",
-    ),
-    AppealOutcome.REMANDED: B(
-        "The decision is set aside and the claim is sent back for a new examination.",
-        "نقض القرار وإعادة المطالبة لإعادة النظر فيها.",
-    ),
 }
 
 CURRENCIES = {"IQD": B("IQD", "دينار عراقي"), "USD": B("USD", "دولار أمريكي")}

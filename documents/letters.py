@@ -2,7 +2,10 @@
 
 The enums are the domain's own (claims.domain, adjudication.domain). Names are
 printed as entered, in whichever script. Every letter shares the header fields of
-`Letter`; each kind adds its own. Decisions may cover a conflict group: several
+`LetterContent`; each kind adds its own (`ReceiptContent`, `DecisionLetterContent`, …).
+The records are named for what they carry on paper (`PartyLine`, `ParcelFacts`,
+`OfficeHeading`, `EvidenceItem`, `OutcomeLine`) so they are never mistaken for the
+database models of the same things. Decisions may cover a conflict group: several
 claims, one outcome each.
 """
 
@@ -16,6 +19,7 @@ from typing import ClassVar
 
 from adjudication.domain import AppealOutcome, Outcome
 from claims.domain import ClaimBasis, EvidenceKind, PartyRole, PropertyType, Remedy
+from commission.bilingual import Bilingual
 
 
 class LetterKind(enum.StrEnum):
@@ -28,27 +32,19 @@ class LetterKind(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Bilingual:
-    """A fixed name in both languages (a commission, an office, a governorate)."""
-
-    en: str
-    ar: str
-
-
-@dataclass(frozen=True, slots=True)
-class Office:
+class OfficeHeading:
     code: str
     name: Bilingual
 
 
 @dataclass(frozen=True, slots=True)
-class Party:
+class PartyLine:
     name: str
     role: PartyRole
 
 
 @dataclass(frozen=True, slots=True)
-class Parcel:
+class ParcelFacts:
     governorate: Bilingual
     muqataa_no: str
     muqataa_name: str
@@ -65,7 +61,7 @@ class Signatory:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class EvidenceItem:
     kind: EvidenceKind
     filename: str
     #: The first 12 hex digits of the file's SHA-256.
@@ -80,7 +76,7 @@ class Money:
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimOutcome:
+class OutcomeLine:
     claim_number: str
     outcome: Outcome
     #: Only for Outcome.COMPENSATION, and there optional (amount fixed later).
@@ -88,28 +84,28 @@ class ClaimOutcome:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Letter:
+class LetterContent:
     """The fields every letter carries in its header and opening sections."""
 
     commission: Bilingual
-    office: Office
+    office: OfficeHeading
     #: One claim, or every claim of a conflict group decided together.
     claim_numbers: tuple[str, ...]
     issued_on: date
     #: The letter's own reference, printed on every page.
     document_id: str
-    parties: tuple[Party, ...]
-    parcel: Parcel
+    parties: tuple[PartyLine, ...]
+    parcel: ParcelFacts
 
     kind: ClassVar[LetterKind]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Receipt(Letter):
+class ReceiptContent(LetterContent):
     filed_on: date
     claim_basis: ClaimBasis
     remedy: Remedy
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[EvidenceItem, ...]
     next_steps: str
     registered_by: Signatory
 
@@ -117,7 +113,7 @@ class Receipt(Letter):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class RespondentNotice(Letter):
+class RespondentNoticeContent(LetterContent):
     filed_on: date
     claim_basis: ClaimBasis
     remedy: Remedy
@@ -129,7 +125,7 @@ class RespondentNotice(Letter):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class DocumentRequest(Letter):
+class DocumentRequestContent(LetterContent):
     #: Each missing document, as the adjudicator wrote it.
     documents: tuple[str, ...]
     deadline: date
@@ -139,7 +135,7 @@ class DocumentRequest(Letter):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class HearingNotice(Letter):
+class HearingNoticeContent(LetterContent):
     hearing_at: datetime
     place: Bilingual
     signed_by: Signatory
@@ -148,8 +144,8 @@ class HearingNotice(Letter):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class DecisionLetter(Letter):
-    outcomes: tuple[ClaimOutcome, ...]
+class DecisionLetterContent(LetterContent):
+    outcomes: tuple[OutcomeLine, ...]
     #: Free text in either language; blank lines separate paragraphs.
     reasons: str
     #: Labels of the provisions applied ("Law 13 of 2010, art. 4").
@@ -165,7 +161,7 @@ class DecisionLetter(Letter):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class AppealOutcomeLetter(Letter):
+class AppealOutcomeContent(LetterContent):
     appeal_outcome: AppealOutcome
     reasons: str
     decided_by: Signatory

@@ -15,7 +15,6 @@ and from nowhere else: no caller can ask for an unmarked letter in a training ru
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import logging
 from collections.abc import Mapping
@@ -23,21 +22,24 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adjudication.models import Appeal, Decision, Hearing, Transition
 from adjudication.operations import issued_decision, latest_appeal
-from adjudication.workflow import N_, Action
+from adjudication.workflow import Action
 from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import User
 from commission.audit import chain_head_seq
-from commission.governorates import Governorate, governorates
+from commission.bilingual import Bilingual
+from commission.governorates import BY_CODE
+from commission.refusals import N_, Refusal, RefusalKind
 from commission.workspaces import Workspace
 from documents import letters as content
 from documents.files import LetterStore
 from documents.labels import arabic_digits
-from documents.letters import Bilingual, LetterKind
+from documents.letters import LetterKind
 from documents.models import Letter, LetterClaim
 from documents.render import render_letter
 from documents.verification import verification_code
@@ -85,13 +87,15 @@ _NOT_NOW = {
 }
 
 
-class LetterNotAvailable(Exception):
-    """The claim has no record this kind of letter could be issued for, now; `message`
-    is marked for translation."""
+class LetterNotAvailable(Refusal):
+    """The claim has no record this kind of letter could be issued for, now."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+
+class LetterAlreadyIssued(LetterNotAvailable):
+    """The same letter was issued by someone else at the same moment: theirs stands."""
+
+    kind = RefusalKind.STALE
+    message = N_("This letter was issued a moment ago by someone else.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -236,7 +240,7 @@ def issue_letter(
 ) -> Letter:
     """The letter of `kind` for the claim's latest record of that kind: the one issued
     before, or a new one rendered, stored and recorded now (`by` None: a batch). Raises
-    `LetterNotAvailable`. Never commits; the file goes again if the transaction rolls back.
+    `LetterNotAvailable`. Never commits; the file is in the store once the transaction commits.
     """
     source = find_source(session, claim, kind)
     if source is None:
@@ -273,7 +277,10 @@ def issue_letter(
     )
     session.add(letter)
     # The row first: a concurrent issue of the same letter fails here, before any file.
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise LetterAlreadyIssued() from None
     store.put_pdf(session, pdf)
     logger.info("%s: %s letter %s issued", claim.number, kind, letter.verification_code)
     return letter
@@ -282,18 +289,15 @@ def issue_letter(
 # --------------------------------------------------------------------------- content
 
 
-def letter_content(session: Session, source: Source, settings: LetterSettings) -> content.Letter:
+def letter_content(
+    session: Session, source: Source, settings: LetterSettings
+) -> content.LetterContent:
     """What the letter of `source` says, read from the database."""
     return _BUILDERS[source.kind](session, source, settings)
 
 
 def _local_date(moment: datetime, settings: LetterSettings) -> date:
     return moment.astimezone(settings.timezone).date()
-
-
-@functools.cache
-def _governorates() -> dict[str, Governorate]:
-    return {governorate.code: governorate for governorate in governorates()}
 
 
 def _signatory(user: User | None, title: str) -> content.Signatory:
@@ -305,11 +309,11 @@ def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:
     first = source.claims[0]
     office = first.office
     parcel = first.parcel
-    governorate = _governorates().get(parcel.governorate_code)
-    parties: list[content.Party] = []
+    governorate = BY_CODE.get(parcel.governorate_code)
+    parties: list[content.PartyLine] = []
     for claim in source.claims:
         for party in claim.parties:
-            printed = content.Party(
+            printed = content.PartyLine(
                 party.full_name or party.latin_name, content.PartyRole(party.role)
             )
             if printed not in parties:  # one respondent of competing claims, printed once
@@ -317,14 +321,14 @@ def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:
     reference = REFERENCE_LETTERS[source.kind]
     return dict(
         commission=settings.commission,
-        office=content.Office(office.code, Bilingual(office.name_en, office.name_ar)),
+        office=content.OfficeHeading(office.code, Bilingual(office.name_en, office.name_ar)),
         claim_numbers=tuple(claim.number for claim in source.claims),
         issued_on=issued_on,
         document_id=f"{first.number}-{reference}"
         if source.kind == LetterKind.RECEIPT
         else f"{first.number}-{reference}{source.record_id}",
         parties=tuple(parties),
-        parcel=content.Parcel(
+        parcel=content.ParcelFacts(
             governorate=Bilingual(governorate.name_en, governorate.name_ar)
             if governorate
             else Bilingual(parcel.governorate_code, parcel.governorate_code),
@@ -337,7 +341,7 @@ def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:
     )
 
 
-def _receipt(session: Session, source: Source, settings: LetterSettings) -> content.Receipt:
+def _receipt(session: Session, source: Source, settings: LetterSettings) -> content.ReceiptContent:
     claim = source.claims[0]
     days = str(settings.answer_days)
     next_steps = (
@@ -349,13 +353,13 @@ def _receipt(session: Session, source: Source, settings: LetterSettings) -> cont
         f"وتُمنح له مهلة {arabic_digits(days)} يوماً للرد. وستُبلَّغون كتابياً بأي طلب "
         "مستندات أو موعد جلسة وبالقرار."
     )
-    return content.Receipt(
+    return content.ReceiptContent(
         **_header(source, _local_date(claim.registered_at, settings), settings),
         filed_on=claim.filed_on,
         claim_basis=content.ClaimBasis(claim.claim_basis),
         remedy=content.Remedy(claim.remedy),
         evidence=tuple(
-            content.Evidence(
+            content.EvidenceItem(
                 content.EvidenceKind(item.kind), item.original_filename, item.sha256[:12]
             )
             for item in claim.evidence
@@ -367,9 +371,9 @@ def _receipt(session: Session, source: Source, settings: LetterSettings) -> cont
 
 def _respondent_notice(
     session: Session, source: Source, settings: LetterSettings
-) -> content.RespondentNotice:
+) -> content.RespondentNoticeContent:
     claim, served = source.claims[0], source.transition
-    return content.RespondentNotice(
+    return content.RespondentNoticeContent(
         **_header(source, _local_date(served.occurred_at, settings), settings),
         filed_on=claim.filed_on,
         claim_basis=content.ClaimBasis(claim.claim_basis),
@@ -381,7 +385,7 @@ def _respondent_notice(
 
 def _document_request(
     session: Session, source: Source, settings: LetterSettings
-) -> content.DocumentRequest:
+) -> content.DocumentRequestContent:
     claim, requested = source.claims[0], source.transition
     # The adjudicator lists the documents one per line, perhaps as a bulleted list.
     documents = tuple(
@@ -389,7 +393,7 @@ def _document_request(
         for line in requested.comment.splitlines()
         if line.strip().lstrip("-*•").strip()
     )
-    return content.DocumentRequest(
+    return content.DocumentRequestContent(
         **_header(source, _local_date(requested.occurred_at, settings), settings),
         documents=documents,
         deadline=claim.deadline_on,
@@ -399,9 +403,9 @@ def _document_request(
 
 def _hearing_notice(
     session: Session, source: Source, settings: LetterSettings
-) -> content.HearingNotice:
+) -> content.HearingNoticeContent:
     hearing, scheduled = source.hearing, source.transition
-    return content.HearingNotice(
+    return content.HearingNoticeContent(
         **_header(source, _local_date(scheduled.occurred_at, settings), settings),
         hearing_at=hearing.starts_at.astimezone(settings.timezone),
         place=Bilingual(hearing.place, hearing.place),
@@ -409,7 +413,7 @@ def _hearing_notice(
     )
 
 
-def _decision(session: Session, source: Source, settings: LetterSettings) -> content.Letter:
+def _decision(session: Session, source: Source, settings: LetterSettings) -> content.LetterContent:
     decision = source.decision
     outcomes = sorted(decision.outcomes, key=lambda outcome: outcome.claim.number)
     reasons = [decision.reasons]
@@ -426,10 +430,10 @@ def _decision(session: Session, source: Source, settings: LetterSettings) -> con
     provisions = []
     for code in decision.provisions:
         provisions += settings.legal_provisions.get(code, (code,))
-    return content.DecisionLetter(
+    return content.DecisionLetterContent(
         **_header(source, _local_date(decision.issued_at, settings), settings),
         outcomes=tuple(
-            content.ClaimOutcome(
+            content.OutcomeLine(
                 outcome.claim.number,
                 content.Outcome(outcome.outcome),
                 content.Money(outcome.compensation_amount, outcome.compensation_currency)
@@ -451,9 +455,9 @@ def _decision(session: Session, source: Source, settings: LetterSettings) -> con
 
 def _appeal_outcome(
     session: Session, source: Source, settings: LetterSettings
-) -> content.AppealOutcomeLetter:
+) -> content.AppealOutcomeContent:
     appeal = source.appeal
-    return content.AppealOutcomeLetter(
+    return content.AppealOutcomeContent(
         **_header(source, _local_date(appeal.decided_at, settings), settings),
         appeal_outcome=content.AppealOutcome(appeal.outcome),
         reasons=appeal.reasons,

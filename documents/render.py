@@ -22,20 +22,16 @@ from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from adjudication.labels import APPEAL_OUTCOMES, OUTCOMES
+from claims.labels import CLAIM_BASES, EVIDENCE_KINDS, PARTY_ROLES, PROPERTY_TYPES, REMEDIES
+from commission.bilingual import Bilingual
 from documents import bidi
 from documents.fonts import BOLD, REGULAR
 from documents.labels import (
-    APPEAL_OUTCOMES,
-    CLAIM_BASES,
-    EVIDENCE_KINDS,
     FIELDS,
     FOOTER,
     HEADINGS,
     LETTER_TITLES,
-    OUTCOMES,
-    PARTY_ROLES,
-    PROPERTY_TYPES,
-    REMEDIES,
     SENTENCES,
     WATERMARK,
     arabic_digits,
@@ -44,14 +40,13 @@ from documents.labels import (
     format_money,
 )
 from documents.letters import (
-    AppealOutcomeLetter,
-    Bilingual,
-    DecisionLetter,
-    DocumentRequest,
-    HearingNotice,
-    Letter,
-    Receipt,
-    RespondentNotice,
+    AppealOutcomeContent,
+    DecisionLetterContent,
+    DocumentRequestContent,
+    HearingNoticeContent,
+    LetterContent,
+    ReceiptContent,
+    RespondentNoticeContent,
     Signatory,
 )
 from documents.qr import draw_qr, qr_modules
@@ -95,14 +90,14 @@ class _Row:
 class _Frame:
     """What every page of one letter repeats."""
 
-    letter: Letter
+    letter: LetterContent
     reference_rows: list[_Row]
     code: str
     url: str
     training: bool
 
 
-def render_letter(letter: Letter, *, training: bool, verify_base_url: str) -> bytes:
+def render_letter(letter: LetterContent, *, training: bool, verify_base_url: str) -> bytes:
     """The letter as PDF bytes. `training` has no default: a training letter is
     watermarked on every page and its verification code says so."""
     code = verification_code(letter, training=training)
@@ -344,7 +339,7 @@ def _signatures(blocks: list[tuple[Bilingual, Signatory]]) -> list[_Row]:
     return [_space(14), _Row(56 + 2 * LEADING, draw)]
 
 
-def _evidence_table(letter: Receipt) -> list[_Row]:
+def _evidence_table(letter: ReceiptContent) -> list[_Row]:
     number_width, hash_width = 22, 86
     kind_width = 150
     file_left = LEFT + number_width + kind_width
@@ -386,14 +381,14 @@ def _evidence_table(letter: Receipt) -> list[_Row]:
 # Sections shared by the kinds -------------------------------------------------------
 
 
-def _parties(letter: Letter) -> list[_Row]:
+def _parties(letter: LetterContent) -> list[_Row]:
     rows = _heading(HEADINGS["parties"])
     for party in letter.parties:
         rows.append(_field(PARTY_ROLES[party.role], party.name, bold=True))
     return rows
 
 
-def _property(letter: Letter) -> list[_Row]:
+def _property(letter: LetterContent) -> list[_Row]:
     parcel = letter.parcel
     return [
         *_heading(HEADINGS["property"]),
@@ -405,7 +400,7 @@ def _property(letter: Letter) -> list[_Row]:
     ]
 
 
-def _claim_summary(letter: Receipt | RespondentNotice) -> list[_Row]:
+def _claim_summary(letter: ReceiptContent | RespondentNoticeContent) -> list[_Row]:
     return [
         *_heading(HEADINGS["claim"]),
         _field(FIELDS["filed_on"], format_date(letter.filed_on)),
@@ -427,7 +422,7 @@ def _fill(sentence: Bilingual, **values: Bilingual | str) -> Bilingual:
 # The kinds --------------------------------------------------------------------------
 
 
-def _receipt(letter: Receipt) -> list[_Row]:
+def _receipt(letter: ReceiptContent) -> list[_Row]:
     opening = _fill(
         SENTENCES["receipt"], claim=letter.claim_numbers[0], filed=format_date(letter.filed_on)
     )
@@ -445,7 +440,7 @@ def _receipt(letter: Receipt) -> list[_Row]:
     ]
 
 
-def _respondent_notice(letter: RespondentNotice) -> list[_Row]:
+def _respondent_notice(letter: RespondentNoticeContent) -> list[_Row]:
     notice = _fill(
         SENTENCES["respondent_notice"],
         filed=format_date(letter.filed_on),
@@ -462,7 +457,7 @@ def _respondent_notice(letter: RespondentNotice) -> list[_Row]:
     ]
 
 
-def _document_request(letter: DocumentRequest) -> list[_Row]:
+def _document_request(letter: DocumentRequestContent) -> list[_Row]:
     request = _fill(
         SENTENCES["document_request"],
         office=letter.office.name,
@@ -479,7 +474,7 @@ def _document_request(letter: DocumentRequest) -> list[_Row]:
     ]
 
 
-def _hearing_notice(letter: HearingNotice) -> list[_Row]:
+def _hearing_notice(letter: HearingNoticeContent) -> list[_Row]:
     when = format_datetime(letter.hearing_at)
     invitation = _fill(SENTENCES["hearing_notice"], when=when, place=letter.place)
     return [
@@ -494,7 +489,7 @@ def _hearing_notice(letter: HearingNotice) -> list[_Row]:
     ]
 
 
-def _decision(letter: DecisionLetter) -> list[_Row]:
+def _decision(letter: DecisionLetterContent) -> list[_Row]:
     opening = SENTENCES["decision_group" if len(letter.outcomes) > 1 else "decision"]
     rows = [
         *_title(LETTER_TITLES[letter.kind]),
@@ -535,7 +530,7 @@ def _decision(letter: DecisionLetter) -> list[_Row]:
     ]
 
 
-def _appeal_outcome(letter: AppealOutcomeLetter) -> list[_Row]:
+def _appeal_outcome(letter: AppealOutcomeContent) -> list[_Row]:
     return [
         *_title(LETTER_TITLES[letter.kind]),
         *_paragraph(SENTENCES["appeal_outcome"]),
@@ -550,12 +545,12 @@ def _appeal_outcome(letter: AppealOutcomeLetter) -> list[_Row]:
 
 
 _BODIES: dict[type, Callable[..., list[_Row]]] = {
-    Receipt: _receipt,
-    RespondentNotice: _respondent_notice,
-    DocumentRequest: _document_request,
-    HearingNotice: _hearing_notice,
-    DecisionLetter: _decision,
-    AppealOutcomeLetter: _appeal_outcome,
+    ReceiptContent: _receipt,
+    RespondentNoticeContent: _respondent_notice,
+    DocumentRequestContent: _document_request,
+    HearingNoticeContent: _hearing_notice,
+    DecisionLetterContent: _decision,
+    AppealOutcomeContent: _appeal_outcome,
 }
 
 
@@ -565,7 +560,7 @@ _HEADER_TOP = PAGE_HEIGHT - 40
 _HEADER_BOTTOM = PAGE_HEIGHT - 96
 
 
-def _reference_strip(letter: Letter) -> list[_Row]:
+def _reference_strip(letter: LetterContent) -> list[_Row]:
     """Claim number(s), date and reference under the header of every page."""
     label = FIELDS["claim_numbers" if len(letter.claim_numbers) > 1 else "claim_number"]
     issued = format_date(letter.issued_on)

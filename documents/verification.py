@@ -16,7 +16,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from documents.letters import Letter
+from documents.letters import LetterContent
 
 TRAINING_PREFIX = "T-"
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -25,7 +25,7 @@ _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _CODE_BITS = 80
 
 
-def letter_canonical_json(letter: Letter, *, training: bool) -> str:
+def letter_canonical_json(letter: LetterContent, *, training: bool) -> str:
     """The letter's content as JSON with sorted keys: the text that is hashed."""
     content = {"kind": letter.kind.value, "training": training, "letter": _plain(letter)}
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -47,7 +47,7 @@ def _plain(value):
     return value
 
 
-def verification_code(letter: Letter, *, training: bool) -> str:
+def verification_code(letter: LetterContent, *, training: bool) -> str:
     """The code printed on `letter`: `XXXX-XXXX-XXXX-XXXX`, with `T-` for training."""
     digest = hashlib.sha256(letter_canonical_json(letter, training=training).encode()).digest()
     number = int.from_bytes(digest[: _CODE_BITS // 8], "big")

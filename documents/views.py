@@ -25,18 +25,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from claims.access import visible_claim_or_404
 from claims.models import Claim
 from commission.accounts.models import Role
+from commission.boundary import on_refusal
 from commission.extensions import db
+from commission.panels import ClaimPanel, register_claim_panel
 from commission.policy import allow, allow_public
 from documents.files import LetterStore, StoredLetterDamaged
 from documents.letters import LetterKind
 from documents.models import Letter
 from documents.operations import (
-    LetterNotAvailable,
     LetterSettings,
     issue_letter,
     kinds_to_issue,
@@ -93,13 +93,19 @@ def claim_letters(claim: Claim) -> ClaimLetters:
     return ClaimLetters(letters_of(db.session, claim), kinds_to_issue(db.session, claim))
 
 
-@bp.app_context_processor
-def _letters_on_the_claim_page() -> dict:
+def _letters_panel(claim: Claim) -> dict:
     return {
-        "claim_letters": claim_letters,
+        "claim_letters": claim_letters(claim),
         "letter_kind_labels": KIND_LABELS,
         "issue_letter_labels": ISSUE_LABELS,
     }
+
+
+bp.record_once(
+    lambda state: register_claim_panel(
+        state.app, ClaimPanel("letters", 200, "documents/_claim_letters.html", _letters_panel)
+    )
+)
 
 
 # --------------------------------------------------------------------------- issue
@@ -127,20 +133,10 @@ def issue_letter_view(number: str, kind: str):
 def _issue(number: str, kind: LetterKind):
     claim = visible_claim_or_404(number)
     back = url_for("claims.claim_page", number=claim.number, _anchor="letters")
-    try:
-        letter = issue_letter(
-            db.session, claim, kind, by=current_user, settings=_settings(), store=_store()
-        )
-        db.session.commit()
-    except LetterNotAvailable as refused:
-        db.session.rollback()
-        flash(_(refused.message), "error")
-        return redirect(back)
-    except IntegrityError:
-        # The same letter was issued by someone else at the same moment: theirs stands.
-        db.session.rollback()
-        flash(_("This letter was issued a moment ago by someone else."), "info")
-        return redirect(back)
+    on_refusal(back=back)
+    letter = issue_letter(
+        db.session, claim, kind, by=current_user, settings=_settings(), store=_store()
+    )
     flash(
         _(
             "%(letter)s issued, verification code %(code)s.",
@@ -198,6 +194,10 @@ def verify_form():
 def verify(code: str):
     normalised = normalise_code(code)
     verified = verify_code(db.session, normalised) if normalised else None
-    return render_template("documents/verify.html", code=normalised or code, verified=verified), (
-        200 if verified else 404
+    page = render_template(
+        "documents/verify.html",
+        code=normalised or code,
+        verified=verified,
+        letter_kind_labels=KIND_LABELS,
     )
+    return page, 200 if verified else 404

@@ -10,24 +10,20 @@ so they stay independent by making their own users and workspaces with unique na
 from __future__ import annotations
 
 import os
-import re
-import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
-from commission import create_app
 from commission.accounts.models import Role
 from commission.accounts.operations import create_user, sync_offices
+from commission.app import create_app
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
-from config import TestConfig
-
-PASSWORD = "correct horse battery staple"
+from tests.support.adjudication import Cases, Staff
+from tests.support.app import make_test_config, new_workspace, reset_postgresql_schema, unique
+from tests.support.claims import IntakeContext
+from tests.support.web import PASSWORD, UserRef, login
 
 
 def pytest_configure(config):
@@ -40,34 +36,6 @@ def _database_params():
     if os.environ.get("TEST_DATABASE_URL"):
         params.append("postgresql")
     return params
-
-
-def reset_postgresql_schema(url: str) -> None:
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def make_test_config(database_url: str, data_dir) -> TestConfig:
-    config = TestConfig()
-    config.SQLALCHEMY_DATABASE_URI = database_url
-    config.QAYD_DATA_DIR = str(data_dir)
-    # Login throttling against real Redis when given (redis://127.0.0.1:6379/N), in memory
-    # otherwise; each run counts under its own prefix.
-    config.RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
-    config.RATELIMIT_KEY_PREFIX = f"test-{uuid.uuid4().hex[:10]}/"
-    if database_url.startswith("postgresql"):
-        # Race tests hold one connection per thread (20) besides the test's own.
-        config.SQLALCHEMY_ENGINE_OPTIONS = {
-            **config.SQLALCHEMY_ENGINE_OPTIONS,
-            "pool_size": 25,
-            "max_overflow": 5,
-        }
-    return config
 
 
 @pytest.fixture(scope="session", params=_database_params())
@@ -102,21 +70,6 @@ def app_ctx(app):
         db.session.remove()
 
 
-def new_workspace(app, prefix: str = "test") -> int:
-    """Create and commit a training workspace of its own; return its id."""
-    from commission.workspaces import Workspace, WorkspaceKind
-
-    with app.app_context():
-        with use_workspace(operational_workspace_id(db.session)):
-            set_actor(Actor(None, "test"))
-            workspace = Workspace(kind=WorkspaceKind.TRAINING, name=unique(prefix))
-            db.session.add(workspace)
-            db.session.commit()
-            workspace_id = workspace.id
-        db.session.remove()
-    return workspace_id
-
-
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -125,15 +78,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def commission_today() -> date:
-    """Today in the commission's time zone, as the app counts days (commission.clock)."""
-    return datetime.now(ZoneInfo(TestConfig.BABEL_DEFAULT_TIMEZONE)).date()
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture
@@ -161,36 +105,6 @@ def make_user(app):
     return make
 
 
-class UserRef:
-    def __init__(self, id: int, username: str, password: str):
-        self.id, self.username, self.password = id, username, password
-
-
-CSRF_RE = re.compile(
-    r'name="csrf_token" type="hidden" value="([^"]+)"|'
-    r'name="csrf_token" value="([^"]+)"'
-)
-
-
-def csrf_token(client, path: str = "/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_RE.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
-
-
-def login(client, user: UserRef, password: str | None = None):
-    token = csrf_token(client)
-    return client.post(
-        "/login",
-        data={
-            "username": user.username,
-            "password": password or user.password,
-            "csrf_token": token,
-        },
-    )
-
-
 @pytest.fixture
 def logged_in(client, make_user):
     """A client logged in as a new user with the given roles: logged_in(Role.ADMIN)."""
@@ -213,8 +127,6 @@ def workspace(app):
 @pytest.fixture
 def intake(app, workspace):
     """An app context inside the fresh workspace; yields helpers to register claims."""
-    from tests.claims.conftest import IntakeContext
-
     with app.app_context(), use_workspace(workspace):
         set_actor(Actor(None, "test"))
         yield IntakeContext(app, workspace)
@@ -224,35 +136,10 @@ def intake(app, workspace):
 @pytest.fixture
 def staff(make_user, intake):
     """Two adjudicators, two reviewers and a clerk, loaded in the intake context."""
-    from tests.adjudication.conftest import Staff
-
     return Staff(make_user)
 
 
 @pytest.fixture
 def cases(intake, staff):
-    """Claims of the intake workspace put in any state (tests.adjudication.conftest.Cases)."""
-    from tests.adjudication.conftest import Cases
-
+    """Claims of the intake workspace put in any state (tests.support.adjudication.Cases)."""
     return Cases(intake, staff)
-
-
-class InOperational:
-    """`with InOperational(app) as session:` — read or prepare data of the operational
-    workspace outside any request, as the requests of a test see it."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __enter__(self):
-        self._context = self.app.app_context()
-        self._context.push()
-        self._workspace = use_workspace(operational_workspace_id(db.session))
-        self._workspace.__enter__()
-        set_actor(Actor(None, "test"))
-        return db.session
-
-    def __exit__(self, *exc):
-        db.session.remove()
-        self._workspace.__exit__(*exc)
-        self._context.pop()

@@ -11,15 +11,16 @@ from commission.accounts.models import User
 from commission.cli import command_boundary
 from commission.extensions import db
 from training.models import TrainingRun
-from training.runs import Seeding, TrainingRefused, score_seat, start_run
-from training.scenarios import ScenarioInvalid, load_scenarios
+from training.operations import Seeding, TrainingRefused, score_seat, start_run
+from training.scenarios.loading import ScenarioInvalid, load_scenarios
+from training.scenarios.schema import ScenarioVocabulary
 
 training_cli = AppGroup("training", help="Practice scenarios and runs.")
 
 
 def _scenarios():
     try:
-        return load_scenarios()
+        return load_scenarios(ScenarioVocabulary.from_config(current_app.config))
     except ScenarioInvalid as invalid:
         raise click.ClickException(str(invalid)) from None
 
@@ -57,14 +58,14 @@ def start_command(scenario_id: str, trainees: tuple[str, ...], trainer: str):
             run = start_run(
                 db.session,
                 scenario,
-                trainer=users[trainer],
+                by=users[trainer],
                 trainees=[users[name] for name in trainees],
                 seeding=Seeding.from_app(current_app),
             )
             seats = [(seat.trainee.username, seat.workspace_id) for seat in run.seats]
             run_id = run.id
     except TrainingRefused as refused:
-        raise click.ClickException(refused.message) from None
+        raise click.ClickException(str(refused)) from None
     click.echo(f"Run {run_id} of {scenario_id} started:")
     for username, workspace_id in seats:
         click.echo(f"  {username}: training workspace {workspace_id}")

@@ -23,7 +23,7 @@ class TrainingRun(Audited, Base):
     __tablename__ = "training_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: The scenario file's id (training/scenarios/<id>.json).
+    #: The scenario file's id (training/scenario_files/<id>.json).
     scenario_id: Mapped[str] = mapped_column(String(100))
     trainer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -34,6 +34,11 @@ class TrainingRun(Audited, Base):
     seats: Mapped[list[TrainingSeat]] = relationship(
         back_populates="run", order_by="TrainingSeat.id", cascade="all, delete-orphan"
     )
+
+    def can_manage(self, user: User) -> bool:
+        """Whether `user` may close, reset, delete and follow this run: its trainer, or an
+        administrator."""
+        return user.id == self.trainer_id or Role.ADMIN in user.roles
 
     def __repr__(self) -> str:
         return f"<TrainingRun {self.id} {self.scenario_id}>"
@@ -62,6 +67,15 @@ class TrainingSeat(Audited, Base):
     run: Mapped[TrainingRun] = relationship(back_populates="seats")
     trainee: Mapped[User] = relationship()
     workspace: Mapped[Workspace] = relationship()
+
+    def can_submit(self, user: User) -> bool:
+        """Whether `user` may hand in this practice: the trainee alone."""
+        return user.id == self.trainee_id
+
+    def can_read_report(self, user: User) -> bool:
+        """Whether `user` may read this seat's score report: the trainee, and whoever
+        manages the run."""
+        return self.can_submit(user) or self.run.can_manage(user)
 
     def __repr__(self) -> str:
         return f"<TrainingSeat run={self.run_id} trainee={self.trainee_id}>"

@@ -18,7 +18,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from claims.files import CheckedUpload, check_upload
-from documents.letters import Bilingual
+from commission.bilingual import Bilingual
 
 CARD_SIZE = (640, 400)
 PAPER = (250, 246, 232)

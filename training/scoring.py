@@ -19,10 +19,11 @@ from adjudication.domain import DecisionStatus
 from adjudication.models import Appeal, Decision, DecisionClaim, Transition
 from claims.domain import CandidateStatus, ClaimState
 from claims.models import Claim, ConflictCandidate
-from documents.letters import Bilingual, LetterKind
+from commission.bilingual import Bilingual
+from documents.letters import LetterKind
 from documents.models import Letter, LetterClaim
 from training.cast import cast_ids
-from training.scenarios import (
+from training.scenarios.model import (
     AppealAnswer,
     ConflictAnswer,
     DeadlineAnswer,

@@ -8,14 +8,12 @@ starting histories. The caller chooses the workspace (`use_workspace`) and commi
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from adjudication.operations import (
     ActionInput,
@@ -25,19 +23,18 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.workflow import Action
-from claims.conflicts import review_candidate
-from claims.domain import CandidateStatus, ClaimInput, EvidenceInput, ParcelInput, PartyInput
+from claims.domain import CandidateStatus, EvidenceInput
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
 from claims.models import Claim, ConflictCandidate
-from claims.operations import register_claim
+from claims.operations import register_claim, review_candidate
 from commission.accounts.models import Office, User
 from training.cast import Cast
 from training.scans import sample_scan
-from training.scenarios import (
+from training.scenarios.model import (
     ASSIGN,
     REVIEW_CONFLICT,
-    Actor,
+    CastMember,
     HistoryStep,
     Scenario,
     ScenarioClaim,
@@ -93,7 +90,7 @@ def _register(
     if office is None:
         raise SeedingFailed(f"{scenario.id}: claim {data.ref}: no office {data.office!r}")
     import_ref = scenario.import_ref(data.ref)
-    first_party = data.parties[0]
+    first_party = data.facts.parties[0]
     name = " ".join(
         part
         for part in (
@@ -117,28 +114,9 @@ def _register(
         )
         for index, item in enumerate(data.evidence)
     ]
-    claim_input = ClaimInput(
-        parcel=ParcelInput(
-            governorate_code=data.parcel.governorate_code,
-            muqataa_no=data.parcel.muqataa_no,
-            parcel_no=data.parcel.parcel_no,
-            property_type=data.parcel.property_type,
-            district=data.parcel.district,
-            muqataa_name=data.parcel.muqataa_name,
-            area_m2=data.parcel.area_m2,
-        ),
-        parties=[PartyInput(**vars(party)) for party in data.parties],
-        claim_basis=data.claim_basis,
-        remedy=data.remedy,
-        filed_on=data.filed_on,
-        dispossession_on=data.dispossession_on,
-        address=data.address,
-        description=data.description,
-        import_ref=import_ref,
-    )
     return register_claim(
         session,
-        claim_input,
+        dataclasses.replace(data.facts, import_ref=import_ref),
         by=cast.clerk,
         office=office,
         today=today,
@@ -148,8 +126,8 @@ def _register(
     )
 
 
-def _actor(cast: Cast, actor: Actor) -> User | None:
-    return None if actor == Actor.SYSTEM else getattr(cast, actor.value)
+def _actor(cast: Cast, member: CastMember) -> User | None:
+    return None if member == CastMember.SYSTEM else getattr(cast, member.value)
 
 
 def _play(
@@ -165,8 +143,9 @@ def _play(
     claim = claims[ref]
     by = _actor(cast, step.by)
     if step.step == ASSIGN:
-        with _assignable(cast.adjudicator):
-            assign_claims(session, [claim], cast.adjudicator, by=by)
+        # The cast's adjudicator is a disabled service account; a training workspace is
+        # the one place work may be assigned to it.
+        assign_claims(session, [claim], cast.adjudicator, by=by, allow_service_account=True)
         return
     if step.step == REVIEW_CONFLICT:
         _review(session, claim, claims[step.other], step, by=by)
@@ -209,19 +188,3 @@ def _review(session: Session, claim: Claim, other: Claim, step: HistoryStep, *, 
     if pair is None:
         raise SeedingFailed(f"no open candidate pair {claim.import_ref} ~ {other.import_ref}")
     review_candidate(session, pair, confirm=step.confirm, note=step.comment, by=by)
-
-
-@contextmanager
-def _assignable(adjudicator: User) -> Iterator[None]:
-    """Let `assign_claims` assign to the cast's adjudicator, a disabled account.
-
-    `assign_claims` assigns only active adjudicators, so that nobody's work goes to
-    someone who cannot log in; the cast acts at once, in this transaction. The account is
-    seen as active in memory only, for the assignment: the database row never changes,
-    so no committed state shows it enabled and the operational audit log is untouched.
-    """
-    set_committed_value(adjudicator, "is_active_account", True)
-    try:
-        yield
-    finally:
-        set_committed_value(adjudicator, "is_active_account", False)

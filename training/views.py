@@ -19,7 +19,6 @@ from flask import (
     g,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
@@ -28,28 +27,37 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from commission.accounts.models import User
 from commission.extensions import db
 from commission.policy import allow, allow_any_user
 from commission.roles import Role
 from commission.workspaces import enter_training
+from training.forms import StartRunForm, WorkspaceForm
 from training.models import TrainingRun, TrainingSeat
-from training.report import report_pdf
-from training.runs import (
+from training.operations import (
     Seeding,
     TrainingRefused,
     close_run,
     delete_run,
-    remove_unreferenced_files,
     reset_seat,
-    roles_in,
-    seats_of,
     start_run,
     submit_seat,
 )
-from training.scenarios import load_scenarios
+from training.queries import (
+    managed_run,
+    possible_trainees,
+    practices_of,
+    readable_report_seat,
+    roles_in,
+    runs_managed_by,
+    seat_in,
+    seats_of,
+)
+from training.report import report_pdf
+from training.scenarios.loading import load_scenarios
+from training.scenarios.schema import ScenarioVocabulary
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="templates")
 
@@ -77,7 +85,7 @@ def choose_workspace() -> None:
     workspace_id = session.get(WORKSPACE_KEY)
     if workspace_id is None:
         return
-    seat = db.session.scalar(select(TrainingSeat).where(TrainingSeat.workspace_id == workspace_id))
+    seat = seat_in(db.session, workspace_id)
     roles = roles_in(db.session, workspace_id)
     if seat is None or seat.run.closed_at is not None or current_user.id not in roles:
         session.pop(WORKSPACE_KEY, None)
@@ -95,7 +103,7 @@ def _banner() -> dict:
     }
     if seat is None:
         return {"training_seat": None, **helpers}
-    scenario = load_scenarios().get(seat.run.scenario_id)
+    scenario = _scenarios().get(seat.run.scenario_id)
     return {"training_seat": seat, "training_scenario": scenario, **helpers}
 
 
@@ -115,61 +123,51 @@ def _scenario_briefing(scenario) -> str:
     return scenario.briefing.ar if _arabic() else scenario.briefing.en
 
 
+def _scenarios():
+    """The packaged scenarios, checked against this application's vocabulary."""
+    return load_scenarios(ScenarioVocabulary.from_config(current_app.config))
+
+
 def _seeding() -> Seeding:
     return Seeding.from_app(current_app)
 
 
 def _scenario_of(run: TrainingRun):
-    scenario = load_scenarios().get(run.scenario_id)
+    scenario = _scenarios().get(run.scenario_id)
     if scenario is None:
         abort(404)
     return scenario
 
 
-def _own_run_or_404(run_id: int, *options) -> TrainingRun:
-    run = db.session.get(TrainingRun, run_id, options=options)
-    if run is None or run.trainer_id != current_user.id:
+def _acting_user() -> User:
+    return current_user._get_current_object()
+
+
+def _managed_run_or_404(run_id: int, *options) -> TrainingRun:
+    run = managed_run(db.session, run_id, current_user, *options)
+    if run is None:
         abort(404)
     return run
+
+
+def _found(model, row_id: int):
+    row = db.session.get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
 
 
 @bp.route("/")
 @allow_any_user
 def index():
     """The trainer's runs and the form to start one; the trainee's practices."""
-    runs = []
-    if Role.TRAINER in current_user.roles:
-        runs = list(
-            db.session.scalars(
-                select(TrainingRun)
-                .options(selectinload(TrainingRun.seats))
-                .where(TrainingRun.trainer_id == current_user.id)
-                .order_by(TrainingRun.id.desc())
-            )
-        )
-    practices = list(
-        db.session.scalars(
-            select(TrainingSeat)
-            .options(joinedload(TrainingSeat.run))
-            .where(TrainingSeat.trainee_id == current_user.id)
-            .order_by(TrainingSeat.id.desc())
-        )
-    )
-    people = []
-    if Role.TRAINER in current_user.roles:
-        people = [
-            user
-            for user in db.session.scalars(
-                select(User).where(User.is_active_account.is_(True)).order_by(User.full_name)
-            )
-            if user.id != current_user.id and not user.username.startswith("training-")
-        ]
+    manages = Role.TRAINER in current_user.roles
     return render_template(
         "training/index.html",
-        runs=runs,
-        practices=practices,
-        scenarios=load_scenarios(),
-        people=people,
+        runs=runs_managed_by(db.session, current_user) if manages else [],
+        practices=practices_of(db.session, current_user),
+        scenarios=_scenarios(),
+        people=possible_trainees(db.session, current_user) if manages else [],
         seats=seats_of(db.session, current_user),
     )
 
@@ -177,17 +175,17 @@ def index():
 @bp.route("/runs", methods=["POST"])
 @allow(Role.TRAINER)
 def start():
-    scenario = load_scenarios().get(request.form.get("scenario", ""))
-    trainee_ids = request.form.getlist("trainee", type=int)
-    trainees = list(db.session.scalars(select(User).where(User.id.in_(trainee_ids or [0]))))
-    if scenario is None:
-        flash(_("Choose a scenario."), "error")
+    scenarios = _scenarios()
+    form = StartRunForm(scenario_ids=scenarios)
+    if not form.validate():
+        flash(form.first_error(), "error")
         return redirect(url_for(".index")), 303
+    trainees = list(db.session.scalars(select(User).where(User.id.in_(form.trainee.data))))
     try:
         run = start_run(
             db.session,
-            scenario,
-            trainer=current_user._get_current_object(),
+            scenarios[form.scenario.data],
+            by=_acting_user(),
             trainees=trainees,
             seeding=_seeding(),
         )
@@ -202,18 +200,20 @@ def start():
 
 
 @bp.route("/runs/<int:run_id>")
-@allow(Role.TRAINER)
+@allow(Role.TRAINER, Role.ADMIN)
 def run_page(run_id: int):
-    run = _own_run_or_404(run_id, selectinload(TrainingRun.seats).joinedload(TrainingSeat.trainee))
+    run = _managed_run_or_404(
+        run_id, selectinload(TrainingRun.seats).joinedload(TrainingSeat.trainee)
+    )
     return render_template("training/run.html", run=run, scenario=_scenario_of(run))
 
 
 @bp.route("/runs/<int:run_id>/close", methods=["POST"])
-@allow(Role.TRAINER)
+@allow(Role.TRAINER, Role.ADMIN)
 def close(run_id: int):
-    run = _own_run_or_404(run_id)
+    run = _found(TrainingRun, run_id)
     try:
-        close_run(db.session, run, _scenario_of(run))
+        close_run(db.session, run, _scenario_of(run), by=_acting_user())
     except TrainingRefused as refused:
         db.session.rollback()
         flash(_(refused.message), "error")
@@ -224,26 +224,32 @@ def close(run_id: int):
 
 
 @bp.route("/runs/<int:run_id>/delete", methods=["POST"])
-@allow(Role.TRAINER)
+@allow(Role.TRAINER, Role.ADMIN)
 def delete(run_id: int):
-    run = _own_run_or_404(run_id)
-    files = delete_run(db.session, run)
+    run = _found(TrainingRun, run_id)
+    try:
+        delete_run(db.session, run, by=_acting_user())
+    except TrainingRefused as refused:
+        db.session.rollback()
+        flash(_(refused.message), "error")
+        return redirect(url_for(".index")), 303
     db.session.commit()
-    remove_unreferenced_files(db.session, files, current_app.config["QAYD_DATA_DIR"])
     flash(_("The run and everything in it are deleted."), "info")
     return redirect(url_for(".index"))
 
 
 @bp.route("/seats/<int:seat_id>/reset", methods=["POST"])
-@allow(Role.TRAINER)
+@allow(Role.TRAINER, Role.ADMIN)
 def reset(seat_id: int):
-    seat = db.session.get(TrainingSeat, seat_id)
-    if seat is None or seat.run.trainer_id != current_user.id:
-        abort(404)
+    seat = _found(TrainingSeat, seat_id)
     run_id = seat.run_id
-    files = reset_seat(db.session, seat, _scenario_of(seat.run), seeding=_seeding())
+    try:
+        reset_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user(), seeding=_seeding())
+    except TrainingRefused as refused:
+        db.session.rollback()
+        flash(_(refused.message), "error")
+        return redirect(url_for(".index")), 303
     db.session.commit()
-    remove_unreferenced_files(db.session, files, current_app.config["QAYD_DATA_DIR"])
     flash(_("The practice is reset to the scenario's start."), "info")
     return redirect(url_for(".run_page", run_id=run_id))
 
@@ -251,11 +257,9 @@ def reset(seat_id: int):
 @bp.route("/seats/<int:seat_id>/submit", methods=["POST"])
 @allow_any_user
 def submit(seat_id: int):
-    seat = db.session.get(TrainingSeat, seat_id)
-    if seat is None or seat.trainee_id != current_user.id:
-        abort(404)
+    seat = _found(TrainingSeat, seat_id)
     try:
-        submit_seat(db.session, seat, _scenario_of(seat.run), by=current_user._get_current_object())
+        submit_seat(db.session, seat, _scenario_of(seat.run), by=_acting_user())
     except TrainingRefused as refused:
         db.session.rollback()
         flash(_(refused.message), "error")
@@ -267,10 +271,8 @@ def submit(seat_id: int):
 
 
 def _readable_seat_or_404(seat_id: int) -> TrainingSeat:
-    seat = db.session.get(TrainingSeat, seat_id)
-    if seat is None or current_user.id not in (seat.trainee_id, seat.run.trainer_id):
-        abort(404)
-    if not seat.report_json:
+    seat = readable_report_seat(db.session, seat_id, current_user)
+    if seat is None:
         abort(404)
     return seat
 
@@ -307,13 +309,15 @@ def report_pdf_view(seat_id: int):
 @allow_any_user
 def switch_workspace():
     """Enter a training workspace the user has a seat in (or trains), or leave it."""
-    chosen = request.form.get("workspace", "")
-    if chosen == "operational":
+    form = WorkspaceForm()
+    if not form.validate():
+        abort(400)
+    if form.leaves_training:
         session.pop(WORKSPACE_KEY, None)
         flash(_("You are back in the commission's real data."), "info")
         return redirect(url_for("main.home"))
     allowed = {str(seat.workspace_id): seat for seat in seats_of(db.session, current_user)}
-    seat = allowed.get(chosen)
+    seat = allowed.get(form.workspace.data)
     if seat is None:
         abort(404)
     session[WORKSPACE_KEY] = seat.workspace_id

@@ -11,13 +11,11 @@ from claims.matching.normalise import (
     InvalidParcelNumber,
     NormalisedClaim,
     ParcelNumber,
-    UnknownGovernorate,
     fold_arabic,
     fold_digits,
     name_skeleton,
     normalise_address,
     normalise_claim,
-    parse_governorate,
     parse_parcel_number,
 )
 from claims.matching.scoring import (
@@ -38,7 +36,6 @@ __all__ = [
     "NormalisedClaim",
     "PairScore",
     "ParcelNumber",
-    "UnknownGovernorate",
     "blocking_keys",
     "fold_arabic",
     "fold_digits",
@@ -49,7 +46,6 @@ __all__ = [
     "normalise_address",
     "normalise_claim",
     "parcel_key",
-    "parse_governorate",
     "parse_parcel_number",
     "score_pair",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections import defaultdict
@@ -30,11 +31,10 @@ from claims.matching.blocking import FAMILY_KEYS, UNCAPPED_FAMILIES
 from claims.matching.normalise import (
     ClaimFields,
     NormalisedClaim,
-    UnknownGovernorate,
     normalise_claim,
-    parse_governorate,
 )
 from claims.matching.scoring import MatchThresholds, score_pair
+from commission.governorates import UnknownGovernorate, resolve_governorate
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ def _linked_rows(
 
 def _shard_of(claim: ClaimFields) -> str:
     try:
-        return parse_governorate(claim.governorate) if claim.governorate else _GUEST_SHARD
+        return resolve_governorate(claim.governorate).code if claim.governorate else _GUEST_SHARD
     except UnknownGovernorate:
         return _GUEST_SHARD
 
@@ -285,7 +285,12 @@ def match_csv(
         if workers == 1:
             results = [_match_shard(shard, guest, thresholds) for shard, guest in jobs]
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            # Fresh interpreters, not forks: a forked child would share the caller's open
+            # database connections (an SQLite WAL file among them) and close them on exit.
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(jobs)),
+                mp_context=multiprocessing.get_context("spawn"),
+            ) as pool:
                 results = list(
                     pool.map(
                         _match_shard,

@@ -19,6 +19,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from commission.governorates import UnknownGovernorate, resolve_governorate
+from commission.refusals import N_, Refusal, RefusalKind
+
 # --------------------------------------------------------------------------- Arabic script
 
 #: Marks that change pronunciation but not identity: harakat, tanwin, shadda, sukun,
@@ -273,16 +276,20 @@ def name_skeleton(name: str) -> str:
 # --------------------------------------------------------------------------- parcels
 
 
-class InvalidParcelNumber(ValueError):
-    """A parcel number that cannot be read; the message says what was entered."""
+class InvalidParcelNumber(Refusal, ValueError):
+    """A parcel number that cannot be read; the message quotes what was entered."""
+
+    kind = RefusalKind.INPUT
+    message = N_(
+        "“%(entered)s” is not a parcel number: write the number, "
+        "optionally with a sub-number, e.g. 345 or 345/6."
+    )
 
     def __init__(self, entered: str, problem: str) -> None:
         self.entered = entered
+        #: What is wrong with it, for logs and the CSV matcher's report.
         self.problem = problem
-        super().__init__(
-            f"{entered!r} is not a parcel number ({problem}): write the number, "
-            "optionally with a sub-number, e.g. 345 or 345/6"
-        )
+        super().__init__(entered=entered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,73 +395,6 @@ def normalise_address(address: str) -> NormalisedAddress:
     return NormalisedAddress(" ".join(words), tuple(numbers))
 
 
-# --------------------------------------------------------------------------- governorates
-
-
-class UnknownGovernorate(ValueError):
-    """A governorate that is not one of Iraq's nineteen under any name we know."""
-
-    def __init__(self, entered: str) -> None:
-        self.entered = entered
-        super().__init__(f"{entered!r} is not an Iraqi governorate name or ISO 3166-2:IQ code")
-
-
-#: The local code the app's reference data gives Halabja (a governorate since 2014 that
-#: ISO 3166-2 does not list); kept equal so keys built here match keys built from the DB.
-HALABJA_CODE = "IQ-HALABJA"
-
-#: Code -> the names clerks write: English spellings, Arabic, Kurdish, office code, old names.
-GOVERNORATE_NAMES: dict[str, tuple[str, ...]] = {
-    "IQ-AN": ("Anbar", "Al Anbar", "الأنبار", "ANB", "Ramadi"),
-    "IQ-AR": ("Erbil", "Arbil", "Irbil", "Hawler", "Hewler", "أربيل", "هەولێر", "ERB"),
-    "IQ-BA": ("Basra", "Basrah", "Al Basrah", "البصرة", "BSR"),
-    "IQ-BB": ("Babil", "Babylon", "Babel", "بابل", "BBL", "Hillah"),
-    "IQ-BG": ("Baghdad", "بغداد", "BGD"),
-    "IQ-DA": ("Duhok", "Dohuk", "Dahuk", "Dihok", "دهوك", "دهۆک", "DHK"),
-    "IQ-DI": ("Diyala", "Diyalah", "ديالى", "DYL", "Baqubah"),
-    "IQ-DQ": ("Dhi Qar", "Thi Qar", "Zi Qar", "ذي قار", "ذيقار", "DQR", "Nasiriyah"),
-    "IQ-KA": ("Karbala", "Kerbala", "Karbalaa", "كربلاء", "KRB"),
-    "IQ-KI": ("Kirkuk", "Kerkuk", "Tamim", "At Ta'mim", "كركوك", "التأميم", "کەرکووک", "KRK"),
-    "IQ-MA": ("Maysan", "Missan", "Misan", "ميسان", "MSN", "Amarah"),
-    "IQ-MU": ("Muthanna", "Al Muthanna", "المثنى", "MTN", "Samawah"),
-    "IQ-NA": ("Najaf", "An Najaf", "النجف", "NJF"),
-    "IQ-NI": ("Nineveh", "Ninawa", "Ninewa", "Nineva", "نينوى", "NIN", "Mosul"),
-    "IQ-QA": ("Qadisiyah", "Al Qadisiyyah", "Diwaniyah", "القادسية", "الديوانية", "QDS"),
-    "IQ-SD": ("Salah ad-Din", "Salahuddin", "Salah al-Din", "Saladin", "صلاح الدين", "SLD"),
-    "IQ-SU": ("Sulaymaniyah", "Sulaimaniya", "Slemani", "السليمانية", "سلێمانی", "SLM"),
-    "IQ-WA": ("Wasit", "Wassit", "واسط", "WST", "Kut"),
-    HALABJA_CODE: ("Halabja", "Halabjah", "حلبجة", "هەڵەبجە", "HLB"),
-}
-
-
-def _governorate_lookup_key(text: str) -> str:
-    """Names compared by skeleton with spaces removed: "Dhi Qar" = "Thiqar" = "ذي قار"."""
-    return name_skeleton(text).replace(" ", "")
-
-
-_GOVERNORATE_BY_KEY = {
-    _governorate_lookup_key(name): code
-    for code, names in GOVERNORATE_NAMES.items()
-    for name in names
-}
-_ISO_CODE_SHAPE = re.compile(r"^IQ[-\s_]?([A-Z]{2}|HALABJA)$")
-
-
-@lru_cache(maxsize=1024)
-def parse_governorate(entered: str) -> str:
-    """The governorate code for an ISO code (IQ-BG), office code (BGD) or name in any script."""
-    text = (entered or "").strip()
-    code_match = _ISO_CODE_SHAPE.match(text.upper())
-    if code_match:
-        code = f"IQ-{code_match.group(1)}"
-        if code in GOVERNORATE_NAMES:
-            return code
-    code = _GOVERNORATE_BY_KEY.get(_governorate_lookup_key(text)) if text else None
-    if code is None:
-        raise UnknownGovernorate(entered)
-    return code
-
-
 # --------------------------------------------------------------------------- whole claims
 
 #: Property types in either language to one word; anything else is compared as typed.
@@ -533,7 +473,7 @@ def _muqataa_name_identity(name: str) -> str:
 
 def _governorate_or_none(entered: str) -> str | None:
     try:
-        return parse_governorate(entered)
+        return resolve_governorate(entered).code
     except UnknownGovernorate:
         return None
 

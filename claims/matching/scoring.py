@@ -10,6 +10,7 @@ rules they weigh; the cut-offs a commission may want to change are in MatchThres
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -24,25 +25,38 @@ from claims.matching.normalise import (
     ParcelNumber,
     fold_interdentals,
 )
+from config import Config
 
 
 @dataclass(frozen=True, slots=True)
 class MatchThresholds:
-    """Cut-offs the app configuration passes in; the defaults are tuned on bench data."""
+    """Cut-offs the app configuration passes in (`from_config`); the defaults are
+    config.py's MATCH_* values, for the matcher run without an app."""
 
     #: Pairs scoring at least this are reported as conflict candidates.
-    min_score: int = 30
+    min_score: int = Config.MATCH_MIN_SCORE
     #: Name similarity (0-100, on skeletons) from which two parties count as one person.
-    same_person: int = 90
+    same_person: int = Config.MATCH_SAME_PERSON
     #: Blocks with more claims than this are skipped (except parcel blocks): a key shared by
     #: that many claims, like a ministry named as respondent everywhere, is no evidence.
-    max_block_size: int = 200
+    max_block_size: int = Config.MATCH_MAX_BLOCK_SIZE
     #: Pairs scoring at least this are strong links: two claims strongly linked to one
     #: third claim (and in one governorate) are reported as a pair too.
-    link_score: int = 70
+    link_score: int = Config.MATCH_LINK_SCORE
     #: Only groups of at most this many strongly linked claims are linked through: a
     #: larger group is more likely neighbours chained together than one parcel.
-    max_linked_group: int = 8
+    max_linked_group: int = Config.MATCH_MAX_LINKED_GROUP
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> MatchThresholds:
+        """The thresholds configured (MATCH_*) in an app's config mapping."""
+        return cls(
+            min_score=config["MATCH_MIN_SCORE"],
+            same_person=config["MATCH_SAME_PERSON"],
+            max_block_size=config["MATCH_MAX_BLOCK_SIZE"],
+            link_score=config["MATCH_LINK_SCORE"],
+            max_linked_group=config["MATCH_MAX_LINKED_GROUP"],
+        )
 
 
 class ConflictKind(StrEnum):

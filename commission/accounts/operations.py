@@ -6,35 +6,38 @@ import logging
 from datetime import datetime
 
 from argon2 import PasswordHasher
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commission.accounts.models import Office, Role, User, UserRole
 from commission.accounts.passwords import check_password_strength, verify_password
-from commission.governorates import HEADQUARTERS, governorates
+from commission.governorates import GOVERNORATES, HEADQUARTERS
+from commission.refusals import N_, Refusal, RefusalKind
 
 logger = logging.getLogger(__name__)
 
 
-class LoginRefused(Exception):
-    """Login failed; `message` is safe to show (it never says which part was wrong)."""
+class LoginRefused(Refusal):
+    """Login failed; the message is safe to show (it never says which part was wrong).
+    The default message is the one answer to an unknown name, a wrong password and
+    paused tries alike."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+    kind = RefusalKind.INPUT
+    message = N_(
+        "Wrong username or password. After repeated failures, logins from this computer "
+        "pause for a few minutes; an administrator can lift the pause."
+    )
 
 
-class UnknownOffice(ValueError):
-    pass
+class UnknownOffice(Refusal, ValueError):
+    kind = RefusalKind.INPUT
+    message = N_("No office with code %(code)s.")
 
 
 def sync_offices(session: Session) -> int:
     """Create or update one office per governorate plus headquarters; returns changes."""
     existing = {office.code: office for office in session.scalars(select(Office))}
-    wanted = [
-        (gov.office_code, gov.code, gov.name_en, gov.name_ar, False) for gov in governorates()
-    ]
+    wanted = [(gov.office_code, gov.code, gov.name_en, gov.name_ar, False) for gov in GOVERNORATES]
     hq_code, hq_en, hq_ar, hq_governorate = HEADQUARTERS
     wanted.append((hq_code, hq_governorate, hq_en, hq_ar, True))
     changed = 0
@@ -70,7 +73,7 @@ def create_user(
     check_password_strength(password)
     office = session.scalar(select(Office).where(Office.code == office_code.upper()))
     if office is None:
-        raise UnknownOffice(f"No office with code {office_code!r}.")
+        raise UnknownOffice(code=office_code)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValueError(f"User {username!r} already exists.")
     user = User(
@@ -95,13 +98,6 @@ def disable_user(session: Session, username: str) -> User:
     return user
 
 
-#: The one answer to every refused login: unknown name, wrong password or paused tries.
-LOGIN_REFUSED_MESSAGE = _l(
-    "Wrong username or password. After repeated failures, logins from this computer "
-    "pause for a few minutes; an administrator can lift the pause."
-)
-
-
 def authenticate(
     session: Session,
     username: str,
@@ -119,9 +115,9 @@ def authenticate(
     user = session.scalar(select(User).where(User.username == username))
     matches = verify_password(hasher, user.password_hash if user else dummy_hash, password)
     if user is None or not matches or throttled:
-        raise LoginRefused(LOGIN_REFUSED_MESSAGE)
+        raise LoginRefused()
     if not user.is_active_account:
-        raise LoginRefused(_l("This account is disabled."))
+        raise LoginRefused(N_("This account is disabled."))
     user.last_login_at = now
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)

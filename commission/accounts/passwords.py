@@ -5,11 +5,14 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from commission.refusals import N_, Refusal, RefusalKind
+
 MIN_PASSWORD_LENGTH = 12
 
 
-class WeakPassword(ValueError):
-    pass
+class WeakPassword(Refusal, ValueError):
+    kind = RefusalKind.INPUT
+    message = N_("A password needs at least %(count)d characters.")
 
 
 def make_hasher(config) -> PasswordHasher:
@@ -22,7 +25,7 @@ def make_hasher(config) -> PasswordHasher:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise WeakPassword(count=MIN_PASSWORD_LENGTH)
 
 
 def verify_password(hasher: PasswordHasher, password_hash: str, password: str) -> bool:

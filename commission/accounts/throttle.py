@@ -72,6 +72,7 @@ def login_allowed(config, username: str, address: str) -> bool:
 def record_failed_login(config, username: str, address: str) -> None:
     for item, scope in _limits(config):
         limiter.limiter.hit(item, *_identifiers(scope, username, address))
+    logger.warning("failed login for %r from %s", username, address)
 
 
 def unlock_login(username: str, *, by: str) -> None:

@@ -20,6 +20,7 @@ from commission.accounts import throttle
 from commission.accounts.forms import LoginForm, PostOnlyForm
 from commission.accounts.models import Role, User
 from commission.accounts.operations import LoginRefused, authenticate
+from commission.boundary import refusal_text
 from commission.db import utcnow
 from commission.extensions import db
 from commission.policy import allow, allow_any_user, allow_public
@@ -42,7 +43,6 @@ def _safe_next(target: str | None) -> str:
 @allow_public
 def login():
     form = LoginForm()
-    status = 200
     if form.validate_on_submit():
         config = current_app.config
         username, address = form.username.data.strip(), throttle.client_address()
@@ -57,18 +57,17 @@ def login():
                 throttled=not throttle.login_allowed(config, username, address),
             )
         except LoginRefused as refused:
-            db.session.rollback()
+            # Answered here, not raised on: the view returns normally and the boundary
+            # ends the request (the refusal changed no row). The failure is counted in
+            # the throttle's shared storage, outside the database.
             throttle.record_failed_login(config, username, address)
-            form.password.errors.append(refused.message)
+            form.password.errors.append(refusal_text(refused))
         else:
-            db.session.commit()
             session.regenerate()
             login_user(user)
-            purge_expired_sessions_now_and_then(current_app)
+            purge_expired_sessions_now_and_then(current_app, db.session)
             return redirect(_safe_next(request.args.get("next")))
-    if form.errors:
-        status = 400
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
 
 @bp.route("/logout", methods=["POST"])
@@ -86,4 +85,4 @@ def logout():
 @allow(Role.ADMIN)
 def user_list():
     users = db.session.scalars(select(User).order_by(User.username))
-    return render_template("accounts/user_list.html", users=users, now=utcnow())
+    return render_template("accounts/user_list.html", users=users)

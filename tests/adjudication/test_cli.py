@@ -15,9 +15,9 @@ from claims.models import Claim
 from claims.operations import StaleClaim
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id
-from tests.adjudication.conftest import Cases, Staff
-from tests.claims.conftest import IntakeContext
-from tests.conftest import commission_today
+from tests.support.adjudication import Cases, Staff
+from tests.support.app import commission_today
+from tests.support.claims import IntakeContext
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from commission.accounts.models import User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import use_workspace
-from tests.adjudication.conftest import SETTINGS
-from tests.claims.conftest import TODAY
+from tests.support.adjudication import SETTINGS
+from tests.support.claims import TODAY
 
 RACERS = 20
 

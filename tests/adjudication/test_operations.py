@@ -30,13 +30,13 @@ from adjudication.workflow import (
     names_no_respondent,
     rule_for,
 )
-from claims.conflicts import open_candidates_of, review_candidate
 from claims.domain import ClaimState
-from claims.operations import StaleClaim
+from claims.operations import StaleClaim, review_candidate
+from claims.queries import open_candidates_of
 from commission.audit import AuditEntry
 from commission.extensions import db
-from tests.adjudication.conftest import SETTINGS
-from tests.claims.conftest import TODAY
+from tests.support.adjudication import SETTINGS
+from tests.support.claims import TODAY
 
 
 def _history(claim) -> list[tuple[str, str, str]]:

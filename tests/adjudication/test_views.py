@@ -21,8 +21,9 @@ from claims.models import Claim
 from claims.operations import register_claim
 from commission.accounts.models import Office, Role
 from commission.extensions import db
-from tests.claims.conftest import TODAY, claim_input, claimant
-from tests.conftest import InOperational, csrf_token, login
+from tests.support.app import InOperational
+from tests.support.claims import TODAY, claim_input, claimant
+from tests.support.web import csrf_token, login
 
 
 class Operational(InOperational):
@@ -205,7 +206,7 @@ def test_the_api_acts_and_answers_409_to_a_stale_version(client, make_user, oper
 
     again = client.post(f"/api/claims/{number}/actions", json=body, headers=headers)
     assert again.status_code == 409
-    assert again.get_json()["error"] == "conflict"
+    assert again.get_json()["error"]["kind"] == "stale"
 
 
 def test_the_api_refusals_are_json(client, logged_in, make_user, operational):
@@ -219,18 +220,19 @@ def test_the_api_refusals_are_json(client, logged_in, make_user, operational):
     refused = client.post(
         url, json={"action": "approve_decision", "version": version}, headers=headers
     )
-    assert refused.status_code == 422 and refused.get_json()["error"] == "refused"
+    assert refused.status_code == 422 and refused.get_json()["error"]["kind"] == "refused"
     invalid = client.post(url, json={"action": "annul", "version": version}, headers=headers)
-    assert invalid.status_code == 400 and "reason_code" in invalid.get_json()["fields"]
+    assert invalid.status_code == 400 and invalid.get_json()["error"]["kind"] == "input"
+    assert "reason_code" in invalid.get_json()["error"]["fields"]
     malformed = client.post(url, data="not json", headers=headers)
-    assert malformed.status_code == 400 and malformed.get_json()["error"] == "bad_request"
+    assert malformed.status_code == 400 and malformed.get_json()["error"]["kind"] == "input"
     no_token = client.post(url, json={"action": "annul", "version": version})
     assert no_token.status_code == 400
     logged_in(Role.CLERK)
     wrong_role = client.post(
         url, json={"action": "annul", "version": version}, headers=_api_headers(client)
     )
-    assert wrong_role.status_code == 403 and wrong_role.get_json()["error"] == "forbidden"
+    assert wrong_role.status_code == 403 and wrong_role.get_json()["error"]["kind"] == "forbidden"
     assert operational.get(number).state == ClaimState.SCREENING
 
 

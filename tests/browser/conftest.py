@@ -14,11 +14,10 @@ import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from commission import create_app
-from tests.conftest import make_test_config
+from commission.app import create_app
+from tests.support.app import make_test_config
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def _require_chromium() -> None:
@@ -72,10 +71,3 @@ def page(browser, request):
     page = context.new_page()
     yield page
     context.close()
-
-
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -8,24 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_intake_browser import log_in
+from tests.support.browser import fill_claimant_and_parcel, log_in, log_out, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def fill_claimant_and_parcel(page, names: tuple[str, str, str, str], muqataa: str, parcel: str):
-    for field, value in zip(
-        ("given_name", "father_name", "grandfather_name", "family_name"), names, strict=True
-    ):
-        page.locator(f"#claimants-0-{field}").fill(value)
-    page.get_by_label("Muqata'a number").fill(muqataa)
-    page.get_by_label("Parcel number").fill(parcel)
-    page.get_by_label("Date of dispossession").fill("1991-05-12")
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
 
 
 def test_clerk_sees_the_conflict_before_saving_and_adjudicator_confirms_it(page, live_server):

@@ -6,31 +6,15 @@ import re
 import uuid
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
-from commission.cli import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from tests.support.browser import log_in, scan_png, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, live_server, username="clerk"):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Claims")).to_be_visible()
-
-
 def switch_language(page):
     page.locator(".lang-switch button").click()
-
-
-def scan_png(tmp_path) -> str:
-    path = tmp_path / "صك الملكية.png"
-    Image.new("RGB", (120, 80), (240, 235, 220)).save(path, format="PNG")
-    return str(path)
 
 
 def test_clerk_registers_a_claim_and_finds_it_again(page, live_server, tmp_path):

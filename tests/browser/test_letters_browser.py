@@ -35,10 +35,9 @@ from commission.accounts.models import Office, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
-from tests.browser.conftest import screenshot
-from tests.browser.test_intake_browser import log_in, scan_png
-from tests.conftest import commission_today
 from tests.documents.pdf import page_texts, squeezed
+from tests.support.app import commission_today
+from tests.support.browser import log_in, scan_png, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from commission.cli import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from demo.people import DEMO_PASSWORD
+from tests.support.browser import screenshot
 
 pytestmark = pytest.mark.browser
 

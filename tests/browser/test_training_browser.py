@@ -8,9 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_conflicts_browser import log_out
-from tests.browser.test_intake_browser import log_in
+from tests.support.browser import log_in, log_out, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,7 @@ import random
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_conflicts_browser import fill_claimant_and_parcel, log_out
-from tests.browser.test_intake_browser import log_in
+from tests.support.browser import fill_claimant_and_parcel, log_in, log_out, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -7,19 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from claims.conflicts import (
-    ReviewRefused,
-    find_candidates,
-    group_of,
-    open_candidates_of,
-    record_candidates,
-    review_candidate,
-)
 from claims.domain import CandidateStatus, PartyInput, PartyRole
 from claims.matching import ConflictKind, MatchThresholds
 from claims.models import ClaimMatchKey, ConflictGroup
+from claims.operations import ReviewRefused, record_candidates, review_candidate
+from claims.queries import find_candidates, group_of, open_candidates_of
 from commission.extensions import db
-from tests.claims.conftest import claim_input, claimant
+from tests.support.claims import claim_input, claimant
 
 THRESHOLDS = MatchThresholds()
 

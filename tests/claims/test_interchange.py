@@ -19,7 +19,6 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from claims.demo import generate_demo_claims
 from claims.domain import PartyRole
 from claims.interchange import (
     BASE_COLUMNS,
@@ -29,15 +28,15 @@ from claims.interchange import (
     claims_csv_text,
     parse_date,
     read_claims,
-    resolve_governorate,
     split_name,
 )
+from claims.matching.normalise import parse_parcel_number
 from claims.models import Claim
 from claims.operations import register_claim
-from claims.parcels import parse_parcel_number
 from commission.extensions import db
-from tests.claims.conftest import TODAY, claim_input, claimant
-from tests.conftest import unique
+from demo.claims import generate_demo_claims
+from tests.support.app import unique
+from tests.support.claims import TODAY, claim_input, claimant
 
 DATA = Path(__file__).parent / "data"
 
@@ -314,33 +313,6 @@ def test_unknown_columns_are_reported_as_warnings(runner, tmp_path, prefix, muqa
 
 
 # ----------------------------------------------------------------------- the parsing
-
-
-@pytest.mark.parametrize(
-    ("entered", "code"),
-    [
-        ("IQ-BG", "IQ-BG"),
-        ("bg", "IQ-BG"),
-        ("Baghdad", "IQ-BG"),
-        ("بغداد", "IQ-BG"),
-        ("محافظة بغداد", "IQ-BG"),
-        ("BGD", "IQ-BG"),
-        ("Nineveh", "IQ-NI"),
-        ("Ninawa", "IQ-NI"),
-        ("نينوى", "IQ-NI"),
-        ("نينوي", "IQ-NI"),
-        ("Al Anbar", "IQ-AN"),
-        ("الانبار", "IQ-AN"),
-        ("Salah ad-Din", "IQ-SD"),
-        ("Salahuddin", "IQ-SD"),
-        ("حلبجة", "IQ-HALABJA"),
-        ("Halabja", "IQ-HALABJA"),
-        ("Atlantis", None),
-        ("", None),
-    ],
-)
-def test_governorates_in_arabic_english_or_iso(entered, code):
-    assert resolve_governorate(entered) == code
 
 
 NAME_SPLITS = [

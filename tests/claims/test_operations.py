@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from claims.domain import PartyInput, PartyRole
-from claims.files import UploadRefused, check_upload
+from claims.files import EvidenceStore, UploadRefused, check_upload
+from claims.matching.normalise import InvalidParcelNumber, ParcelNumber, parse_parcel_number
 from claims.models import Claim, Evidence, Parcel
 from claims.operations import ClaimInvalid, StaleClaim
-from claims.parcels import InvalidParcelNumber, parse_parcel_number
 from commission.audit import Actor, AuditEntry, set_actor
 from commission.extensions import db
+from commission.files import STAGING_DIRECTORY
 from commission.workspaces import use_workspace
-from tests.claims.conftest import TODAY, claim_input, claimant, evidence_input, png_bytes
+from tests.support.claims import TODAY, claim_input, claimant, evidence_input, png_bytes
 
 
 def test_registration_creates_a_numbered_claim_with_parties_and_parcel(intake):
@@ -74,7 +75,7 @@ def test_claims_on_the_same_parcel_share_the_parcel_row(intake):
     ],
 )
 def test_parcel_numbers_parse_in_any_script(entered, expected):
-    assert parse_parcel_number(entered) == expected
+    assert parse_parcel_number(entered) == ParcelNumber(*expected)
 
 
 @pytest.mark.parametrize("entered", ["", "abc", "345/6/7", "0", "12a"])
@@ -139,17 +140,20 @@ def test_a_failed_registration_leaves_no_orphan_file(intake):
     unique_scan = png_bytes(colour=(1, 2, 3))
     evidence = evidence_input(unique_scan)
     intake.register(evidence=[evidence])
-    path = intake.store.path_for(evidence.upload.sha256)
-    assert path.exists()
+    staging = intake.store.data_dir / STAGING_DIRECTORY
+    assert list(staging.glob(f"{evidence.upload.sha256}.*"))
     db.session.rollback()
-    assert not path.exists()
+    assert not intake.store.path_for(evidence.upload.sha256).exists()
+    assert not list(staging.glob(f"{evidence.upload.sha256}.*"))
 
 
-def test_a_failed_file_write_leaves_no_claim(intake, monkeypatch):
+def test_a_failed_file_write_leaves_no_claim(intake, monkeypatch, tmp_path):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("claims.files.os.fsync", disk_full)
+    # An empty store of its own: a scan another test stored already is not written again.
+    intake.store = EvidenceStore(tmp_path)
+    monkeypatch.setattr("commission.files.os.fsync", disk_full)
     with pytest.raises(OSError):
         intake.register(evidence=[evidence_input(png_bytes(colour=(9, 9, 9)))])
     db.session.rollback()
@@ -211,7 +215,7 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(app, workspac
     barrier = threading.Barrier(threads_count)
 
     def register_one():
-        from tests.claims.conftest import IntakeContext
+        from tests.support.claims import IntakeContext
 
         with app.app_context(), use_workspace(workspace):
             set_actor(Actor(None, "race"))

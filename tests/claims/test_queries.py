@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from claims.domain import ClaimState, ParcelInput
+from claims.matching.normalise import InvalidParcelNumber
 from claims.operations import register_claim
-from claims.parcels import InvalidParcelNumber
 from claims.queries import (
     ClaimFilters,
     claim_visible_to,
@@ -20,7 +20,7 @@ from claims.queries import (
 from commission.accounts.models import Role, User
 from commission.extensions import db
 from commission.workspaces import use_workspace
-from tests.claims.conftest import TODAY, claim_input, claimant
+from tests.support.claims import TODAY, claim_input, claimant
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from claims.conflicts import review_candidate
 from claims.domain import CandidateStatus
 from claims.matching import MatchThresholds
 from claims.models import ConflictCandidate, ConflictScanShard
+from claims.operations import review_candidate
 from claims.scan import finish_scan, scan_shards, shard_sizes, start_scan
 from commission.extensions import db
-from tests.claims.conftest import claim_input, claimant
+from tests.support.claims import claim_input, claimant
 
 THRESHOLDS = MatchThresholds()
 
@@ -131,7 +131,7 @@ def test_the_scan_command_reports_what_it_found(runner):
 def test_rekey_rewrites_stale_keys(app, runner):
     from claims.models import Claim, ClaimMatchKey
     from commission.workspaces import operational_workspace_id, use_workspace
-    from tests.claims.conftest import IntakeContext
+    from tests.support.claims import IntakeContext
 
     with app.app_context(), use_workspace(operational_workspace_id(db.session)):
         claim = IntakeContext(app, operational_workspace_id(db.session)).register(claim_input())

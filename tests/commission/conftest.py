@@ -1,40 +1,17 @@
-"""A workspace-scoped, audited model for testing the plumbing before claims exist.
-
-It lives in its own metadata (so the migration check does not see it) and its table is
-created next to the migrated schema of each test database.
-"""
+"""Commission fixtures: the table of the scoped note model (tests.support.notes) created
+next to the migrated schema, training workspaces and notes committed into them."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from commission.audit import Actor, Audited, set_actor
+from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import (
-    WorkspaceScoped,
     use_workspace,
 )
-from tests.conftest import new_workspace
-
-
-class NoteBase(DeclarativeBase):
-    metadata = MetaData()
-
-
-# Only the key, so that the note's foreign key to workspace.id resolves.
-Table("workspace", NoteBase.metadata, Column("id", Integer, primary_key=True))
-
-
-class ScopedNote(WorkspaceScoped, Audited, NoteBase):
-    __tablename__ = "test_scoped_note"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    body: Mapped[str] = mapped_column(String(200))
-
-    def __repr__(self) -> str:
-        return f"<ScopedNote {self.id} ws={self.workspace_id}>"
+from tests.support.app import new_workspace
+from tests.support.notes import NoteBase, ScopedNote
 
 
 @pytest.fixture(scope="session")

@@ -21,9 +21,10 @@ from commission.audit import (
     set_actor,
     verify_chain,
 )
+from commission.db import utcnow
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES, Workspace, use_workspace
-from tests.commission.conftest import ScopedNote
+from tests.support.notes import ScopedNote
 
 
 def _entries(workspace_id: int) -> list[AuditEntry]:
@@ -84,7 +85,7 @@ def test_a_rolled_back_change_leaves_no_audit_entry(app, training_workspace):
         assert _entries(training_workspace) == []
 
 
-def test_password_hashes_are_redacted_and_login_counters_left_out(app, make_user):
+def test_password_hashes_are_redacted_and_login_times_left_out(app, make_user):
     user = make_user(Role.CLERK)
     with app.app_context():
         entry = db.session.scalars(
@@ -93,7 +94,7 @@ def test_password_hashes_are_redacted_and_login_counters_left_out(app, make_user
             .execution_options(**{ALL_WORKSPACES: True})
         ).one()
         after = json.loads(entry.after_json)
-        db.session.get(User, user.id).failed_login_count = 3
+        db.session.get(User, user.id).last_login_at = utcnow()
         db.session.commit()
         updates = db.session.scalars(
             select(AuditEntry)
@@ -103,7 +104,7 @@ def test_password_hashes_are_redacted_and_login_counters_left_out(app, make_user
         ).all()
     assert after["password_hash"] == "[redacted]"
     assert after["username"] == user.username
-    assert "failed_login_count" not in after
+    assert "last_login_at" not in after
     assert updates == []
 
 

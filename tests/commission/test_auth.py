@@ -15,7 +15,8 @@ from commission.db import utcnow
 from commission.extensions import db
 from commission.sessions import UserSession
 from config import CONFIG_CLASSES, ConfigError, ProductionConfig, load_config
-from tests.conftest import PASSWORD, UserRef, csrf_token, login, unique
+from tests.support.app import unique
+from tests.support.web import PASSWORD, UserRef, csrf_token, login
 
 
 def _user(app, user_id: int) -> User:

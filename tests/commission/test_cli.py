@@ -7,11 +7,12 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from commission.accounts.models import Role, User
-from commission.cli import DEMO_PASSWORD, DEMO_USERS
 from commission.db import utcnow
 from commission.extensions import db
 from commission.sessions import UserSession
-from tests.conftest import login, unique
+from demo.people import DEMO_PASSWORD, DEMO_USERS
+from tests.support.app import unique
+from tests.support.web import login
 
 
 def test_users_create_prompts_for_the_password(app, runner):

@@ -7,10 +7,10 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from commission import create_app
+from commission.app import create_app
 from commission.db import Base
 from commission.extensions import db
-from tests.conftest import make_test_config
+from tests.support.app import make_test_config
 
 
 def _not_a_test_table(obj, name, type_, reflected, compare_to) -> bool:
@@ -48,7 +48,7 @@ def test_a_database_with_claims_is_migrated_down_and_up_without_loss(tmp_path):
     from commission.accounts.operations import sync_offices
     from commission.audit import Actor, set_actor
     from commission.workspaces import operational_workspace_id, use_workspace
-    from tests.claims.conftest import IntakeContext, claim_input
+    from tests.support.claims import IntakeContext, claim_input
 
     app = create_app(make_test_config(f"sqlite:///{tmp_path / 'claims.sqlite'}", tmp_path))
     with app.app_context():

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from commission import create_app
 from commission.accounts.models import Role
+from commission.app import create_app
 from commission.policy import PUBLIC, endpoint_access
-from tests.conftest import login, make_test_config
+from tests.support.app import make_test_config
+from tests.support.web import login
 
 
 def test_every_endpoint_declares_an_access_policy(app):

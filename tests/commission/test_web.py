@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from commission import create_app
+from commission.app import create_app
 from commission.policy import allow_public
-from tests.conftest import make_test_config
+from tests.support.app import make_test_config
 
 
 def test_security_headers_on_every_response(client):
@@ -56,7 +56,7 @@ def test_login_page_in_arabic_is_right_to_left(client):
 def test_language_switch_is_remembered(client):
     html = client.get("/login").get_data(as_text=True)
     assert 'dir="ltr"' in html
-    from tests.conftest import csrf_token
+    from tests.support.web import csrf_token
 
     token = csrf_token(client)
     client.post("/language/ar", data={"csrf_token": token, "next": "/login"})

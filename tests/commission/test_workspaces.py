@@ -16,7 +16,7 @@ from commission.workspaces import (
     WorkspaceNotSet,
     use_workspace,
 )
-from tests.commission.conftest import ScopedNote
+from tests.support.notes import ScopedNote
 
 
 @pytest.fixture

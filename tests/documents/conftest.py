@@ -16,8 +16,8 @@ from commission.workspaces import operational_workspace_id, use_workspace
 from documents.files import LetterStore
 from documents.letters import LetterKind
 from documents.operations import LetterSettings, issue_letter
-from tests.adjudication.conftest import Cases, Staff
-from tests.claims.conftest import IntakeContext
+from tests.support.adjudication import Cases, Staff
+from tests.support.claims import IntakeContext
 
 VERIFY_BASE_URL = "https://qayd.test/verify"
 

@@ -5,27 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from adjudication.domain import AppealOutcome, Outcome
+from claims.domain import ClaimBasis, EvidenceKind, PartyRole, PropertyType, Remedy
+from commission.bilingual import Bilingual
 from documents.letters import (
-    AppealOutcome,
-    AppealOutcomeLetter,
-    Bilingual,
-    ClaimBasis,
-    ClaimOutcome,
-    DecisionLetter,
-    DocumentRequest,
-    Evidence,
-    EvidenceKind,
-    HearingNotice,
+    AppealOutcomeContent,
+    DecisionLetterContent,
+    DocumentRequestContent,
+    EvidenceItem,
+    HearingNoticeContent,
     Money,
-    Office,
-    Outcome,
-    Parcel,
-    Party,
-    PartyRole,
-    PropertyType,
-    Receipt,
-    Remedy,
-    RespondentNotice,
+    OfficeHeading,
+    OutcomeLine,
+    ParcelFacts,
+    PartyLine,
+    ReceiptContent,
+    RespondentNoticeContent,
     Signatory,
 )
 
@@ -53,8 +48,8 @@ ENGLISH_REASONS = (
 COMMISSION = Bilingual(
     "Commission for the Resolution of Real Property Disputes", "هيئة حل نزاعات الملكية العقارية"
 )
-OFFICE = Office("BGD", Bilingual("Baghdad Office", "مكتب بغداد"))
-PARCEL = Parcel(
+OFFICE = OfficeHeading("BGD", Bilingual("Baghdad Office", "مكتب بغداد"))
+PARCEL = ParcelFacts(
     governorate=Bilingual("Baghdad", "بغداد"),
     muqataa_no="12",
     muqataa_name="الكرادة",
@@ -75,9 +70,9 @@ def _common(claim_numbers=("BGD-2026-000123",), parties=None) -> dict:
         document_id="BGD-L-2026-004512",
         parties=parties
         or (
-            Party(CLAIMANT, PartyRole.CLAIMANT),
-            Party(RESPONDENT, PartyRole.RESPONDENT),
-            Party(KURDISH_NAME, PartyRole.REPRESENTATIVE),
+            PartyLine(CLAIMANT, PartyRole.CLAIMANT),
+            PartyLine(RESPONDENT, PartyRole.RESPONDENT),
+            PartyLine(KURDISH_NAME, PartyRole.REPRESENTATIVE),
         ),
         parcel=PARCEL,
     )
@@ -87,13 +82,13 @@ def _long(text: str, times: int) -> str:
     return "\n\n".join([text] * times)
 
 
-def receipt(*, long: bool = False) -> Receipt:
+def receipt(*, long: bool = False) -> ReceiptContent:
     files = [
-        Evidence(EvidenceKind.TITLE_DEED, "title_deed_1978_scan.pdf", "3fa9c2e81b04"),
-        Evidence(EvidenceKind.IDENTITY_DOCUMENT, "national_id_front_back.jpg", "9b1d07aa52ce"),
-        Evidence(EvidenceKind.COURT_RULING, "حكم_محكمة_بداءة_الكرادة.pdf", "0c44e1f9d2b7"),
+        EvidenceItem(EvidenceKind.TITLE_DEED, "title_deed_1978_scan.pdf", "3fa9c2e81b04"),
+        EvidenceItem(EvidenceKind.IDENTITY_DOCUMENT, "national_id_front_back.jpg", "9b1d07aa52ce"),
+        EvidenceItem(EvidenceKind.COURT_RULING, "حكم_محكمة_بداءة_الكرادة.pdf", "0c44e1f9d2b7"),
     ]
-    return Receipt(
+    return ReceiptContent(
         **_common(),
         filed_on=date(2026, 3, 14),
         claim_basis=ClaimBasis.CONFISCATION,
@@ -110,9 +105,9 @@ def receipt(*, long: bool = False) -> Receipt:
     )
 
 
-def respondent_notice(*, long: bool = False) -> RespondentNotice:
-    parties = (Party(CLAIMANT, PartyRole.CLAIMANT), Party(RESPONDENT, PartyRole.RESPONDENT))
-    return RespondentNotice(
+def respondent_notice(*, long: bool = False) -> RespondentNoticeContent:
+    parties = (PartyLine(CLAIMANT, PartyRole.CLAIMANT), PartyLine(RESPONDENT, PartyRole.RESPONDENT))
+    return RespondentNoticeContent(
         **_common(parties=parties * (14 if long else 1)),
         filed_on=date(2026, 2, 2),
         claim_basis=ClaimBasis.FORCED_RELOCATION,
@@ -122,13 +117,13 @@ def respondent_notice(*, long: bool = False) -> RespondentNotice:
     )
 
 
-def document_request(*, long: bool = False) -> DocumentRequest:
+def document_request(*, long: bool = False) -> DocumentRequestContent:
     documents = (
         "Certified copy of the title deed (سند الملكية) issued by the real estate registry",
         "صورة مصدقة من شهادة الوفاة للمالك الأصلي وقسام شرعي",
         "Power of attorney for the representative, certified by a notary",
     )
-    return DocumentRequest(
+    return DocumentRequestContent(
         **_common(),
         documents=documents * (10 if long else 1),
         deadline=date(2026, 4, 30),
@@ -136,30 +131,28 @@ def document_request(*, long: bool = False) -> DocumentRequest:
     )
 
 
-def hearing_notice(*, long: bool = False) -> HearingNotice:
-    parties = (Party(CLAIMANT, PartyRole.CLAIMANT), Party(RESPONDENT, PartyRole.RESPONDENT))
-    return HearingNotice(
+def hearing_notice(*, long: bool = False) -> HearingNoticeContent:
+    parties = (PartyLine(CLAIMANT, PartyRole.CLAIMANT), PartyLine(RESPONDENT, PartyRole.RESPONDENT))
+    return HearingNoticeContent(
         **_common(parties=parties * (16 if long else 1)),
         hearing_at=datetime(2026, 4, 7, 10, 30),
-        place=Bilingual("Baghdad Office, hearing room 2", "مكتب بغداد، قاعة الجلسات ٢"),
+        place=Bilingual("Baghdad OfficeHeading, hearing room 2", "مكتب بغداد، قاعة الجلسات ٢"),
         signed_by=ADJUDICATOR,
     )
 
 
 def decision(*, long: bool = False, group: bool = False, reasons: str | None = None):
-    outcomes = [ClaimOutcome("BGD-2026-000123", Outcome.RESTITUTION)]
+    outcomes = [OutcomeLine("BGD-2026-000123", Outcome.RESTITUTION)]
     claim_numbers = ["BGD-2026-000123"]
     if group:
         outcomes += [
-            ClaimOutcome(
-                "BGD-2026-000124", Outcome.COMPENSATION, Money(Decimal("25000000"), "IQD")
-            ),
-            ClaimOutcome("BGD-2026-000131", Outcome.REJECTION),
+            OutcomeLine("BGD-2026-000124", Outcome.COMPENSATION, Money(Decimal("25000000"), "IQD")),
+            OutcomeLine("BGD-2026-000131", Outcome.REJECTION),
         ]
         claim_numbers += ["BGD-2026-000124", "BGD-2026-000131"]
     if reasons is None:
         reasons = _long(f"{ARABIC_REASONS}\n\n{ENGLISH_REASONS}", 3 if long else 1)
-    return DecisionLetter(
+    return DecisionLetterContent(
         **_common(claim_numbers=claim_numbers),
         outcomes=tuple(outcomes),
         reasons=reasons,
@@ -176,8 +169,8 @@ def decision(*, long: bool = False, group: bool = False, reasons: str | None = N
     )
 
 
-def appeal_outcome(*, long: bool = False) -> AppealOutcomeLetter:
-    return AppealOutcomeLetter(
+def appeal_outcome(*, long: bool = False) -> AppealOutcomeContent:
+    return AppealOutcomeContent(
         **_common(),
         appeal_outcome=AppealOutcome.REMANDED,
         reasons=_long(f"{ENGLISH_REASONS}\n\n{ARABIC_REASONS}", 4 if long else 1),

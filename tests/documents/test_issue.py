@@ -33,9 +33,9 @@ from documents.operations import (
 )
 from documents.render import render_letter
 from documents.verification import is_training_code
-from tests.adjudication.conftest import Cases, Staff
-from tests.claims.conftest import TODAY, IntakeContext, evidence_input
 from tests.documents.pdf import page_texts, squeezed
+from tests.support.adjudication import Cases, Staff
+from tests.support.claims import TODAY, IntakeContext, evidence_input
 
 CLAIMANT = "محمد عبد الرحمن حسين الجبوري"
 RESPONDENT = "سعد جاسم العبيدي"
@@ -100,6 +100,8 @@ def test_letter_row_records_hash_size_and_stored_file(app, cases):
     assert len(data) == letter.size_bytes
     assert data.startswith(b"%PDF-")
     assert letter.issued_by_id == cases.staff.clerk.id
+    # The file goes into its place when the transaction commits.
+    db.session.commit()
     path = Path(app.config["QAYD_DATA_DIR"]) / "letters" / letter.sha256[:2]
     assert (path / letter.sha256[2:4] / letter.sha256).is_file()
 

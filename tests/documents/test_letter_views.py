@@ -13,7 +13,7 @@ from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES
 from documents.files import LetterStore
 from documents.models import Letter
-from tests.conftest import csrf_token
+from tests.support.web import csrf_token
 
 
 def letters_of(app, claim_id: int) -> list[Letter]:
@@ -141,7 +141,7 @@ def test_a_letter_without_its_record_is_refused_with_a_message(app, client, logg
     logged_in(Role.ADJUDICATOR)
     claim = operational.claim(ClaimState.UNDER_REVIEW)
     response = issue(client, claim.number, "decision")
-    assert response.status_code == 302
+    assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "No decision has been issued on this claim." in page
     assert letters_of(app, claim.id) == []

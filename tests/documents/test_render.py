@@ -1,4 +1,4 @@
-"""Rendered letters read back with pdftotext and checked with qpdf."""
+"""Rendered letters read back and checked with qpdf's checks (tests.documents.pdf)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,19 @@ import sys
 
 import pytest
 
-from documents.labels import APPEAL_OUTCOMES, OUTCOMES, WATERMARK
-from documents.letters import AppealOutcome
+from adjudication.domain import AppealOutcome
+from adjudication.labels import APPEAL_OUTCOMES, OUTCOMES
+from documents.labels import WATERMARK
 from documents.verification import verification_code
 from tests.documents import samples
-from tests.documents.pdf import page_texts, render, render_to, squeezed
+from tests.documents.pdf import (
+    page_lines,
+    page_texts,
+    render,
+    render_to,
+    squeezed,
+    syntax_problems,
+)
 
 KINDS = sorted(samples.ALL_KINDS)
 
@@ -57,9 +65,7 @@ def test_appeal_outcome_letter_states_the_outcome(tmp_path):
 def test_qpdf_finds_no_error(tmp_path, kind, training):
     pdf = render_to(tmp_path, samples.ALL_KINDS[kind](long=True), training=training)
 
-    result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
-
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert syntax_problems(pdf) == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -76,14 +82,13 @@ def test_long_letter_numbers_every_page_x_of_y(tmp_path, kind):
 
 def test_multi_line_arabic_paragraph_starts_on_its_first_line(tmp_path):
     letter = samples.decision(reasons=samples.ARABIC_REASONS)
-    text = page_texts(render_to(tmp_path, letter))[0]
-    lines = [squeezed(line) for line in text.splitlines()]
+    lines = page_lines(render_to(tmp_path, letter))[0]
 
-    first = next(i for i, line in enumerate(lines) if squeezed("ثبت للهيئة") in line)
-    last = next(i for i, line in enumerate(lines) if squeezed("التسجيل العقاري.") in line)
+    first = next(line for line in lines if squeezed("ثبت للهيئة") in squeezed(line.text))
+    last = next(line for line in lines if squeezed("التسجيل العقاري.") in squeezed(line.text))
 
-    assert lines[first].startswith(squeezed(samples.ARABIC_REASONS_OPENING))
-    assert last > first, "the paragraph's last words must come on a later line"
+    assert squeezed(first.text).startswith(squeezed(samples.ARABIC_REASONS_OPENING))
+    assert last.y < first.y, "the paragraph's last words must come on a lower line"
 
 
 def test_latin_names_and_numbers_inside_arabic_keep_their_order(tmp_path):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
-from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
 from documents import bidi
 from documents.fonts import REGULAR, font
 from documents.text import LTR, RTL, draw_line, shape, wrap
+from tests.documents.pdf import rasterise
 
 
 def _display(text: str, rtl: bool) -> str:
@@ -76,20 +74,7 @@ def _dark_components(directory, draw) -> int:
     canvas = Canvas(str(pdf), pagesize=(160, 60))
     draw(canvas)
     canvas.save()
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "144",
-            "-gray",
-            "-png",
-            "-singlefile",
-            str(pdf),
-            str(directory / "word"),
-        ],
-        check=True,
-    )
-    image = Image.open(directory / "word.png").convert("L")
+    (image,) = rasterise(pdf, dpi=144)
     width, height = image.size
     pixels = image.load()
     dark = {(x, y) for x in range(width) for y in range(height) if pixels[x, y] < 128}

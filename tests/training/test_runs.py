@@ -10,19 +10,29 @@ import pytest
 from sqlalchemy import func, select
 
 from adjudication.operations import WorkflowSettings
-from claims.conflicts import match_thresholds
 from claims.files import EvidenceStore
+from claims.matching import MatchThresholds
 from claims.models import Claim, Evidence
 from commission.accounts.models import Role, User
 from commission.audit import Actor, set_actor
 from commission.db import Base
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES, Workspace, operational_workspace_id, use_workspace
-from tests.conftest import InOperational as Operational
-from tests.conftest import csrf_token, login, unique
+from tests.support.app import InOperational as Operational
+from tests.support.app import unique
+from tests.support.files import age_files, collect_old_garbage
+from tests.support.training import SCENARIOS
+from tests.support.web import csrf_token, login
 from training.models import TrainingRun, TrainingSeat, WorkspaceRole
-from training.runs import Seeding, delete_run, remove_unreferenced_files, reset_seat, start_run
-from training.scenarios import load_scenarios
+from training.operations import (
+    Seeding,
+    TrainingRefused,
+    close_run,
+    delete_run,
+    reset_seat,
+    start_run,
+    submit_seat,
+)
 
 SCENARIO = "two-families"
 
@@ -32,7 +42,7 @@ def _seeding(app) -> Seeding:
         today=date(2026, 11, 24),
         store=EvidenceStore(app.config["QAYD_DATA_DIR"]),
         settings=WorkflowSettings.from_config(app.config),
-        thresholds=match_thresholds(app.config),
+        thresholds=MatchThresholds.from_config(app.config),
         hasher=app.extensions["qayd_password_hasher"],
     )
 
@@ -53,8 +63,8 @@ def run(app, people):
         users = {name: session.get(User, ref.id) for name, ref in people.items()}
         started = start_run(
             session,
-            load_scenarios()[SCENARIO],
-            trainer=users["trainer"],
+            SCENARIOS[SCENARIO],
+            by=users["trainer"],
             trainees=[users["trainee"], users["second"]],
             seeding=_seeding(app),
         )
@@ -80,7 +90,7 @@ def _claims_in(app, workspace_id) -> list[Claim]:
 
 
 def test_each_trainee_gets_a_seeded_workspace_of_their_own(app, run, people):
-    scenario = load_scenarios()[SCENARIO]
+    scenario = SCENARIOS[SCENARIO]
     seats = _seats(app, run)
     assert set(seats) == {people["trainee"].id, people["second"].id}
     assert len(set(seats.values())) == 2
@@ -104,7 +114,7 @@ def test_each_trainee_gets_a_seeded_workspace_of_their_own(app, run, people):
 
 
 def test_nothing_of_a_run_reaches_the_operational_workspace(app, runner, run, tmp_path):
-    scenario = load_scenarios()[SCENARIO]
+    scenario = SCENARIOS[SCENARIO]
     refs = {scenario.import_ref(claim.ref) for claim in scenario.claims}
     with Operational(app) as session:
         operational_refs = set(session.scalars(select(Claim.import_ref)))
@@ -153,7 +163,7 @@ def test_trainees_work_in_their_workspace_with_its_roles_only(app, client, run, 
 
 
 def test_a_trainee_cannot_reach_operational_claims(app, client, run, people):
-    from tests.claims.conftest import IntakeContext, claim_input, claimant
+    from tests.support.claims import IntakeContext, claim_input, claimant
 
     family = unique("الحقيقي")
     with Operational(app) as session:
@@ -204,7 +214,7 @@ def test_operational_roles_do_not_carry_into_training(app, client, run, people, 
 
 
 def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
-    scenario = load_scenarios()[SCENARIO]
+    scenario = SCENARIOS[SCENARIO]
     seats = _seats(app, run)
     workspace_ids = set(seats.values())
     with app.app_context(), use_workspace(seats[people["trainee"].id]):
@@ -220,9 +230,9 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
                 TrainingSeat.trainee_id == people["trainee"].id, TrainingSeat.run_id == run
             )
         )
-        files = reset_seat(session, seat, scenario, seeding=_seeding(app))
+        trainer = session.get(User, people["trainer"].id)
+        reset_seat(session, seat, scenario, by=trainer, seeding=_seeding(app))
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
     claims = _claims_in(app, seats[people["trainee"].id])
     assert len(claims) == len(scenario.claims)
     assert "changed by the trainee" not in {claim.description for claim in claims}
@@ -235,9 +245,9 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
                 .execution_options(**{ALL_WORKSPACES: True})
             )
         )
-        files = delete_run(session, session.get(TrainingRun, run))
+        trainer = session.get(User, people["trainer"].id)
+        delete_run(session, session.get(TrainingRun, run), by=trainer)
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
         for table in Base.metadata.sorted_tables:
             if "workspace_id" in table.c:
                 left = session.execute(
@@ -254,6 +264,13 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
             == 0
         )
         assert session.get(TrainingRun, run) is None
+    store = EvidenceStore(app.config["QAYD_DATA_DIR"])
+    assert evidence_hashes
+    # Deleting rows never deletes files: that is the garbage collector's alone.
+    assert all(store.path_for(sha).exists() for sha in evidence_hashes)
+    age_files(store.path_for(sha) for sha in evidence_hashes)
+    with Operational(app) as session:
+        collect_old_garbage(app, session)
         # Seeding is deterministic, so other runs may share these scans: a file goes
         # exactly when no row of any workspace refers to it any more.
         still_used = set(
@@ -263,14 +280,12 @@ def test_reset_reseeds_and_delete_leaves_nothing(app, run, people):
                 .execution_options(**{ALL_WORKSPACES: True})
             )
         )
-    store = EvidenceStore(app.config["QAYD_DATA_DIR"])
-    assert evidence_hashes
     for sha in evidence_hashes:
         assert store.path_for(sha).exists() == (sha in still_used), sha
 
 
 def test_delete_keeps_a_file_that_real_evidence_shares(app, run, people):
-    from tests.claims.conftest import IntakeContext, claim_input, evidence_input
+    from tests.support.claims import IntakeContext, claim_input, evidence_input
 
     seats = _seats(app, run)
     workspace_id = seats[people["trainee"].id]
@@ -283,7 +298,82 @@ def test_delete_keeps_a_file_that_real_evidence_shares(app, run, people):
         intake = IntakeContext(app, operational_workspace_id(session))
         intake.register(claim_input(), evidence=[evidence_input(data, name="same-scan.png")])
         session.commit()
-        files = delete_run(session, session.get(TrainingRun, run))
+        trainer = session.get(User, people["trainer"].id)
+        delete_run(session, session.get(TrainingRun, run), by=trainer)
         session.commit()
-        remove_unreferenced_files(session, files, app.config["QAYD_DATA_DIR"])
+        age_files([path])
+        collect_old_garbage(app, session)
     assert path.exists()  # the operational claim's scan stays
+
+
+@pytest.mark.parametrize("act", ["close", "reset", "delete"])
+def test_another_trainer_cannot_manage_the_run(app, run, people, make_user, act):
+    other = make_user(Role.TRAINER, office="HQ")
+    scenario = SCENARIOS[SCENARIO]
+    with Operational(app) as session:
+        training_run = session.get(TrainingRun, run)
+        by = session.get(User, other.id)
+        with pytest.raises(TrainingRefused):
+            if act == "close":
+                close_run(session, training_run, scenario, by=by)
+            elif act == "reset":
+                reset_seat(session, training_run.seats[0], scenario, by=by, seeding=_seeding(app))
+            else:
+                delete_run(session, training_run, by=by)
+        session.rollback()
+        training_run = session.get(TrainingRun, run)
+        assert training_run.closed_at is None
+        assert len(training_run.seats) == 2
+
+
+def test_an_admin_closes_any_run(app, run, make_user):
+    admin = make_user(Role.ADMIN, office="HQ")
+    with Operational(app) as session:
+        training_run = session.get(TrainingRun, run)
+        close_run(session, training_run, SCENARIOS[SCENARIO], by=session.get(User, admin.id))
+        session.commit()
+        assert training_run.closed_at is not None
+        assert all(seat.scored_at is not None for seat in training_run.seats)
+
+
+def test_only_the_trainee_submits_their_practice(app, run, people):
+    with Operational(app) as session:
+        seats = {seat.trainee_id: seat for seat in session.get(TrainingRun, run).seats}
+        mine = seats[people["trainee"].id]
+        with pytest.raises(TrainingRefused):
+            submit_seat(
+                session, mine, SCENARIOS[SCENARIO], by=session.get(User, people["second"].id)
+            )
+        with pytest.raises(TrainingRefused):
+            submit_seat(
+                session, mine, SCENARIOS[SCENARIO], by=session.get(User, people["trainer"].id)
+            )
+        report = submit_seat(
+            session, mine, SCENARIOS[SCENARIO], by=session.get(User, people["trainee"].id)
+        )
+        assert mine.submitted_at is not None and report["percent"] == mine.score_percent
+
+
+def test_another_trainer_posting_to_a_run_changes_nothing(app, client, run, make_user):
+    login(client, make_user(Role.TRAINER, office="HQ"))
+    token = csrf_token(client, "/training/")
+    response = client.post(f"/training/runs/{run}/delete", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert client.get(f"/training/runs/{run}").status_code == 404
+    with Operational(app) as session:
+        assert session.get(TrainingRun, run) is not None
+
+
+def test_starting_a_run_without_a_scenario_is_refused_with_a_message(app, client, people):
+    with Operational(app) as session:
+        before = session.scalar(select(func.count()).select_from(TrainingRun))
+    login(client, people["trainer"])
+    token = csrf_token(client, "/training/")
+    response = client.post(
+        "/training/runs",
+        data={"csrf_token": token, "scenario": "no-such", "trainee": people["trainee"].id},
+        follow_redirects=True,
+    )
+    assert "Choose a scenario." in response.get_data(as_text=True)
+    with Operational(app) as session:
+        assert session.scalar(select(func.count()).select_from(TrainingRun)) == before

@@ -3,6 +3,7 @@ and the field named."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 from fnmatch import fnmatch
@@ -11,14 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from training.scenarios import ExpectedOutcome, ScenarioInvalid, load_scenario, load_scenarios
+from claims.domain import ClaimInput, PartyInput
+from tests.support.training import VOCABULARY
+from training.scenarios.loading import ScenarioInvalid, load_scenario, load_scenarios
+from training.scenarios.model import ExpectedOutcome
 
-SCENARIO_DIR = Path(str(files("training") / "scenarios"))
+SCENARIO_DIR = Path(str(files("training") / "scenario_files"))
 PACKAGED = sorted(SCENARIO_DIR.glob("*.json"))
 
 
 def test_the_five_lessons_are_packaged():
-    assert list(load_scenarios()) == sorted(
+    assert list(load_scenarios(VOCABULARY)) == sorted(
         [
             "appeal-remanded",
             "good-faith-occupant",
@@ -44,20 +48,20 @@ def test_scenario_files_are_package_data():
 
 @pytest.mark.parametrize("path", PACKAGED, ids=lambda path: path.stem)
 def test_each_packaged_scenario_loads(path):
-    scenario = load_scenario(path)
+    scenario = load_scenario(path, VOCABULARY)
     assert scenario.id == path.stem
     assert scenario.title.en and scenario.title.ar and scenario.lesson.ar
     assert scenario.model_answer.max_points > 0
     for claim in scenario.claims:
         assert claim.evidence, f"{claim.ref} has no evidence"
-        for party in claim.parties:
+        for party in claim.facts.parties:
             assert party.latin_name, f"{claim.ref}: {party.given_name} has no Latin spelling"
     refs = {claim.ref for claim in scenario.claims}
     assert {item.ref for item in scenario.model_answer.outcomes} <= refs
 
 
 def test_each_lesson_is_taught_by_its_model_answer():
-    scenarios = load_scenarios()
+    scenarios = load_scenarios(VOCABULARY)
     outcomes = {
         scenario_id: {item.outcome for item in scenario.model_answer.outcomes}
         for scenario_id, scenario in scenarios.items()
@@ -86,7 +90,7 @@ def _broken(tmp_path, change, name="two-families.json") -> Path:
 
 def _refused(path) -> list[str]:
     with pytest.raises(ScenarioInvalid) as refused:
-        load_scenario(path)
+        load_scenario(path, VOCABULARY)
     return refused.value.errors
 
 
@@ -167,3 +171,19 @@ def test_a_file_that_is_not_json_says_where(tmp_path):
     path.write_text('{"id": "broken",\n  "title": }', encoding="utf-8")
     [error] = _refused(path)
     assert error.startswith("broken.json: line 2: not JSON")
+
+
+def test_a_claims_facts_are_the_intakes_input_records():
+    claim = load_scenarios(VOCABULARY)["two-families"].claim("A")
+    assert isinstance(claim.facts, ClaimInput)
+    assert all(isinstance(party, PartyInput) for party in claim.facts.parties)
+    assert claim.facts.import_ref is None
+
+
+def test_the_schema_names_only_the_configured_reason_codes():
+    narrow = dataclasses.replace(VOCABULARY, reason_codes=frozenset({"not_a_real_code"}))
+    path = SCENARIO_DIR / "outside-jurisdiction.json"
+    with pytest.raises(ScenarioInvalid) as refused:
+        load_scenario(path, narrow)
+    assert any("reason_code" in error for error in refused.value.errors)
+    assert load_scenario(path, VOCABULARY).id == "outside-jurisdiction"

@@ -12,8 +12,8 @@ import pytest
 from adjudication.domain import AppealOutcome
 from commission.extensions import db
 from documents.letters import LetterKind
-from tests.training.conftest import SCENARIOS, Plan
-from training.scenarios import ExpectedOutcome
+from tests.support.training import SCENARIOS, Plan
+from training.scenarios.model import ExpectedOutcome
 from training.scoring import score_workspace
 
 

@@ -7,16 +7,17 @@ import pytest
 from sqlalchemy import func, select
 
 from adjudication.models import Transition
+from adjudication.operations import AssignmentRefused, assign_claims
 from claims.domain import CandidateStatus, ClaimState
 from claims.models import Claim, ConflictCandidate, Evidence, Party
 from commission.accounts.models import User
-from commission.audit import AuditEntry
+from commission.audit import Actor, AuditEntry, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
-from tests.claims.conftest import TODAY
-from tests.conftest import new_workspace
-from tests.training.conftest import SCENARIOS
-from training.cast import CAST_USERNAMES
+from tests.support.app import new_workspace
+from tests.support.claims import TODAY
+from tests.support.training import SCENARIOS
+from training.cast import CAST_USERNAMES, training_cast
 
 #: The state each claim starts in, where a starting history moves it.
 STARTING_STATES = {("appeal-remanded", "A"): ClaimState.DECISION_ISSUED}
@@ -43,9 +44,9 @@ def test_seeding_creates_exactly_the_scenario(scenario_id, training):
     ]
     for data in scenario.claims:
         claim = claims[data.ref]
-        assert claim.parcel.parcel_no_entered == data.parcel.parcel_no
+        assert claim.parcel.parcel_no_entered == data.facts.parcel.parcel_no
         assert [(party.role, party.given_name, party.latin_name) for party in claim.parties] == [
-            (party.role, party.given_name, party.latin_name) for party in data.parties
+            (party.role, party.given_name, party.latin_name) for party in data.facts.parties
         ]
         assert [item.kind for item in claim.evidence] == [item.kind for item in data.evidence]
         assert [item.media_type for item in claim.evidence] == [
@@ -59,7 +60,7 @@ def test_seeding_creates_exactly_the_scenario(scenario_id, training):
         db.session.scalar(select(func.count()).select_from(model)) for model in (Party, Evidence)
     ]
     assert counts == [
-        sum(len(claim.parties) for claim in scenario.claims),
+        sum(len(claim.facts.parties) for claim in scenario.claims),
         sum(len(claim.evidence) for claim in scenario.claims),
     ]
     assert _operational_claims() == operational_before
@@ -159,3 +160,48 @@ def test_seeding_is_deterministic(app, training):
         second = snapshot(training.seed(scenario))
 
     assert first == second
+
+
+def test_claims_are_assigned_to_the_disabled_cast_adjudicator_inside_training(training):
+    claims = training.seed(SCENARIOS["two-families"])
+    cast = training.cast()
+    reviewer = cast.reviewer
+
+    assign_claims(
+        db.session, [claims["A"]], cast.adjudicator, by=reviewer, allow_service_account=True
+    )
+
+    assert claims["A"].assigned_to_id == cast.adjudicator.id
+    assert cast.adjudicator.is_active_account is False
+    db.session.rollback()
+
+
+def test_a_disabled_account_is_refused_without_the_explicit_permission(training):
+    claims = training.seed(SCENARIOS["two-families"])
+    cast = training.cast()
+
+    with pytest.raises(AssignmentRefused):
+        assign_claims(db.session, [claims["A"]], cast.adjudicator, by=cast.reviewer)
+    assert claims["A"].assigned_to_id is None
+
+
+def test_a_service_account_is_never_assigned_operational_claims(app):
+    from tests.support.claims import IntakeContext, claim_input
+
+    with app.app_context():
+        set_actor(Actor(None, "test"))
+        workspace_id = operational_workspace_id(db.session)
+        cast = training_cast(db.session, hasher=app.extensions["qayd_password_hasher"])
+        with use_workspace(workspace_id):
+            claim = IntakeContext(app, workspace_id).register(claim_input())
+            with pytest.raises(AssignmentRefused):
+                assign_claims(
+                    db.session,
+                    [claim],
+                    cast.adjudicator,
+                    by=cast.reviewer,
+                    allow_service_account=True,
+                )
+            assert claim.assigned_to_id is None
+        db.session.rollback()
+        db.session.remove()

@@ -9,6 +9,7 @@ import pytest
 from claims.matching.blocking import blocking_keys, parcel_key, probe_keys
 from claims.matching.normalise import ClaimFields, ParcelNumber, name_skeleton, normalise_claim
 from claims.matching.scoring import ConflictKind, MatchThresholds, name_similarity, score_pair
+from config import Config
 
 THRESHOLDS = MatchThresholds()
 
@@ -256,3 +257,12 @@ def test_one_person_written_with_fewer_names_or_another_spelling(first: str, sec
 def test_leaving_words_out_does_not_make_two_people_one(first: str, second: str) -> None:
     similarity = name_similarity(name_skeleton(first), name_skeleton(second))
     assert similarity < THRESHOLDS.same_person
+
+
+def test_thresholds_are_config_values_and_every_one_is_configurable() -> None:
+    configured = {name: getattr(Config, name) for name in dir(Config) if name.startswith("MATCH_")}
+    assert MatchThresholds.from_config(configured) == MatchThresholds()
+    changed = {name: value + 1 for name, value in configured.items()}
+    assert MatchThresholds.from_config(changed) == MatchThresholds(
+        *(value + 1 for value in dataclasses.astuple(MatchThresholds()))
+    )

@@ -1,7 +1,7 @@
 """The demo seed's history (`flask seed-demo --claims N`): demo claims in every state,
 each history a path through the transition table, made by the demo staff with the real
 verbs. Seeded here in a workspace of the test's own, as the command does in the
-operational one (tests/claims/test_demo.py runs the command itself)."""
+operational one (tests/demo/test_claims.py runs the command itself)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
-from adjudication.demo import DemoStaff, advance_demo_claims, demo_state_counts
 from adjudication.domain import DecisionStatus
 from adjudication.models import Decision, Transition
 from adjudication.operations import WorkflowSettings
 from adjudication.workflow import RULES
-from claims.demo import DEMO_SEED, seed_demo_claims
 from claims.domain import ClaimState
 from claims.models import Claim
 from commission.accounts.models import Role, User
 from commission.extensions import db
-from tests.conftest import commission_today
+from demo.claims import DEMO_SEED, seed_demo_claims
+from demo.histories import advance_demo_claims, demo_state_counts
+from demo.people import DemoStaff
+from tests.support.app import commission_today
 
 #: Enough claims for the deck of stories to deal every one of them.
 DEMO_CLAIMS = 120

@@ -1,6 +1,6 @@
 """Adjudication test helpers: a fresh workspace's staff, and claims put in any state
 with the records that state implies (a draft, an issued decision, an appeal, a hearing).
-Their fixtures, `staff` and `cases`, are in tests/conftest.py for other packages' tests."""
+Their fixtures, `staff` and `cases`, are in tests/conftest.py for every package's tests."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from claims.domain import ClaimState, PartyInput, PartyRole
 from claims.models import Claim
 from commission.accounts.models import Role, User
 from commission.extensions import db
-from tests.claims.conftest import TODAY, claim_input, claimant
+from tests.support.claims import TODAY, claim_input, claimant
 
 SETTINGS = WorkflowSettings(
     annulment_reasons=frozenset({"no_identity"}),

@@ -40,26 +40,18 @@ from adjudication.operations import (
     perform,
 )
 from adjudication.workflow import Action
-from claims.conflicts import group_of, review_candidate
-from claims.demo import DEMO_REF_PREFIX, DemoClaim
 from claims.domain import CandidateStatus, ClaimBasis, ClaimState, PartyRole, PropertyType, Remedy
 from claims.models import Claim, ConflictCandidate
+from claims.operations import review_candidate
+from claims.queries import group_of
 from commission.accounts.models import User
 from commission.db import utcnow
+from demo.claims import DEMO_REF_PREFIX, DemoClaim
+from demo.people import DemoStaff
 
 #: Claims filed more recently than this have not been screened yet: their conflict
 #: pairs stay open for the review queue.
 UNSCREENED_DAYS = 45
-
-
-@dataclasses.dataclass(frozen=True)
-class DemoStaff:
-    clerk: User
-    adjudicator: User
-    #: Assigns claims and approves or returns drafts (never drafts: four eyes).
-    reviewer: User
-    #: Decides appeals: a reviewer who neither drafted nor approved the decision appealed.
-    appeals_reviewer: User
 
 
 def advance_demo_claims(
