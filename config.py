@@ -6,13 +6,17 @@ the object it returns (or a test's own) and never looks at `os.environ` itself.
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = ROOT / "instance"
 
+#: Least entropy of a production SECRET_KEY (secrets.token_urlsafe(48) has about 300).
+MIN_SECRET_KEY_BITS = 128
 #: Values of SECRET_KEY that must never run in production.
 WEAK_SECRET_KEYS = frozenset({"", "dev", "change-me", "development-only-secret"})
 
@@ -24,7 +28,8 @@ class ConfigError(RuntimeError):
 class Config:
     SECRET_KEY = "development-only-secret"
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'qayd.sqlite'}"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: Every connection is checked before use, so a database restart costs no request.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     QAYD_DATA_DIR = str(INSTANCE_DIR / "files")
     #: `flask files gc` keeps an unreferenced file touched this recently: a writer that
     #: found the file marks it so, and its transaction must commit well within this time.
@@ -37,13 +42,21 @@ class Config:
     SESSION_COOKIE_SECURE = False
     #: A session unused for this long is dead, on the server, whatever the browser keeps.
     SESSION_IDLE_TIMEOUT = timedelta(hours=8)
-    #: Server-side expiry is pushed forward at most this often, to spare a write per request.
-    SESSION_REFRESH_EVERY = timedelta(minutes=5)
+    #: A session's row is touched (expiry pushed forward) at most this often, not on
+    #: every request.
+    SESSION_REFRESH_EVERY = timedelta(minutes=1)
+    #: Each process deletes expired session rows at most this often, on a login.
+    SESSION_PURGE_EVERY = timedelta(minutes=10)
     REMEMBER_COOKIE_DURATION = timedelta(hours=8)
 
-    #: Failed logins before an account locks, and for how long.
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT = timedelta(minutes=15)
+    #: Failed logins allowed before further tries of that name from that address pause,
+    #: and from one address whatever the name (generous: an office shares one address).
+    LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "100 per 15 minutes"
+    #: Where the login counts live: shared Redis in production (redis://host:6379/N);
+    #: per-process memory only for a single development server.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = ""
     #: argon2id cost; the defaults are argon2-cffi's RFC 9106 low-memory profile.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST_KIB = 65536
@@ -176,7 +189,6 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SEND_HSTS = True
     ALLOW_DEMO_SEED = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
 
 CONFIG_CLASSES = {
@@ -211,6 +223,8 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         config.SQLALCHEMY_DATABASE_URI = normalise_database_url(environ["DATABASE_URL"])
     if environ.get("QAYD_DATA_DIR"):
         config.QAYD_DATA_DIR = environ["QAYD_DATA_DIR"]
+    if environ.get("QAYD_RATELIMIT_STORAGE_URI"):
+        config.RATELIMIT_STORAGE_URI = environ["QAYD_RATELIMIT_STORAGE_URI"]
     if environ.get("VERIFY_BASE_URL"):
         config.VERIFY_BASE_URL = environ["VERIFY_BASE_URL"]
     if environ.get("QAYD_EVIDENCE_MAX_MB"):
@@ -221,14 +235,32 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
     return config
 
 
+def secret_key_entropy_bits(key: str) -> float:
+    """Shannon entropy of the key's characters times its length: a measure of how many
+    guesses it would take, in which "aaaa…" scores nothing however long it is."""
+    if not key:
+        return 0.0
+    counts = Counter(key)
+    per_character = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    return max(0.0, per_character * len(key))
+
+
 def check_config(config: Config) -> None:
-    """Refuse a production configuration with a guessable secret or no verify address."""
+    """Refuse a production configuration with a guessable secret, per-process login
+    counts or no verify address."""
     if isinstance(config, ProductionConfig):
         key = config.SECRET_KEY or ""
-        if key in WEAK_SECRET_KEYS or len(key) < 32:
+        if key in WEAK_SECRET_KEYS or secret_key_entropy_bits(key) < MIN_SECRET_KEY_BITS:
             raise ConfigError(
-                "Production needs SECRET_KEY set to a random value of at least 32 characters "
+                f"Production needs SECRET_KEY set to a random value of at least "
+                f"{MIN_SECRET_KEY_BITS} bits of entropy "
                 '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+        if config.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            raise ConfigError(
+                "Production needs QAYD_RATELIMIT_STORAGE_URI, a storage every worker shares "
+                "(e.g. redis://127.0.0.1:6379/0): per-process counts let a guesser try "
+                "each worker in turn."
             )
         if not config.VERIFY_BASE_URL.startswith("https://"):
             raise ConfigError(

@@ -23,6 +23,7 @@ def create_app(config: Config | None = None) -> Flask:
     from commission.accounts import views as account_views
     from commission.accounts.models import User
     from commission.accounts.passwords import make_hasher
+    from commission.accounts.throttle import limiter
     from commission.extensions import babel, csrf, db, login_manager, migrate
     from commission.files import StoredFiles
     from commission.sessions import DatabaseSessionInterface
@@ -46,6 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
         render_as_batch=True,
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -99,6 +101,9 @@ def create_app(config: Config | None = None) -> Flask:
         StoredFiles(EvidenceStore, Evidence.sha256),
         StoredFiles(LetterStore, Letter.sha256),
     )
+    #: Columns that record how far their workspace's audit chain had come (an issued
+    #: letter's), so that `flask audit verify` finds a chain trimmed below them.
+    app.extensions["qayd_chain_positions"] = (Letter.audit_seq,)
 
     cli.register(app)
     for command in (

@@ -1,12 +1,17 @@
 """The tamper-evident audit log.
 
-Every insert, update and delete of a model that inherits `Audited` writes an
-`audit_entry` row in the same flush, so the change and its record commit or roll back
-together. Entries form a hash chain per workspace: each carries its sequence number and
-the SHA-256 of the entry before it, and its own hash covers all its content. `verify`
-recomputes the chain and names the first entry that was edited, deleted or reordered;
-`audit_head` holds the newest hash so that truncating the tail shows too, and printing
-that head outside the database makes even a full rewrite detectable.
+Every insert, update and delete of a model that inherits `Audited` is recorded at flush
+and written as an `audit_entry` row at commit, in the same database transaction, so the
+change and its record commit or roll back together. Entries form a hash chain per
+workspace: each carries its sequence number and the SHA-256 of the entry before it, and
+its own hash covers all its content. The chain's head row is locked only while the
+commit appends, so writers do not queue behind each other's whole transactions.
+
+`verify_chain` recomputes the chain and names the first entry that was edited, deleted
+or reordered; `audit_head` holds the newest hash so that truncating the tail shows too.
+Someone with the database's rights can still rewrite the head along with the tail, so
+`flask audit anchor` writes the heads outside the database (an append-only file, and
+standard output for shipping elsewhere) and verification checks the chain against them.
 """
 
 from __future__ import annotations
@@ -17,18 +22,43 @@ import enum
 import functools
 import hashlib
 import json
+import os
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
+from pathlib import Path
 
 from flask import g, has_app_context
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, event, insert, select
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    Mapped,
+    Session,
+    SessionTransaction,
+    mapped_column,
+    scoped_session,
+)
 
 from commission.db import Base, UTCDateTime, utcnow
 from commission.workspaces import (
     ALL_WORKSPACES,
     Workspace,
+    WorkspaceKind,
     WorkspaceScoped,
     operational_workspace_id,
 )
@@ -209,39 +239,96 @@ def _pending_entries(session: Session) -> list[tuple[object, str, dict | None, d
     return pending
 
 
-def _append(session: Session, pending) -> None:
-    connection = session.connection()
-    by_workspace: dict[int, list] = defaultdict(list)
+#: `Session.info` key of the audit entries flushed in the open transaction, not yet chained.
+_BUFFER_KEY = "qayd_audit_buffer"
+
+
+@dataclasses.dataclass
+class _BufferedEntry:
+    """An audit entry recorded at flush, waiting for its place in the chain at commit."""
+
+    transaction: SessionTransaction
+    workspace_id: int
+    action: str
+    entity: str
+    entity_id: str
+    before_json: str | None
+    after_json: str | None
+
+
+def _buffer(session: Session, pending) -> None:
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    buffered = session.info.setdefault(_BUFFER_KEY, [])
     operational_id = None
-    for item in pending:
-        obj = item[0]
+    for obj, action, before, after in pending:
         if isinstance(obj, WorkspaceScoped):
             workspace_id = obj.workspace_id
         else:
             if operational_id is None:
                 operational_id = operational_workspace_id(session)
             workspace_id = operational_id
-        by_workspace[workspace_id].append(item)
+        buffered.append(
+            _BufferedEntry(
+                transaction=transaction,
+                workspace_id=workspace_id,
+                action=action,
+                entity=type(obj).__tablename__,
+                entity_id=_entity_id(obj),
+                before_json=canonical_json(before),
+                after_json=canonical_json(after),
+            )
+        )
 
-    actor = current_actor()
-    occurred_at = utcnow()
+
+def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _lock_head(connection, workspace_id: int) -> tuple[int, str]:
     head_table = AuditHead.__table__
+    insert_head = {"postgresql": pg_insert, "sqlite": sqlite_insert}[connection.dialect.name]
+    # Two first writers of a new workspace may race to create its head: one row wins.
+    connection.execute(
+        insert_head(head_table)
+        .values(workspace_id=workspace_id, seq=0, hash=GENESIS_HASH)
+        .on_conflict_do_nothing(index_elements=["workspace_id"])
+    )
+    return connection.execute(
+        select(head_table.c.seq, head_table.c.hash)
+        .where(head_table.c.workspace_id == workspace_id)
+        .with_for_update()
+    ).one()
+
+
+def _chain_buffered_entries(session: Session) -> None:
+    """Give the transaction's buffered entries their place in the chain, at commit.
+
+    The head row is locked only here, for the few statements between this hook and the
+    commit, not from the first audited flush: concurrent transactions (a long import, a
+    web registration) do not wait on each other's work, only on each other's appends.
+    The entries are inserted in the same database transaction as the data they record,
+    so both commit or neither does.
+    """
+    session.flush()
+    buffered: list[_BufferedEntry] = session.info.pop(_BUFFER_KEY, [])
+    if not buffered:
+        return
+    connection = session.connection()
+    actor = current_actor()
+    # One time for the whole append, so the chain's times never go backwards.
+    occurred_at = utcnow()
+    by_workspace: dict[int, list[_BufferedEntry]] = defaultdict(list)
+    for entry in buffered:
+        by_workspace[entry.workspace_id].append(entry)
     # Sorted so that two transactions touching the same workspaces lock heads in one order.
     for workspace_id in sorted(by_workspace):
-        head = connection.execute(
-            select(head_table.c.seq, head_table.c.hash)
-            .where(head_table.c.workspace_id == workspace_id)
-            .with_for_update()
-        ).first()
-        if head is None:
-            connection.execute(
-                insert(head_table).values(workspace_id=workspace_id, seq=0, hash=GENESIS_HASH)
-            )
-            seq, prev_hash = 0, GENESIS_HASH
-        else:
-            seq, prev_hash = head
+        seq, prev_hash = _lock_head(connection, workspace_id)
         rows = []
-        for obj, action, before, after in by_workspace[workspace_id]:
+        for entry in by_workspace[workspace_id]:
             seq += 1
             row = {
                 "workspace_id": workspace_id,
@@ -249,31 +336,174 @@ def _append(session: Session, pending) -> None:
                 "occurred_at": occurred_at,
                 "actor_id": actor.id,
                 "actor_label": actor.label,
-                "action": action,
-                "entity": type(obj).__tablename__,
-                "entity_id": _entity_id(obj),
-                "before_json": canonical_json(before),
-                "after_json": canonical_json(after),
+                "action": entry.action,
+                "entity": entry.entity,
+                "entity_id": entry.entity_id,
+                "before_json": entry.before_json,
+                "after_json": entry.after_json,
                 "prev_hash": prev_hash,
             }
             row["hash"] = prev_hash = entry_hash(**row)
             rows.append(row)
         connection.execute(insert(AuditEntry.__table__), rows)
         connection.execute(
-            head_table.update()
-            .where(head_table.c.workspace_id == workspace_id)
+            AuditHead.__table__.update()
+            .where(AuditHead.__table__.c.workspace_id == workspace_id)
             .values(seq=seq, hash=prev_hash)
         )
 
 
 def install_audit_log(session_class) -> None:
-    """Register the flush hook that writes audit entries (done once by the app factory)."""
+    """Register the hooks that record audit entries at flush and chain them at commit
+    (done once by the extensions module)."""
 
     @event.listens_for(session_class, "after_flush")
-    def _write_audit_entries(session: Session, flush_context) -> None:
+    def _record_audit_entries(session: Session, flush_context) -> None:
         pending = _pending_entries(session)
         if pending:
-            _append(session, pending)
+            _buffer(session, pending)
+
+    @event.listens_for(session_class, "before_flush")
+    def _keep_workspace_kinds(session: Session, flush_context, instances) -> None:
+        _refuse_kind_changes(session)
+
+    @event.listens_for(session_class, "before_commit")
+    def _append_audit_entries(session: Session) -> None:
+        # Releasing a savepoint is not the commit: its entries wait for the outer one.
+        if not session.in_nested_transaction():
+            _chain_buffered_entries(session)
+
+    @event.listens_for(session_class, "after_soft_rollback")
+    def _drop_rolled_back_entries(session: Session, previous_transaction) -> None:
+        buffered = session.info.get(_BUFFER_KEY)
+        if buffered:
+            session.info[_BUFFER_KEY] = [
+                entry for entry in buffered if not _within(entry.transaction, previous_transaction)
+            ]
+
+
+class WorkspaceKindLocked(RuntimeError):
+    """A workspace's kind cannot change once its chain holds entries."""
+
+
+def _refuse_kind_changes(session: Session) -> None:
+    for obj in session.dirty:
+        if not isinstance(obj, Workspace):
+            continue
+        history = sa_inspect(obj).attrs.kind.history
+        if not (history.deleted and history.added and history.deleted[0] != history.added[0]):
+            continue
+        has_entries = session.scalar(
+            select(AuditEntry.id)
+            .where(AuditEntry.workspace_id == obj.id)
+            .limit(1)
+            .execution_options(**{ALL_WORKSPACES: True})
+        )
+        if has_entries is not None:
+            # A kind flip would let the operational chain be removed as a training one.
+            raise WorkspaceKindLocked(f"workspace {obj.id} holds audit entries: its kind is fixed")
+
+
+def chain_head_seq(session: Session, workspace_id: int) -> int:
+    """The committed length of a workspace's chain (0 before its first entry); read
+    without a lock, so an issued letter can record how far the chain had come."""
+    return session.scalar(select(AuditHead.seq).where(AuditHead.workspace_id == workspace_id)) or 0
+
+
+def remove_training_chain(session: Session, workspace_id: int) -> None:
+    """Remove a training workspace's chain (its run is reset or deleted): the one way
+    audit entries ever go. The removal is itself an entry in the operational chain, with
+    the removed head, and on PostgreSQL the rows go through `remove_training_audit_chain`,
+    which refuses the operational workspace whatever the caller says."""
+    if isinstance(session, scoped_session):
+        session = session()
+    session.flush()
+    kind = session.scalar(select(Workspace.kind).where(Workspace.id == workspace_id))
+    if kind != WorkspaceKind.TRAINING:
+        raise WorkspaceKindLocked(f"workspace {workspace_id} is not a training workspace")
+    head = session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.workspace_id == workspace_id)
+    ).first()
+    # Entries flushed earlier in this transaction belong to the chain being removed.
+    session.info[_BUFFER_KEY] = [
+        entry for entry in session.info.get(_BUFFER_KEY, []) if entry.workspace_id != workspace_id
+    ]
+    if head is not None:
+        session.info.setdefault(_BUFFER_KEY, []).append(
+            _BufferedEntry(
+                transaction=session.get_nested_transaction() or session.get_transaction(),
+                workspace_id=operational_workspace_id(session),
+                action="delete",
+                entity="audit_chain",
+                entity_id=str(workspace_id),
+                before_json=canonical_json({"seq": head.seq, "hash": head.hash}),
+                after_json=None,
+            )
+        )
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT remove_training_audit_chain(:workspace_id)"),
+            {"workspace_id": workspace_id},
+        )
+    else:
+        connection.execute(delete(AuditEntry).where(AuditEntry.workspace_id == workspace_id))
+        connection.execute(delete(AuditHead).where(AuditHead.workspace_id == workspace_id))
+
+
+# --------------------------------------------------------------------------- anchors
+
+ANCHOR_LOG_NAME = "audit-anchors.jsonl"
+
+
+@dataclasses.dataclass(frozen=True)
+class Anchor:
+    """A chain head as it was written outside the database at `anchored_at`."""
+
+    workspace_id: int
+    kind: str
+    seq: int
+    hash: str
+    anchored_at: str
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+
+def anchor_log_path(data_dir: str) -> Path:
+    return Path(data_dir) / ANCHOR_LOG_NAME
+
+
+def current_anchors(session: Session) -> list[Anchor]:
+    anchored_at = utcnow().isoformat(timespec="seconds")
+    rows = session.execute(
+        select(AuditHead.workspace_id, Workspace.kind, AuditHead.seq, AuditHead.hash)
+        .join(Workspace, Workspace.id == AuditHead.workspace_id)
+        .order_by(AuditHead.workspace_id)
+    )
+    return [Anchor(ws, str(kind), seq, hash_, anchored_at) for ws, kind, seq, hash_ in rows]
+
+
+def append_anchors(data_dir: str, anchors: list[Anchor]) -> None:
+    """Append to the anchor log, opened for appending only and flushed to disk."""
+    path = anchor_log_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as log:
+        for anchor in anchors:
+            log.write(anchor.to_json() + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+
+
+def read_anchors(data_dir: str) -> list[Anchor]:
+    path = anchor_log_path(data_dir)
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as log:
+        return [Anchor(**json.loads(line)) for line in log if line.strip()]
+
+
+# --------------------------------------------------------------------------- verification
 
 
 @dataclasses.dataclass(frozen=True)
@@ -290,8 +520,37 @@ class ChainReport:
         return self.problem is None
 
 
-def verify_chain(session: Session, workspace: Workspace) -> ChainReport:
-    """Recompute one workspace's chain and describe the first entry that breaks it."""
+def newest_recorded_seq(
+    session: Session, workspace_id: int, columns: Iterable[InstrumentedAttribute]
+) -> int | None:
+    """The furthest chain position that any row of the workspace recorded in one of
+    `columns` (e.g. `Letter.audit_seq`); None if none did."""
+    recorded = (
+        session.scalar(
+            select(func.max(column))
+            .where(column.class_.workspace_id == workspace_id)
+            .execution_options(**{ALL_WORKSPACES: True})
+        )
+        for column in columns
+    )
+    return max((seq for seq in recorded if seq is not None), default=None)
+
+
+def verify_chain(
+    session: Session,
+    workspace: Workspace,
+    *,
+    anchors: Iterable[Anchor] = (),
+    newest_letter_seq: int | None = None,
+) -> ChainReport:
+    """Recompute one workspace's chain and describe the first thing that breaks it: an
+    entry edited, deleted or reordered; a head that does not match; a head kept outside
+    the database (`anchors` of this workspace) that the chain no longer reaches or no
+    longer matches; a letter that recorded a chain position the chain does not have."""
+    anchored: dict[int, list[Anchor]] = defaultdict(list)
+    for anchor in anchors:
+        if anchor.workspace_id == workspace.id:
+            anchored[anchor.seq].append(anchor)
     entries = session.scalars(
         select(AuditEntry)
         .where(AuditEntry.workspace_id == workspace.id)
@@ -330,6 +589,15 @@ def verify_chain(session: Session, workspace: Workspace) -> ChainReport:
         if recomputed != entry.hash:
             problem = f"entry #{entry.seq} (id {entry.id}) was edited: its hash does not match"
             break
+        for anchor in anchored.get(entry.seq, ()):
+            if anchor.hash != entry.hash:
+                problem = (
+                    f"entry #{entry.seq} differs from the head anchored at {anchor.anchored_at}: "
+                    "the tail of the chain was rewritten"
+                )
+                break
+        if problem:
+            break
         prev_hash, expected_seq = entry.hash, expected_seq + 1
     last_seq = expected_seq - 1
     if problem is None and head is not None and (head.seq, head.hash) != (last_seq, prev_hash):
@@ -339,6 +607,17 @@ def verify_chain(session: Session, workspace: Workspace) -> ChainReport:
         )
     if problem is None and head is None and count:
         problem = "the chain has entries but no head record"
+    if problem is None and anchored and max(anchored) > last_seq:
+        anchor = anchored[max(anchored)][-1]
+        problem = (
+            f"the chain ends at #{last_seq} but reached #{anchor.seq} when anchored at "
+            f"{anchor.anchored_at}: its head went backwards and the tail was trimmed"
+        )
+    if problem is None and newest_letter_seq is not None and newest_letter_seq > last_seq:
+        problem = (
+            f"a letter was issued when the chain had reached #{newest_letter_seq}, "
+            f"but the chain ends at #{last_seq}: the tail was trimmed"
+        )
     return ChainReport(
         workspace_id=workspace.id,
         workspace_name=workspace.name,

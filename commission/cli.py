@@ -17,7 +17,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from commission.accounts.models import Role
+from commission.accounts.models import Role, User
 from commission.accounts.operations import (
     UnknownOffice,
     create_user,
@@ -25,7 +25,16 @@ from commission.accounts.operations import (
     sync_offices,
 )
 from commission.accounts.passwords import WeakPassword
-from commission.audit import Actor, set_actor, verify_chain
+from commission.accounts.throttle import unlock_login
+from commission.audit import (
+    Actor,
+    append_anchors,
+    current_anchors,
+    newest_recorded_seq,
+    read_anchors,
+    set_actor,
+    verify_chain,
+)
 from commission.boundary import refusal_text, transaction
 from commission.extensions import db
 from commission.files import collect_garbage
@@ -96,10 +105,22 @@ def disable_user_command(username):
     click.echo(f"Disabled {username}; its sessions are ended.")
 
 
+@users_cli.command("unlock")
+@click.argument("username")
+def unlock_user_command(username):
+    """Lift the pause on an account's logins after repeated failures, at every address."""
+    if db.session.scalar(select(User.id).where(User.username == username)) is None:
+        raise click.ClickException(f"No user {username!r}.")
+    unlock_login(username, by=f"cli:{getpass.getuser()}")
+    click.echo(f"Logins of {username} are no longer paused.")
+
+
 @users_cli.command("purge-sessions")
 def purge_sessions_command():
     """Delete expired sessions (for a daily cron)."""
-    click.echo(f"Deleted {purge_expired_sessions()} expired sessions.")
+    with command_boundary("users-purge-sessions"):
+        removed = purge_expired_sessions(db.session)
+    click.echo(f"Deleted {removed} expired sessions.")
 
 
 @offices_cli.command("sync")
@@ -110,12 +131,34 @@ def sync_offices_command():
     click.echo(f"Offices in step with the reference data ({changed} changed).")
 
 
+@audit_cli.command("anchor")
+def anchor_audit_command():
+    """Append every chain's head to the anchor log under QAYD_DATA_DIR and print it as
+    JSON lines, to be shipped off this host (e.g. `flask audit anchor | logger`)."""
+    anchors = current_anchors(db.session)
+    db.session.rollback()
+    append_anchors(current_app.config["QAYD_DATA_DIR"], anchors)
+    for anchor in anchors:
+        click.echo(anchor.to_json())
+
+
 @audit_cli.command("verify")
 def verify_audit_command():
-    """Recompute every workspace's hash chain; print each head hash; exit 1 if broken."""
+    """Recompute every workspace's hash chain, check it against the anchor log and the
+    letters issued; print each head hash; exit 1 if anything is wrong."""
+    anchors = read_anchors(current_app.config["QAYD_DATA_DIR"])
     broken = False
     for workspace in db.session.scalars(select(Workspace).order_by(Workspace.id)):
-        report = verify_chain(db.session, workspace)
+        report = verify_chain(
+            db.session,
+            workspace,
+            # Training chains are removed with their runs; only the operational one is
+            # held to every head it ever had.
+            anchors=anchors if not workspace.is_training else (),
+            newest_letter_seq=newest_recorded_seq(
+                db.session, workspace.id, current_app.extensions["qayd_chain_positions"]
+            ),
+        )
         status = "OK" if report.ok else "BROKEN"
         click.echo(
             f"workspace {report.workspace_id} ({report.workspace_name}): {status}, "
@@ -123,7 +166,18 @@ def verify_audit_command():
         )
         if not report.ok:
             broken = True
-            click.echo(f"  first bad entry: {report.problem}", err=True)
+            click.echo(f"  first problem: {report.problem}", err=True)
+    operational_ids = set(
+        db.session.scalars(select(Workspace.id).where(Workspace.kind == "operational"))
+    )
+    for anchor in anchors:
+        if anchor.kind == "operational" and anchor.workspace_id not in operational_ids:
+            broken = True
+            click.echo(
+                f"workspace {anchor.workspace_id} was anchored as operational on "
+                f"{anchor.anchored_at} but is no longer the operational workspace",
+                err=True,
+            )
     db.session.rollback()
     sys.exit(1 if broken else 0)
 

@@ -28,8 +28,11 @@ login_manager = LoginManager()
 babel = Babel()
 
 install_workspace_scoping(FlaskSession)
-install_audit_log(FlaskSession)
+# Before-commit hooks run in this order: staged files are published first, then the
+# audit entries are chained, so the chain's head stays locked only for the append and
+# the commit, not while files are moved into place.
 install_file_publishing(FlaskSession)
+install_audit_log(FlaskSession)
 
 #: Key, in a pooled SQLite connection's info, of the cursors it returned rows on.
 _OPEN_ROW_CURSORS = "qayd_open_row_cursors"

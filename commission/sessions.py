@@ -1,9 +1,15 @@
-"""Server-side sessions in the database.
+"""Server-side sessions in the database, for logged-in users only.
 
-The cookie carries only a random id; the table keys sessions by the id's SHA-256, so a
-copy of the table holds no usable cookie. Logging out deletes the row, so a cookie copied
-before logout opens nothing after it, on every worker. The row is written in its own
-short transaction, independent of whatever the request did.
+A logged-in user's cookie carries only a random id; the table keys sessions by the id's
+SHA-256, so a copy of the table holds no usable cookie. Logging out deletes the row, so a
+cookie copied before logout opens nothing after it, on every worker. The row is written
+in its own short transaction, independent of whatever the request did, and touched at
+most once per SESSION_REFRESH_EVERY, not on every request. Expired rows are deleted by
+the logins themselves, at most once per SESSION_PURGE_EVERY in each process.
+
+Anonymous visitors (the login page, /verify) get no row: what their session holds (the
+login form's CSRF token, a message after logout) travels in the same cookie, signed with
+SECRET_KEY, so a flood of anonymous requests stores nothing.
 
 Flask-Session's SQLAlchemy backend was not used: it creates its table when the app
 starts, commits the application's own session in the middle of a request and stores
@@ -14,17 +20,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
+import time
 from datetime import datetime, timedelta
 
 from flask import request
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ForeignKey, String, Text, delete, insert, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.datastructures import CallbackDict
 
 from commission.db import Base, UTCDateTime, utcnow
 from commission.extensions import db
+
+logger = logging.getLogger(__name__)
+
+_LAST_PURGE_KEY = "qayd_sessions_last_purge"
 
 
 class UserSession(Base):
@@ -43,6 +56,12 @@ class UserSession(Base):
 
 def _hash_id(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+#: The session key Flask-Login keeps the user's id under: a session that has it is stored.
+USER_ID_KEY = "_user_id"
+#: Signer salt of anonymous sessions, so no other signed value passes as one.
+ANONYMOUS_SALT = "qayd-anonymous-session"
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -64,11 +83,39 @@ class ServerSession(CallbackDict, SessionMixin):
         self.session_id = None
         self.modified = True
 
+    def clear(self) -> None:
+        """Empty the session (logout): its row goes, even if a message is added after."""
+        if self.session_id:
+            self.retired_ids.append(self.session_id)
+        self.session_id = None
+        super().clear()
+
+
+def _signer(app) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.secret_key, salt=ANONYMOUS_SALT)
+
 
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app, request) -> ServerSession:
-        session_id = request.cookies.get(self.get_cookie_name(app))
-        if not session_id or len(session_id) > 128:
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie or len(cookie) > 4096:
+            return ServerSession()
+        if "." in cookie:
+            return self._open_anonymous(app, cookie)
+        return self._open_stored(cookie)
+
+    def _open_anonymous(self, app, cookie: str) -> ServerSession:
+        max_age = app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+        try:
+            data = _signer(app).loads(cookie, max_age=max_age)
+        except BadSignature:
+            return ServerSession()
+        # A signed cookie never makes anyone logged in: only a stored session does.
+        data.pop(USER_ID_KEY, None)
+        return ServerSession(data)
+
+    def _open_stored(self, session_id: str) -> ServerSession:
+        if len(session_id) > 128:
             return ServerSession()
         with db.engine.connect() as connection:
             row = connection.execute(
@@ -106,6 +153,13 @@ class DatabaseSessionInterface(SessionInterface):
             if cookie_name in request.cookies:
                 response.delete_cookie(cookie_name, **cookie_options)
             return
+        if USER_ID_KEY not in session:
+            if session.modified:
+                response.set_cookie(
+                    cookie_name, _signer(app).dumps(dict(session)), **cookie_options
+                )
+            response.vary.add("Cookie")
+            return
 
         now = utcnow()
         idle_timeout: timedelta = app.config["SESSION_IDLE_TIMEOUT"]
@@ -141,7 +195,20 @@ def end_sessions_of(user_id: int) -> None:
         connection.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
-def purge_expired_sessions() -> int:
-    with db.engine.begin() as connection:
-        result = connection.execute(delete(UserSession).where(UserSession.expires_at <= utcnow()))
+def purge_expired_sessions(session: Session) -> int:
+    """Delete the expired session rows; the caller's boundary commits."""
+    result = session.execute(delete(UserSession).where(UserSession.expires_at <= utcnow()))
     return result.rowcount
+
+
+def purge_expired_sessions_now_and_then(app, session: Session) -> None:
+    """Delete expired rows if this process has not done so for SESSION_PURGE_EVERY: cheap
+    enough to do in every login's transaction, so no one has to run a command for it."""
+    now = time.monotonic()
+    last = app.extensions.get(_LAST_PURGE_KEY)
+    if last is not None and now - last < app.config["SESSION_PURGE_EVERY"].total_seconds():
+        return
+    app.extensions[_LAST_PURGE_KEY] = now
+    removed = purge_expired_sessions(session)
+    if removed:
+        logger.info("purged %d expired sessions", removed)

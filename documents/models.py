@@ -84,6 +84,9 @@ class Letter(WorkspaceScoped, Audited, Base):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     #: Copied from the workspace's kind when issued: a training letter is watermarked.
     is_training: Mapped[bool] = mapped_column(Boolean)
+    #: How far the workspace's audit chain had come when the letter was issued (None for
+    #: letters issued before this was recorded): a chain that ends before it was trimmed.
+    audit_seq: Mapped[int | None] = mapped_column(Integer)
 
     claim: Mapped[Claim] = relationship()
     issued_by: Mapped[User | None] = relationship()

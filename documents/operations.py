@@ -31,6 +31,7 @@ from adjudication.workflow import Action
 from claims.domain import ClaimState
 from claims.models import Claim, RegistryExtractRequest
 from commission.accounts.models import User
+from commission.audit import chain_head_seq
 from commission.bilingual import Bilingual
 from commission.governorates import BY_CODE
 from commission.refusals import N_, Refusal, RefusalKind
@@ -290,6 +291,7 @@ def issue_letter(
         issued_on=printed.issued_on,
         issued_by_id=by.id if by else None,
         is_training=training,
+        audit_seq=chain_head_seq(session, claim.workspace_id),
         covered=[LetterClaim(claim_id=covered.id) for covered in source.claims],
     )
     session.add(letter)

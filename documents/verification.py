@@ -25,7 +25,7 @@ _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _CODE_BITS = 80
 
 
-def canonical_json(letter: LetterContent, *, training: bool) -> str:
+def letter_canonical_json(letter: LetterContent, *, training: bool) -> str:
     """The letter's content as JSON with sorted keys: the text that is hashed."""
     content = {"kind": letter.kind.value, "training": training, "letter": _plain(letter)}
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -49,7 +49,7 @@ def _plain(value):
 
 def verification_code(letter: LetterContent, *, training: bool) -> str:
     """The code printed on `letter`: `XXXX-XXXX-XXXX-XXXX`, with `T-` for training."""
-    digest = hashlib.sha256(canonical_json(letter, training=training).encode()).digest()
+    digest = hashlib.sha256(letter_canonical_json(letter, training=training).encode()).digest()
     number = int.from_bytes(digest[: _CODE_BITS // 8], "big")
     symbols = "".join(_ALPHABET[(number >> shift) & 31] for shift in range(_CODE_BITS - 5, -1, -5))
     code = "-".join(symbols[i : i + 4] for i in range(0, len(symbols), 4))

@@ -27,6 +27,7 @@ from adjudication.operations import WorkflowSettings
 from claims.files import EvidenceStore
 from claims.matching import MatchThresholds
 from commission.accounts.models import User
+from commission.audit import remove_training_chain
 from commission.clock import local_today
 from commission.db import Base, utcnow
 from commission.refusals import N_, Refusal
@@ -198,6 +199,11 @@ def _check_manages(run: TrainingRun, user: User) -> None:
         raise TrainingRefused(N_("Only the run's trainer or an administrator manages a run."))
 
 
+#: Tables `_wipe` leaves alone: the workspace row itself, and the audit chain, which goes
+#: only through its own audited path.
+KEPT_BY_WIPE = frozenset({"workspace", "audit_entry", "audit_head"})
+
+
 def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
     """Delete every row of the workspace, children before parents. Only a training
     workspace: the operational one is never emptied."""
@@ -205,10 +211,11 @@ def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
     if kind != WorkspaceKind.TRAINING:
         raise TrainingRefused(N_("Only a training workspace can be emptied."))
     for table in reversed(Base.metadata.sorted_tables):
-        if table.name in keep or table.name == "workspace" or "workspace_id" not in table.c:
+        if table.name in keep or table.name in KEPT_BY_WIPE or "workspace_id" not in table.c:
             continue
         session.execute(
             delete(table).where(table.c.workspace_id == workspace_id),
             execution_options={ALL_WORKSPACES: True},
         )
+    remove_training_chain(session, workspace_id)
     session.expire_all()

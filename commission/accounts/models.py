@@ -5,7 +5,7 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission.audit import AUDIT_INFO_KEY, Audited
@@ -59,13 +59,6 @@ class User(UserMixin, Audited, Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: Consecutive failed logins; shared by every worker because it lives here.
-    failed_login_count: Mapped[int] = mapped_column(
-        Integer, default=0, info={AUDIT_INFO_KEY: "skip"}
-    )
-    locked_until: Mapped[datetime | None] = mapped_column(
-        UTCDateTime, info={AUDIT_INFO_KEY: "skip"}
-    )
     last_login_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, info={AUDIT_INFO_KEY: "skip"}
     )
@@ -95,9 +88,6 @@ class User(UserMixin, Audited, Base):
     def sees_all_offices(self) -> bool:
         # A training workspace is the trainee's own sandbox: every claim in it is theirs.
         return self.office.is_headquarters or training_roles() is not None
-
-    def is_locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and self.locked_until > now
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

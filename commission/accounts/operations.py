@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
-from sqlalchemy import case, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commission.accounts.models import Office, Role, User, UserRole
@@ -18,9 +18,15 @@ logger = logging.getLogger(__name__)
 
 
 class LoginRefused(Refusal):
-    """Login failed; the message is safe to show (it never says which part was wrong)."""
+    """Login failed; the message is safe to show (it never says which part was wrong).
+    The default message is the one answer to an unknown name, a wrong password and
+    paused tries alike."""
 
     kind = RefusalKind.INPUT
+    message = N_(
+        "Wrong username or password. After repeated failures, logins from this computer "
+        "pause for a few minutes; an administrator can lift the pause."
+    )
 
 
 class UnknownOffice(Refusal, ValueError):
@@ -100,49 +106,20 @@ def authenticate(
     now: datetime,
     hasher: PasswordHasher,
     dummy_hash: str,
-    max_failures: int,
-    lockout: timedelta,
+    throttled: bool,
 ) -> User:
-    """Check a login; count a failure in the database and lock after `max_failures`."""
+    """Check a login. A password is always verified against a hash (the user's, or a
+    dummy one for an unknown name) and every refusal says the same, so neither the time
+    nor the answer tells an unknown name, a wrong password and a paused one apart.
+    `throttled`: this name may not be tried from this address now."""
     user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        # Spend the same time as a real check, so timing does not reveal usernames.
-        verify_password(hasher, dummy_hash, password)
-        raise LoginRefused(N_("Wrong username or password."))
-    if user.is_locked(now):
-        raise LoginRefused(
-            N_(
-                "This account is locked after repeated failed logins. "
-                "Try again later or ask an administrator."
-            )
-        )
-    if not verify_password(hasher, user.password_hash, password):
-        _count_failure(session, user, now=now, max_failures=max_failures, lockout=lockout)
-        raise LoginRefused(N_("Wrong username or password."))
+    matches = verify_password(hasher, user.password_hash if user else dummy_hash, password)
+    if user is None or not matches or throttled:
+        raise LoginRefused()
     if not user.is_active_account:
         raise LoginRefused(N_("This account is disabled."))
-    user.failed_login_count = 0
-    user.locked_until = None
     user.last_login_at = now
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
     session.flush()
     return user
-
-
-def _count_failure(
-    session: Session, user: User, *, now: datetime, max_failures: int, lockout: timedelta
-) -> None:
-    # One UPDATE that reads the current count, so failures at two workers both count.
-    reaches_limit = User.failed_login_count + 1 >= max_failures
-    session.execute(
-        update(User)
-        .where(User.id == user.id)
-        .values(
-            failed_login_count=case((reaches_limit, 0), else_=User.failed_login_count + 1),
-            locked_until=case((reaches_limit, now + lockout), else_=User.locked_until),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    session.expire(user, ["failed_login_count", "locked_until"])
-    logger.warning("failed login for %s", user.username)

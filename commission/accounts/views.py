@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
+from commission.accounts import throttle
 from commission.accounts.forms import LoginForm, PostOnlyForm
 from commission.accounts.models import Role, User
 from commission.accounts.operations import LoginRefused, authenticate
@@ -23,6 +24,7 @@ from commission.boundary import refusal_text
 from commission.db import utcnow
 from commission.extensions import db
 from commission.policy import allow, allow_any_user, allow_public
+from commission.sessions import purge_expired_sessions_now_and_then
 
 bp = Blueprint("accounts", __name__)
 
@@ -43,24 +45,27 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         config = current_app.config
+        username, address = form.username.data.strip(), throttle.client_address()
         try:
             user = authenticate(
                 db.session,
-                form.username.data.strip(),
+                username,
                 form.password.data,
                 now=utcnow(),
                 hasher=current_app.extensions["qayd_password_hasher"],
                 dummy_hash=current_app.extensions["qayd_dummy_hash"],
-                max_failures=config["LOGIN_MAX_FAILURES"],
-                lockout=config["LOGIN_LOCKOUT"],
+                throttled=not throttle.login_allowed(config, username, address),
             )
         except LoginRefused as refused:
-            # Answered here, not raised on: the view returns normally, so the boundary
-            # commits the failure count with the rest of the request.
+            # Answered here, not raised on: the view returns normally and the boundary
+            # ends the request (the refusal changed no row). The failure is counted in
+            # the throttle's shared storage, outside the database.
+            throttle.record_failed_login(config, username, address)
             form.password.errors.append(refusal_text(refused))
         else:
             session.regenerate()
             login_user(user)
+            purge_expired_sessions_now_and_then(current_app, db.session)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
@@ -80,4 +85,4 @@ def logout():
 @allow(Role.ADMIN)
 def user_list():
     users = db.session.scalars(select(User).order_by(User.username))
-    return render_template("accounts/user_list.html", users=users, now=utcnow())
+    return render_template("accounts/user_list.html", users=users)

@@ -51,6 +51,7 @@ def test_a_document_is_filed_in_every_state_before_final(cases, staff, state):
     assert evidence in claim.evidence
     assert (evidence.added_in_state, evidence.note) == (state, "Original seen, copy filed.")
     assert evidence.uploaded_by_id == staff.clerk.id
+    db.session.commit()  # the audit chain is appended at commit
     audited = db.session.scalars(
         select(AuditEntry).where(
             AuditEntry.entity == "evidence", AuditEntry.entity_id == str(evidence.id)

@@ -110,6 +110,7 @@ def test_a_parcel_correction_is_audited_and_shows_in_every_affected_claims_histo
         assert "الكرادة الشرقية" not in change.before
         assert change.changed_by_id == staff.reviewer.id
         assert change.reason == "Registry extract no. 88."
+    db.session.commit()  # the audit chain is appended at commit
     update = db.session.scalar(
         select(AuditEntry).where(
             AuditEntry.entity == "parcel",

@@ -9,7 +9,19 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from commission.accounts.models import Role, User
-from commission.audit import Actor, AuditEntry, set_actor, verify_chain
+from commission.audit import (
+    Actor,
+    AuditEntry,
+    WorkspaceKindLocked,
+    anchor_log_path,
+    append_anchors,
+    current_anchors,
+    read_anchors,
+    remove_training_chain,
+    set_actor,
+    verify_chain,
+)
+from commission.db import utcnow
 from commission.extensions import db
 from commission.workspaces import ALL_WORKSPACES, Workspace, use_workspace
 from tests.support.notes import ScopedNote
@@ -73,7 +85,7 @@ def test_a_rolled_back_change_leaves_no_audit_entry(app, training_workspace):
         assert _entries(training_workspace) == []
 
 
-def test_password_hashes_are_redacted_and_login_counters_left_out(app, make_user):
+def test_password_hashes_are_redacted_and_login_times_left_out(app, make_user):
     user = make_user(Role.CLERK)
     with app.app_context():
         entry = db.session.scalars(
@@ -82,7 +94,7 @@ def test_password_hashes_are_redacted_and_login_counters_left_out(app, make_user
             .execution_options(**{ALL_WORKSPACES: True})
         ).one()
         after = json.loads(entry.after_json)
-        db.session.get(User, user.id).failed_login_count = 3
+        db.session.get(User, user.id).last_login_at = utcnow()
         db.session.commit()
         updates = db.session.scalars(
             select(AuditEntry)
@@ -92,7 +104,7 @@ def test_password_hashes_are_redacted_and_login_counters_left_out(app, make_user
         ).all()
     assert after["password_hash"] == "[redacted]"
     assert after["username"] == user.username
-    assert "failed_login_count" not in after
+    assert "last_login_at" not in after
     assert updates == []
 
 
@@ -186,3 +198,202 @@ def test_postgresql_refuses_changes_to_the_audit_table(app, chain, statement):
         with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
             connection.execute(text(statement))
     assert _verify(app, chain).ok
+
+
+def _postgresql_only(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("row locks and triggers are PostgreSQL's")
+
+
+def test_an_open_transaction_does_not_hold_up_another_until_its_commit(app, training_workspace):
+    _postgresql_only(app)
+    with app.app_context(), use_workspace(training_workspace):
+        set_actor(Actor(None, "long import"))
+        first = db.session()
+        first.add(ScopedNote(body="written early, committed late"))
+        first.flush()
+        with app.app_context(), use_workspace(training_workspace):
+            set_actor(Actor(None, "web registration"))
+            second = db.session()
+            assert second is not first
+            # Waiting on the first transaction's lock would fail here instead of hanging.
+            second.execute(text("SET LOCAL lock_timeout = '2s'"))
+            second.add(ScopedNote(body="written and committed meanwhile"))
+            second.commit()
+            db.session.remove()
+        first.commit()
+        entries = _entries(training_workspace)
+    assert [(entry.seq, entry.actor_label) for entry in entries] == [
+        (1, "web registration"),
+        (2, "long import"),
+    ]
+    assert _verify(app, training_workspace).ok
+
+
+def test_orm_refuses_to_change_the_kind_of_a_workspace_with_entries(app, chain):
+    with app.app_context():
+        workspace = db.session.get(Workspace, chain)
+        workspace.kind = "operational"
+        with pytest.raises(WorkspaceKindLocked):
+            db.session.flush()
+        db.session.rollback()
+
+
+def _operational_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Workspace.id).where(Workspace.kind == "operational"))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE workspace SET kind = 'training' WHERE id = :operational",
+        "DELETE FROM audit_entry WHERE workspace_id = :training",
+        "UPDATE audit_head SET seq = 1 WHERE workspace_id = :operational",
+        "DELETE FROM audit_head WHERE workspace_id = :operational",
+        "SELECT remove_training_audit_chain(:operational)",
+    ],
+)
+def test_postgresql_refuses_each_step_of_trimming_the_operational_tail(
+    app, make_user, chain, statement
+):
+    _postgresql_only(app)
+    make_user(Role.CLERK)
+    params = {"operational": _operational_id(app), "training": chain}
+    with (
+        app.app_context(),
+        pytest.raises(DBAPIError, match="append-only|fixed|forward|not a training"),
+        db.engine.begin() as connection,
+    ):
+        connection.execute(text(statement), params)
+
+
+def test_a_training_chain_goes_through_its_narrow_path_and_the_removal_is_recorded(app, chain):
+    with app.app_context(), use_workspace(_operational_id(app)):
+        set_actor(Actor(None, "trainer"))
+        remove_training_chain(db.session, chain)
+        db.session.commit()
+        assert _entries(chain) == []
+        removal = db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "audit_chain", AuditEntry.entity_id == str(chain))
+            .execution_options(**{ALL_WORKSPACES: True})
+        ).one()
+    assert json.loads(removal.before_json)["seq"] == 5
+    assert removal.actor_label == "trainer"
+
+
+def _trim_tail(app, workspace_id: int, keep: int) -> None:
+    """The attack of the issue, by someone who can also switch the triggers off: the
+    tail deleted and the head set back to the last entry kept."""
+    with app.app_context(), db.engine.begin() as connection:
+        is_postgresql = connection.dialect.name == "postgresql"
+        if is_postgresql:
+            connection.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+            connection.execute(text("ALTER TABLE audit_head DISABLE TRIGGER USER"))
+        params = {"ws": workspace_id, "keep": keep}
+        connection.execute(
+            text("DELETE FROM audit_entry WHERE workspace_id = :ws AND seq > :keep"), params
+        )
+        kept_hash = connection.scalar(
+            text("SELECT hash FROM audit_entry WHERE workspace_id = :ws AND seq = :keep"), params
+        )
+        connection.execute(
+            text("UPDATE audit_head SET seq = :keep, hash = :hash WHERE workspace_id = :ws"),
+            {**params, "hash": kept_hash},
+        )
+        if is_postgresql:
+            connection.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
+            connection.execute(text("ALTER TABLE audit_head ENABLE TRIGGER USER"))
+
+
+@pytest.fixture
+def fresh_anchor_log(app):
+    log = anchor_log_path(app.config["QAYD_DATA_DIR"])
+    log.unlink(missing_ok=True)
+    yield log
+    log.unlink(missing_ok=True)
+
+
+def test_anchor_appends_and_prints_the_heads(app, runner, make_user, fresh_anchor_log):
+    make_user(Role.CLERK)
+    first = runner.invoke(args=["audit", "anchor"])
+    second = runner.invoke(args=["audit", "anchor"])
+    assert first.exit_code == second.exit_code == 0
+    printed = [json.loads(line) for line in first.output.splitlines()]
+    operational = next(a for a in printed if a["workspace_id"] == _operational_id(app))
+    assert operational["kind"] == "operational" and operational["seq"] > 0
+    assert set(operational) == {"workspace_id", "kind", "seq", "hash", "anchored_at"}
+    assert len(fresh_anchor_log.read_text().splitlines()) == 2 * len(printed)
+
+
+def _anchored(app, workspace_id: int) -> list:
+    """Anchor every head to the log, as `flask audit anchor` does, and read it back."""
+    with app.app_context():
+        append_anchors(app.config["QAYD_DATA_DIR"], current_anchors(db.session))
+        db.session.remove()
+    return read_anchors(app.config["QAYD_DATA_DIR"])
+
+
+def _verify_against(app, workspace_id: int, anchors):
+    with app.app_context():
+        return verify_chain(db.session, db.session.get(Workspace, workspace_id), anchors=anchors)
+
+
+def test_verify_catches_a_trimmed_tail_whose_head_was_set_back(app, chain, fresh_anchor_log):
+    anchors = _anchored(app, chain)
+    assert _verify_against(app, chain, anchors).ok
+    _trim_tail(app, chain, keep=3)
+    assert _verify(app, chain).ok  # without the anchor the trim goes unseen
+
+    report = _verify_against(app, chain, anchors)
+    assert not report.ok
+    assert "ends at #3 but reached #5" in report.problem
+    assert "went backwards" in report.problem
+
+
+def test_verify_catches_a_rewritten_tail(app, chain, add_notes, fresh_anchor_log):
+    anchors = _anchored(app, chain)
+    _trim_tail(app, chain, keep=4)
+    add_notes(chain, "a different fifth entry")
+    assert _verify(app, chain).ok
+
+    report = _verify_against(app, chain, anchors)
+    assert not report.ok
+    assert "entry #5 differs" in report.problem
+    assert "rewritten" in report.problem
+
+
+def test_verify_command_checks_the_operational_chain_against_the_anchor_log(
+    app, runner, make_user, fresh_anchor_log
+):
+    make_user(Role.CLERK)
+    assert runner.invoke(args=["audit", "anchor"]).exit_code == 0
+    operational = _operational_id(app)
+    with fresh_anchor_log.open("a") as log:
+        log.write(
+            json.dumps(
+                {
+                    "workspace_id": operational,
+                    "kind": "operational",
+                    "seq": 10**9,
+                    "hash": "f" * 64,
+                    "anchored_at": "2026-01-01T00:00:00+00:00",
+                }
+            )
+            + "\n"
+        )
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"workspace {operational} (" in result.output
+    assert "went backwards" in result.output
+
+
+def test_verify_flags_a_letter_younger_than_the_chain(app, chain):
+    with app.app_context():
+        workspace = db.session.get(Workspace, chain)
+        assert verify_chain(db.session, workspace, newest_letter_seq=5).ok
+        report = verify_chain(db.session, workspace, newest_letter_seq=9)
+    assert not report.ok
+    assert "letter" in report.problem

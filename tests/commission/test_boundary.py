@@ -162,7 +162,9 @@ def test_every_view_runs_in_the_request_transaction(app):
     assert unwrapped == []
 
 
-@pytest.mark.parametrize("package", ["commission", "claims", "adjudication", "documents", "training"])
+@pytest.mark.parametrize(
+    "package", ["commission", "claims", "adjudication", "documents", "training"]
+)
 def test_no_view_commits_or_rolls_back_by_hand(package):
     for path in (ROOT / package).rglob("views.py"):
         source = path.read_text()

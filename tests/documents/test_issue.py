@@ -17,6 +17,7 @@ from adjudication.operations import ClaimOutcome
 from adjudication.workflow import Action
 from claims.domain import ClaimState
 from claims.models import Claim
+from commission.audit import chain_head_seq
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
 from documents.files import LetterStore
@@ -320,3 +321,14 @@ def test_a_claim_drafted_with_the_workflow_gets_its_decision_letter(app, cases, 
     assert "Noproofofownership" in text
     assert squeezed("عدم إثبات الملكية") in text
     assert db.session.get(Claim, claim.id).state == ClaimState.DECISION_ISSUED
+
+
+def test_a_letter_records_how_far_the_audit_chain_had_come(app, cases):
+    claim = cases.register()
+    db.session.commit()
+    chain_length = chain_head_seq(db.session, claim.workspace_id)
+    letter = issue(app, claim, LetterKind.RECEIPT)
+    db.session.commit()
+    assert chain_length > 0
+    assert letter.audit_seq == chain_length
+    assert chain_head_seq(db.session, claim.workspace_id) > letter.audit_seq

@@ -3,6 +3,7 @@ commission's day and unique names that keep tests independent of each other."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -29,9 +30,17 @@ def make_test_config(database_url: str, data_dir) -> TestConfig:
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url
     config.QAYD_DATA_DIR = str(data_dir)
+    # Login throttling against real Redis when given (redis://127.0.0.1:6379/N), in memory
+    # otherwise; each run counts under its own prefix.
+    config.RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+    config.RATELIMIT_KEY_PREFIX = f"test-{uuid.uuid4().hex[:10]}/"
     if database_url.startswith("postgresql"):
         # Race tests hold one connection per thread (20) besides the test's own.
-        config.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
+        config.SQLALCHEMY_ENGINE_OPTIONS = {
+            **config.SQLALCHEMY_ENGINE_OPTIONS,
+            "pool_size": 25,
+            "max_overflow": 5,
+        }
     return config
 
 
