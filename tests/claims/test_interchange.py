@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from claims.domain import PartyRole
+from claims.domain import PartyRole, PropertyType
 from claims.interchange import (
     BASE_COLUMNS,
     ArchiveLimits,
@@ -476,3 +476,24 @@ def test_an_export_to_a_missing_folder_says_so(runner, tmp_path):
     result = run(runner, "export", tmp_path / "no-such-folder" / "claims.csv")
     assert result.exit_code != 0
     assert "cannot write" in result.output
+
+
+def test_two_claims_on_one_parcel_export_each_its_own_property_facts(intake, tmp_path):
+    house = claim_input(import_ref=unique("own-facts"))
+    land = claim_input(
+        import_ref=unique("own-facts"),
+        parties=[claimant(given="فاطمة", father="علي", family="الساعدي")],
+        parcel=dataclasses.replace(
+            house.parcel, property_type=PropertyType.RESIDENTIAL_LAND, area_m2=Decimal("300")
+        ),
+    )
+    first, second = intake.register(house), intake.register(land)
+    db.session.commit()
+    assert first.parcel_id == second.parcel_id
+    exported = tmp_path / "two.csv"
+    exported.write_text(claims_csv_text([first, second]), encoding="utf-8")
+    rows = {row.ref: row for row in read_claims(exported, today=TODAY)}
+    assert rows[house.import_ref].claim.parcel.property_type == PropertyType.HOUSE
+    assert rows[house.import_ref].claim.parcel.area_m2 == Decimal("250")
+    assert rows[land.import_ref].claim.parcel.property_type == PropertyType.RESIDENTIAL_LAND
+    assert rows[land.import_ref].claim.parcel.area_m2 == Decimal("300")
