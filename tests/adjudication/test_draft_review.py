@@ -27,7 +27,7 @@ from adjudication.operations import (
     review_pair,
 )
 from adjudication.workflow import Action
-from claims.domain import ClaimState, ReviewFinding
+from claims.domain import ClaimState, PartyInput, PartyRole, ReviewFinding
 from claims.files import EvidenceStore
 from claims.models import Claim
 from claims.operations import register_claim
@@ -37,10 +37,13 @@ from commission.extensions import db
 from documents.labels import DRAFT_MARK
 from documents.models import Letter
 from tests.documents.pdf import page_texts, syntax_problems
-from tests.support.adjudication import respondent
 from tests.support.app import InOperational, commission_today
 from tests.support.claims import TODAY, claim_input, claimant, evidence_input
 from tests.support.web import csrf_token, login
+
+
+def _arabic_name() -> str:
+    return "".join(random.choices("ابتثجحخدذرزسشصضطظعغفقكلمنهوي", k=7))
 
 
 class CompetingDraft(InOperational):
@@ -59,8 +62,18 @@ class CompetingDraft(InOperational):
         store = EvidenceStore(self.app.config["QAYD_DATA_DIR"])
         settings = WorkflowSettings.from_config(self.app.config)
         claims = []
-        for family, filename in (("الشمري", "صك الملكية.png"), ("الدليمي", "court-ruling.png")):
-            data = claim_input(parties=[claimant(family=family), respondent()])
+        # Names of their own too: claims of other tests must not pair with these.
+        self.families = (_arabic_name(), _arabic_name())
+        occupant = PartyInput(
+            role=PartyRole.RESPONDENT, given_name=_arabic_name(), family_name=_arabic_name()
+        )
+        for family, filename in zip(
+            self.families, ("صك الملكية.png", "court-ruling.png"), strict=True
+        ):
+            data = claim_input(
+                parties=[claimant(given=_arabic_name(), family=family), occupant],
+                address="",
+            )
             data.parcel.parcel_no, data.parcel.muqataa_no = parcel_no, muqataa_no
             claims.append(
                 register_claim(
@@ -138,7 +151,7 @@ def _files(root: str) -> set[Path]:
 
 @pytest.mark.parametrize("action", ["approve_decision", "return_draft"])
 def test_the_review_pages_show_what_the_draft_decides_for_every_claim(
-    client, make_user, drafted, action
+    client, make_user, drafted, operational, action
 ):
     _, first, second = drafted
     login(client, make_user(Role.REVIEWER))
@@ -149,7 +162,7 @@ def test_the_review_pages_show_what_the_draft_decides_for_every_claim(
     assert [part.split('dir="ltr">')[1].split("<")[0] for part in covered] == [first, second]
     restored, rejected = covered
     assert "Compensation" in restored and "30000000.00 IQD" in restored
-    assert "الشمري" in restored and f">{second}</a>" in restored
+    assert operational.families[0] in restored and f">{second}</a>" in restored
     assert (
         "صك الملكية.png" in restored and "Title deed" in restored and "evidence-current" in restored
     )
