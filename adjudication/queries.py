@@ -18,6 +18,7 @@ from claims.models import (
     ParcelChange,
     RegistryExtractRequest,
 )
+from claims.queries import group_of
 from commission.accounts.models import User
 
 #: States in which a claim needs nobody any more.
@@ -169,3 +170,40 @@ def timeline(session: Session, claim: Claim) -> list[Event]:
 
 def _midday(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class CoveredClaim:
+    """One claim a draft decides, as the reviewer reads it before approving."""
+
+    claim: Claim
+    outcome: DecisionClaim
+    #: The other claims of its conflict group, decided or not.
+    group: list[Claim]
+    #: Every document filed, superseded and void ones included: the reviewer sees all.
+    evidence: list[Evidence]
+
+
+def draft_review(session: Session, decision: Decision) -> list[CoveredClaim]:
+    """What a draft decides for each claim it covers, with the claim's conflict group and
+    documents, in claim-number order. Reads only."""
+    outcomes = sorted(decision.outcomes, key=lambda outcome: outcome.claim.number)
+    claim_ids = [outcome.claim_id for outcome in outcomes]
+    evidence: dict[int, list[Evidence]] = {claim_id: [] for claim_id in claim_ids}
+    for item in session.scalars(
+        select(Evidence).where(Evidence.claim_id.in_(claim_ids)).order_by(Evidence.id)
+    ):
+        evidence[item.claim_id].append(item)
+    covered = []
+    for outcome in outcomes:
+        group = group_of(session, outcome.claim)
+        others = (
+            sorted(
+                (member for member in group.claims if member.id != outcome.claim_id),
+                key=lambda member: member.number,
+            )
+            if group
+            else []
+        )
+        covered.append(CoveredClaim(outcome.claim, outcome, others, evidence[outcome.claim_id]))
+    return covered

@@ -56,7 +56,7 @@ from adjudication.operations import (
     perform,
     review_pair,
 )
-from adjudication.queries import deadlines, hearing_calendar, my_cases, unassigned
+from adjudication.queries import deadlines, draft_review, hearing_calendar, my_cases, unassigned
 from adjudication.workflow import Action, refusal, rule_for
 from claims.access import visible_claim_or_404
 from claims.domain import ReviewFinding
@@ -169,7 +169,12 @@ def _show_errors(form: ActionForm, errors: dict[str, object]) -> None:
             field.errors = [*field.errors, text]
 
 
+#: The actions a reviewer takes on a draft: their pages show what the draft decides.
+DRAFT_REVIEW_ACTIONS = (Action.APPROVE_DECISION, Action.RETURN_DRAFT)
+
+
 def _render_action(form, claim, action, members, status=200):
+    draft = pending_decision(db.session, claim) if action in DRAFT_REVIEW_ACTIONS else None
     return render_template(
         "adjudication/act.html",
         form=form,
@@ -179,6 +184,8 @@ def _render_action(form, claim, action, members, status=200):
         has_comment=action in COMMENT_LABELS,
         question=None if needs_form(action) else _confirmation_question(claim, action),
         members={member.id: member for member in members},
+        draft=draft,
+        draft_review=draft_review(db.session, draft) if draft else [],
         **case_labels(),
     ), status
 

@@ -153,6 +153,7 @@ FOOTER = {
 }
 
 WATERMARK = B("TRAINING — NOT A LEGAL DOCUMENT", "تدريب — ليست وثيقة رسمية")
+DRAFT_MARK = B("DRAFT — NOT ISSUED", "مسودة — غير صادرة")
 
 _MONTHS_EN = (
     "January February March April May June July August September October November December"

@@ -18,7 +18,7 @@ import dataclasses
 import hashlib
 import logging
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -305,6 +305,35 @@ def issue_letter(
     return letter
 
 
+# --------------------------------------------------------------------------- draft
+
+
+def render_draft_decision_letter(
+    session: Session,
+    decision: Decision,
+    settings: LetterSettings,
+    *,
+    today: date,
+    appeal_days: int,
+) -> bytes:
+    """The decision letter a draft would become if approved today, marked DRAFT on every
+    page, for the reviewer to read before approving. Nothing is stored or recorded and
+    the letter gets no verification code: only issued letters are verified."""
+    covered = sorted((outcome.claim for outcome in decision.outcomes), key=_by_number)
+    source = Source(LetterKind.DECISION, decision.id, tuple(covered), decision=decision)
+    printed = _decision_content(
+        source,
+        settings,
+        issued_on=today,
+        notified_on=today,
+        appeal_deadline=today + timedelta(days=appeal_days),
+    )
+    training = session.get(Workspace, covered[0].workspace_id).is_training
+    return render_letter(
+        printed, training=training, verify_base_url=settings.verify_base_url, draft=True
+    )
+
+
 # --------------------------------------------------------------------------- content
 
 
@@ -447,6 +476,24 @@ def _hearing_notice(
 
 def _decision(session: Session, source: Source, settings: LetterSettings) -> content.LetterContent:
     decision = source.decision
+    return _decision_content(
+        source,
+        settings,
+        issued_on=_local_date(decision.issued_at, settings),
+        notified_on=decision.notified_on,
+        appeal_deadline=decision.appeal_deadline,
+    )
+
+
+def _decision_content(
+    source: Source,
+    settings: LetterSettings,
+    *,
+    issued_on: date,
+    notified_on: date,
+    appeal_deadline: date,
+) -> content.DecisionLetterContent:
+    decision = source.decision
     outcomes = sorted(decision.outcomes, key=lambda outcome: outcome.claim.number)
     reasons = [decision.reasons]
     for outcome in outcomes:
@@ -463,7 +510,7 @@ def _decision(session: Session, source: Source, settings: LetterSettings) -> con
     for code in decision.provisions:
         provisions += settings.legal_provisions.get(code, (code,))
     return content.DecisionLetterContent(
-        **_header(source, _local_date(decision.issued_at, settings), settings),
+        **_header(source, issued_on, settings),
         outcomes=tuple(
             content.OutcomeLine(
                 outcome.claim.number,
@@ -479,8 +526,8 @@ def _decision(session: Session, source: Source, settings: LetterSettings) -> con
         legal_basis=decision.legal_basis_note,
         drafted_by=_signatory(decision.drafted_by, "adjudicator"),
         approved_by=_signatory(decision.approved_by, "reviewer"),
-        notified_on=decision.notified_on,
-        appeal_deadline=decision.appeal_deadline,
+        notified_on=notified_on,
+        appeal_deadline=appeal_deadline,
         appeal_venue=settings.appeal_venue,
     )
 

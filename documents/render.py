@@ -3,8 +3,10 @@
 Every page carries the same furniture, drawn by `_draw_page` and nowhere else: the
 commission and office in both languages, the claim number(s), date and reference,
 "page x of y", the verification code with a QR code of the verify URL, and for a
-training letter the diagonal watermark. The body is a list of rows laid out on
-pages first, so the page count is known before the first page is drawn.
+training letter the diagonal watermark. A draft (a decision letter read before the
+decision is approved) carries its own diagonal mark and no verification code. The body
+is a list of rows laid out on pages first, so the page count is known before the first
+page is drawn.
 
 The output depends on the inputs only: ReportLab's invariant mode fixes the
 document id and dates, and nothing else varies.
@@ -28,6 +30,7 @@ from commission.bilingual import Bilingual
 from documents import bidi
 from documents.fonts import BOLD, REGULAR
 from documents.labels import (
+    DRAFT_MARK,
     FIELDS,
     FOOTER,
     HEADINGS,
@@ -75,6 +78,9 @@ RULE = Color(0.72, 0.74, 0.77)
 SHADE = Color(0.93, 0.94, 0.95)
 WATERMARK_INK = Color(0.75, 0.1, 0.1)
 
+#: Printed instead of a verification code on a draft; `/verify` reads it as no code.
+DRAFT_CODE = "DRAFT"
+
 
 @dataclass(frozen=True, slots=True)
 class _Row:
@@ -97,17 +103,22 @@ class _Frame:
     code: str
     url: str
     training: bool
+    draft: bool
 
 
-def render_letter(letter: LetterContent, *, training: bool, verify_base_url: str) -> bytes:
+def render_letter(
+    letter: LetterContent, *, training: bool, verify_base_url: str, draft: bool = False
+) -> bytes:
     """The letter as PDF bytes. `training` has no default: a training letter is
-    watermarked on every page and its verification code says so."""
-    code = verification_code(letter, training=training)
+    watermarked on every page and its verification code says so. A `draft` is marked
+    on every page and prints `DRAFT_CODE` where the code goes: no code `/verify` accepts
+    is ever given to a letter that was not issued."""
+    code = DRAFT_CODE if draft else verification_code(letter, training=training)
     rows = _BODIES[type(letter)](letter)
     reference_rows = _reference_strip(letter)
     body_top = _HEADER_BOTTOM - sum(row.height for row in reference_rows) - 14
     pages = _paginate(rows, body_top)
-    frame = _Frame(letter, reference_rows, code, verify_url(verify_base_url, code), training)
+    frame = _Frame(letter, reference_rows, code, verify_url(verify_base_url, code), training, draft)
 
     _use_binary_streams()
     buffer = io.BytesIO()
@@ -632,13 +643,16 @@ def _reference_strip(letter: LetterContent) -> list[_Row]:
 def _draw_page(
     canvas: Canvas, frame: _Frame, placed: list[tuple[_Row, float]], page: int, pages: int
 ) -> None:
-    """One whole page: furniture, body rows and, last so nothing covers it, the
-    training watermark. Every page goes through here."""
+    """One whole page: furniture, body rows and, last so nothing covers them, the
+    training and draft marks. Every page goes through here."""
     _draw_furniture(canvas, frame, page, pages)
     for row, top in placed:
         row.draw(canvas, top)
     if frame.training:
-        _draw_watermark(canvas)
+        _draw_watermark(canvas, WATERMARK)
+    if frame.draft:
+        # Below the training mark when both are drawn, so each stays readable.
+        _draw_watermark(canvas, DRAFT_MARK, shift=-150 if frame.training else 0)
 
 
 def _place_sides(
@@ -712,8 +726,10 @@ def _draw_furniture(canvas: Canvas, frame: _Frame, page: int, pages: int) -> Non
     rows = [(coded, True, 74), (FOOTER["verify"], False, 61)]
     if frame.training:
         rows.append((WATERMARK, True, 35))
+    if frame.draft:
+        rows.append((DRAFT_MARK, True, 22 if frame.training else 35))
     for text, bold, top in rows:
-        canvas.setFillColor(WATERMARK_INK if text is WATERMARK else INK)
+        canvas.setFillColor(WATERMARK_INK if text in (WATERMARK, DRAFT_MARK) else INK)
         _place_sides(
             canvas,
             _lines(text.en, column, LTR, bold=bold, size=8.5),
@@ -753,15 +769,16 @@ def _draw_seal(canvas: Canvas, x: float, y: float, code: str) -> None:
     canvas.setFillColor(INK)
 
 
-def _draw_watermark(canvas: Canvas) -> None:
-    """The training mark across the page, above the content so nothing can cover it."""
+def _draw_watermark(canvas: Canvas, mark: Bilingual, *, shift: float = 0) -> None:
+    """A mark across the page, above the content so nothing can cover it; `shift`
+    moves it along the page's height."""
     canvas.saveState()
     canvas.setFillColor(WATERMARK_INK)
     canvas.setFillAlpha(0.2)
-    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2 + shift)
     canvas.rotate(54)
-    english = _lines(WATERMARK.en, 700, LTR, bold=True, size=34)
-    arabic = _lines(WATERMARK.ar, 700, RTL, bold=True, size=44)
+    english = _lines(mark.en, 700, LTR, bold=True, size=34)
+    arabic = _lines(mark.ar, 700, RTL, bold=True, size=44)
     _place(canvas, english, -350, 350, 40, "center", leading=44)
     _place(canvas, arabic, -350, 350, -8, "center", leading=56)
     canvas.restoreState()

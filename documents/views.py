@@ -26,10 +26,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from adjudication.operations import pending_decision
 from claims.access import visible_claim_or_404
 from claims.models import Claim
 from commission.accounts.models import Role
 from commission.boundary import on_refusal
+from commission.clock import local_today
 from commission.extensions import db
 from commission.panels import ClaimPanel, register_claim_panel
 from commission.policy import allow, allow_public
@@ -40,6 +42,7 @@ from documents.operations import (
     LetterSettings,
     issue_letter,
     kinds_to_issue,
+    render_draft_decision_letter,
 )
 from documents.queries import letter_of, letters_of, verify_code
 from documents.verification import normalise_code
@@ -169,6 +172,37 @@ def download(number: str, letter_id: int):
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{claim.number}-{letter.kind}.pdf"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- draft
+
+
+@bp.route("/claims/<number>/letters/draft-decision.pdf")
+@allow(Role.ADJUDICATOR, Role.REVIEWER)
+def draft_decision_letter(number: str):
+    """The decision letter of the claim's pending draft, marked DRAFT, rendered on every
+    request and never stored: for the reviewer, and for the adjudicator the claim is
+    assigned to, to read before the draft is approved."""
+    claim = visible_claim_or_404(number)
+    if Role.REVIEWER not in current_user.roles and claim.assigned_to_id != current_user.id:
+        abort(403)
+    draft = pending_decision(db.session, claim)
+    if draft is None:
+        abort(404)
+    pdf = render_draft_decision_letter(
+        db.session,
+        draft,
+        _settings(),
+        today=local_today(),
+        appeal_days=current_app.config["APPEAL_DAYS"],
+    )
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{claim.number}-decision-DRAFT.pdf"'
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
