@@ -13,37 +13,19 @@ import pytest
 from sqlalchemy import select
 
 from claims.domain import ImportStatus, PropertyType, QualityFlag, RowVerdict
-from claims.interchange import ClaimFile, claim_record, import_claims, parse_record
-from claims.models import Claim, ImportBatch, ImportRow, Parcel
+from claims.interchange import claim_record, parse_record
+from claims.models import ImportBatch, ImportRow, Parcel
 from claims.queries import ClaimFilters, search_claims
 from commission.accounts.models import User
 from commission.extensions import db
 from tests.support.app import unique
 from tests.support.claims import TODAY, claim_input
-from tests.support.import_rows import legacy_row, write_rows
+from tests.support.import_rows import imported, legacy_row, run_import, write_rows
 
 
 @pytest.fixture
 def muqataa():
     return str(random.randint(100_000, 999_999))
-
-
-def run_import(path, **options):
-    with ClaimFile(path, today=TODAY) as claim_file:
-        return import_claims(
-            db.session,
-            claim_file,
-            office_code=options.pop("office_code", None),
-            by=None,
-            commit=db.session.commit,
-            **options,
-        )
-
-
-def imported(prefix: str) -> list[Claim]:
-    return db.session.scalars(
-        select(Claim).where(Claim.import_ref.startswith(prefix)).order_by(Claim.id)
-    ).all()
 
 
 def parsed(**overrides):

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from claims.domain import ImportStatus, RowVerdict
-from claims.interchange import ClaimFile, import_claims
+from claims.interchange import ClaimFile
 from claims.interchange.importing import (
     STAGE_CHUNK_SIZE,
     OfficeChoice,
@@ -26,30 +26,12 @@ from claims.models import Claim, ConflictCandidate, ImportBatch, ImportRow
 from commission.extensions import db
 from tests.support.app import unique
 from tests.support.claims import TODAY, claim_input
-from tests.support.import_rows import legacy_row, write_rows
+from tests.support.import_rows import imported, legacy_row, run_import, write_rows
 
 
 @pytest.fixture
 def muqataa():
     return str(random.randint(100_000, 999_999))
-
-
-def run_import(path, **options):
-    with ClaimFile(path, today=TODAY) as claim_file:
-        return import_claims(
-            db.session,
-            claim_file,
-            office_code=options.pop("office_code", None),
-            by=None,
-            commit=db.session.commit,
-            **options,
-        )
-
-
-def imported(prefix: str) -> list[Claim]:
-    return db.session.scalars(
-        select(Claim).where(Claim.import_ref.startswith(prefix)).order_by(Claim.id)
-    ).all()
 
 
 def test_a_nul_byte_is_a_row_error_in_the_dry_run_and_in_the_real_run(intake, tmp_path, muqataa):

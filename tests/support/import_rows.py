@@ -6,7 +6,12 @@ import csv
 import random
 from pathlib import Path
 
-from claims.interchange import BASE_COLUMNS
+from sqlalchemy import select
+
+from claims.interchange import BASE_COLUMNS, ClaimFile, import_claims
+from claims.models import Claim
+from commission.extensions import db
+from tests.support.claims import TODAY
 
 GIVEN = ["محمد", "أحمد", "علي", "حسين", "عبد الله", "Khidr", "Yousif", "Ahmed", "Omar", "Sara"]
 FATHERS = ["حسن", "كاظم", "عبد الرحمن", "Elias", "Saleh", "Jasim", "نور الدين"]
@@ -49,3 +54,23 @@ def write_rows(path: Path, rows: list[dict]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def run_import(path, **options):
+    """`flask claims import` in the current workspace, its session's commit the boundary."""
+    with ClaimFile(path, today=TODAY) as claim_file:
+        return import_claims(
+            db.session,
+            claim_file,
+            office_code=options.pop("office_code", None),
+            by=None,
+            commit=db.session.commit,
+            **options,
+        )
+
+
+def imported(prefix: str) -> list[Claim]:
+    """The claims imported from rows whose ref starts with `prefix`, in file order."""
+    return db.session.scalars(
+        select(Claim).where(Claim.import_ref.startswith(prefix)).order_by(Claim.id)
+    ).all()
