@@ -158,6 +158,12 @@ def _found(model, row_id: int):
     return row
 
 
+def _ask_first(may_act: bool, question: str, *, button: str, cancel: str):
+    """The confirmation page for someone the operation lets act, until they confirm;
+    None then, and for anyone else, whom the operation refuses without asking."""
+    return confirmation_step(question, button=button, cancel=cancel) if may_act else None
+
+
 @bp.route("/")
 @allow_any_user
 def index():
@@ -208,18 +214,16 @@ def run_page(run_id: int):
 @allow(Role.TRAINER, Role.ADMIN)
 def close(run_id: int):
     run = _found(TrainingRun, run_id)
-    # Only someone the operation lets act is asked; anyone else gets its refusal.
-    asked = None
-    if run.can_manage(_acting_user()):
-        asked = confirmation_step(
-            _(
-                "Close practice run %(id)s (%(scenario)s) and score every trainee?",
-                id=run.id,
-                scenario=_scenario_title(_scenario_of(run)),
-            ),
-            button=_("Close and score"),
-            cancel=url_for(".run_page", run_id=run_id),
-        )
+    asked = _ask_first(
+        run.can_manage(_acting_user()),
+        _(
+            "Close practice run %(id)s (%(scenario)s) and score every trainee?",
+            id=run.id,
+            scenario=_scenario_title(_scenario_of(run)),
+        ),
+        button=_("Close and score"),
+        cancel=url_for(".run_page", run_id=run_id),
+    )
     if asked:
         return asked
     on_refusal(back=url_for(".run_page", run_id=run_id))
@@ -232,18 +236,16 @@ def close(run_id: int):
 @allow(Role.TRAINER, Role.ADMIN)
 def delete(run_id: int):
     run = _found(TrainingRun, run_id)
-    # Only someone the operation lets act is asked; anyone else gets its refusal.
-    asked = None
-    if run.can_manage(_acting_user()):
-        asked = confirmation_step(
-            _(
-                "Delete practice run %(id)s (%(scenario)s) with every trainee's work in it?",
-                id=run.id,
-                scenario=_scenario_title(_scenario_of(run)),
-            ),
-            button=_("Delete the run"),
-            cancel=url_for(".run_page", run_id=run_id),
-        )
+    asked = _ask_first(
+        run.can_manage(_acting_user()),
+        _(
+            "Delete practice run %(id)s (%(scenario)s) with every trainee's work in it?",
+            id=run.id,
+            scenario=_scenario_title(_scenario_of(run)),
+        ),
+        button=_("Delete the run"),
+        cancel=url_for(".run_page", run_id=run_id),
+    )
     if asked:
         return asked
     on_refusal(back=url_for(".index"))
@@ -257,19 +259,17 @@ def delete(run_id: int):
 def reset(seat_id: int):
     seat = _found(TrainingSeat, seat_id)
     run_id = seat.run_id
-    # Only someone the operation lets act is asked; anyone else gets its refusal.
-    asked = None
-    if seat.run.can_manage(_acting_user()):
-        asked = confirmation_step(
-            _(
-                "Reset the practice of %(name)s in run %(id)s to the scenario's start? "
-                "Everything they did is lost.",
-                name=seat.trainee.full_name,
-                id=run_id,
-            ),
-            button=_("Reset the practice"),
-            cancel=url_for(".run_page", run_id=run_id),
-        )
+    asked = _ask_first(
+        seat.run.can_manage(_acting_user()),
+        _(
+            "Reset the practice of %(name)s in run %(id)s to the scenario's start? "
+            "Everything they did is lost.",
+            name=seat.trainee.full_name,
+            id=run_id,
+        ),
+        button=_("Reset the practice"),
+        cancel=url_for(".run_page", run_id=run_id),
+    )
     if asked:
         return asked
     on_refusal(back=url_for(".index"))
@@ -282,18 +282,16 @@ def reset(seat_id: int):
 @allow_any_user
 def submit(seat_id: int):
     seat = _found(TrainingSeat, seat_id)
-    # Only someone the operation lets act is asked; anyone else gets its refusal.
-    asked = None
-    if seat.can_submit(_acting_user()):
-        asked = confirmation_step(
-            _(
-                "Submit your practice in run %(id)s for scoring? "
-                "You cannot work on it after submitting.",
-                id=seat.run_id,
-            ),
-            button=_("Submit for scoring"),
-            cancel=url_for(".index"),
-        )
+    asked = _ask_first(
+        seat.can_submit(_acting_user()),
+        _(
+            "Submit your practice in run %(id)s for scoring? "
+            "You cannot work on it after submitting.",
+            id=seat.run_id,
+        ),
+        button=_("Submit for scoring"),
+        cancel=url_for(".index"),
+    )
     if asked:
         return asked
     on_refusal(back=url_for(".index"))
