@@ -184,6 +184,8 @@ class ClaimInput:
     address: str = ""
     description: str = ""
     import_ref: str | None = None
+    #: The ODK/KoboToolbox instanceID of a claim collected in the field.
+    submission_id: str | None = None
     #: The property type as the source wrote it, when that was not the code itself.
     property_type_as_entered: str = ""
     quality_flags: list[QualityFlag] = dataclasses.field(default_factory=list)

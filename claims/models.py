@@ -85,6 +85,7 @@ class Claim(WorkspaceScoped, Audited, Base):
         UniqueConstraint("workspace_id", "number"),
         UniqueConstraint("workspace_id", "office_id", "year", "seq"),
         UniqueConstraint("workspace_id", "import_ref"),
+        UniqueConstraint("workspace_id", "submission_id"),
         CheckConstraint(f"state IN {values_in(ClaimState)}", name="state"),
         CheckConstraint(f"claim_basis IN {values_in(ClaimBasis)}", name="claim_basis"),
         CheckConstraint(f"remedy IN {values_in(Remedy)}", name="remedy"),
@@ -135,6 +136,9 @@ class Claim(WorkspaceScoped, Audited, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: The `ref` of the imported row this claim came from; makes imports idempotent.
     import_ref: Mapped[str | None] = mapped_column(String(100))
+    #: The ODK/KoboToolbox submission this claim was collected in (its instanceID,
+    #: `uuid:…`); makes importing a field export twice harmless.
+    submission_id: Mapped[str | None] = mapped_column(String(100))
     #: The property type as the source wrote it ("vacant plot", "قطعة أرض") when that
     #: was a word mapped to the parcel's type rather than the type's code.
     property_type_as_entered: Mapped[str] = mapped_column(String(100), default="")
@@ -614,7 +618,8 @@ class ImportBatch(WorkspaceScoped, Audited, Base):
 class ImportRow(WorkspaceScoped, Base):
     """One row of an import file, as checked: its verdict, the parsed record to publish
     (JSON of the ClaimInput) or the reasons it cannot be published. A published row's
-    claim is the one whose `import_ref` is the row's ref."""
+    claim is the one whose `import_ref` is the row's ref, or, for a row of a field
+    export, whose `submission_id` is."""
 
     __tablename__ = "import_row"
     __table_args__ = (

@@ -357,6 +357,7 @@ def new_claim(
         address=data.address.strip(),
         description=data.description.strip(),
         import_ref=data.import_ref,
+        submission_id=data.submission_id,
         property_type_as_entered=data.property_type_as_entered.strip(),
         registered_by_id=by.id if by else None,
         parties=[_party(_strip(party)) for party in data.parties],
