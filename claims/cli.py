@@ -17,15 +17,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from claims.domain import PartyRole
+from claims.files import EvidenceStore
 from claims.interchange import (
     MAX_XLSX_MEMBERS,
     MAX_XLSX_UNCOMPRESSED_BYTES,
     ArchiveLimits,
-    ClaimFile,
     InterchangeError,
     import_claims,
     write_claims_csv,
 )
+from claims.interchange.field import FieldFormat, open_import_file
+from claims.interchange.fieldform import write_xlsform
 from claims.matching import InvalidMatchInput, MatchThresholds, match_csv
 from claims.models import Claim, Party
 from claims.operations import refresh_match_keys
@@ -50,7 +52,7 @@ def archive_limits(config) -> ArchiveLimits:
 
 
 @claims_cli.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--office",
     "office_code",
@@ -59,19 +61,49 @@ def archive_limits(config) -> ArchiveLimits:
 )
 @click.option("--dry-run", is_flag=True, help="Check every row and report; change nothing.")
 @click.option("--partial", is_flag=True, help="Import the good rows even if some are bad.")
-def import_command(path: Path, office_code: str | None, dry_run: bool, partial: bool):
-    """Register the claims of a CSV or XLSX file in the interchange columns.
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice([str(member) for member in FieldFormat]),
+    default=None,
+    help="interchange columns, a KoboToolbox export or an ODK Central export "
+    "(default: found from the file).",
+)
+@click.option(
+    "--media",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="The attachments of a KoboToolbox export (its media zip or folder); ODK "
+    "Central's CSV zip carries its own.",
+)
+def import_command(
+    path: Path,
+    office_code: str | None,
+    dry_run: bool,
+    partial: bool,
+    file_format: str | None,
+    media: Path | None,
+):
+    """Register the claims of a CSV or XLSX file in the interchange columns, or of an
+    export of the field form from KoboToolbox (XLSX or CSV) or ODK Central (CSV zip).
 
     All or nothing unless --partial: one bad row and nothing is imported. Rows whose ref
-    was imported before are skipped, so importing a file twice creates nothing new.
-    The rows are checked into a staging table first (a dry run stops there), then
-    published in one transaction. Exits with 1 when any row is bad.
+    (a field submission's instanceID) was imported before are skipped, so importing a
+    file twice creates nothing new. The documents of field submissions become evidence,
+    checked as uploads are. The rows are checked into a staging table first (a dry run
+    stops there), then published in one transaction. Exits with 1 when any row is bad.
     """
     today = local_today()  # one date for checking and registering, even across midnight
+    config = current_app.config
     try:
         with command_boundary("claims-import"):
-            with ClaimFile(
-                path, today=today, limits=archive_limits(current_app.config)
+            with open_import_file(
+                path,
+                today=today,
+                format=FieldFormat(file_format) if file_format else None,
+                media=media,
+                limits=archive_limits(config),
+                max_evidence_bytes=config["EVIDENCE_MAX_BYTES"],
             ) as claim_file:
                 for warning in claim_file.warnings:
                     click.echo(f"warning: {warning}")
@@ -83,13 +115,15 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
                     commit=db.session.commit,
                     dry_run=dry_run,
                     partial=partial,
-                    thresholds=MatchThresholds.from_config(current_app.config),
+                    thresholds=MatchThresholds.from_config(config),
                     workers=os.cpu_count() or 1,
+                    store=EvidenceStore(config["QAYD_DATA_DIR"]),
                 )
     except InterchangeError as error:
         raise click.ClickException(f"{path.name}: {error}. Nothing was imported.") from None
     except IntegrityError:
-        # Two imports of the same refs at once: the unique import_ref stopped the second.
+        # Two imports of the same refs at once: the unique import_ref (or submission_id)
+        # stopped the second.
         raise click.ClickException(
             f"{path.name}: another import registered some of these refs at the same time. "
             "Nothing was imported; run the import again to add what is missing."
@@ -97,6 +131,8 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
 
     for error in report.errors:
         click.echo(str(error))
+    for line, ref in report.skipped:
+        click.echo(f"line {line} (ref {ref}): already imported")
     counts = (
         f"{report.rows} rows read, {report.bad_rows} bad, "
         f"{report.already_imported} already imported (skipped)"
@@ -111,6 +147,22 @@ def import_command(path: Path, office_code: str | None, dry_run: bool, partial: 
             "to import the good rows only."
         )
     raise SystemExit(1 if report.errors else 0)
+
+
+@claims_cli.command("fieldform")
+@click.option(
+    "-o",
+    "--output",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("fieldforms/claim_registration.xlsx"),
+    show_default=True,
+)
+def fieldform_command(out_path: Path):
+    """Write the XLSForm for registering claims in the field with ODK Collect or
+    KoboToolbox (upload it to KoboToolbox or ODK Central)."""
+    write_xlsform(out_path)
+    click.echo(f"Wrote the field form to {out_path}.")
 
 
 @claims_cli.command("export")

@@ -1,11 +1,15 @@
-"""Claims in and out of files: the interchange columns as CSV or XLSX.
+"""Claims in and out of files: the interchange columns as CSV or XLSX, and the field
+form's exports from KoboToolbox and ODK Central.
 
 No Flask here. `columns` lists the columns; `readers` turns a CSV or XLSX file into
 rows (`ClaimFile`, with the XLSX archive limits); `rows` turns one row into a
-`ClaimInput` or the row's errors, without touching the database; `importing` registers
-the good rows in a session it never commits; `export` writes `Claim` rows back into the
-same columns. The CLI (`flask claims import|export`, claims/cli.py) is the boundary: it
-picks the workspace and commits or rolls back.
+`ClaimInput` or the row's errors, without touching the database; `fieldform` is the
+XLSForm for field collection, whose questions are named after the columns, and `field`
+reads its exports (`FieldExport`: submissions, co-claimants, attachments) into the same
+rows; `importing` registers the good rows in a session it never commits; `export`
+writes `Claim` rows back into the same columns. The CLI (`flask claims
+import|export`, claims/cli.py) is the boundary: it picks the workspace and commits or
+rolls back.
 
 Columns (header row, any order, names case-insensitive; UTF-8 with or without BOM).
 The interchange columns of DESIGN.md:
@@ -49,6 +53,7 @@ from claims.interchange.columns import (
     export_columns,
 )
 from claims.interchange.export import claim_record, claims_csv_text, write_claims_csv
+from claims.interchange.field import FieldExport, FieldFormat, detect_format, open_import_file
 from claims.interchange.importing import ImportReport, import_claims
 from claims.interchange.names import is_arabic_script, is_latin_script, party_from_name, split_name
 from claims.interchange.readers import (
@@ -76,6 +81,8 @@ __all__ = [
     "RECORD_COLUMNS",
     "ArchiveLimits",
     "ClaimFile",
+    "FieldExport",
+    "FieldFormat",
     "ImportReport",
     "InterchangeError",
     "ParsedRow",
@@ -84,10 +91,12 @@ __all__ = [
     "claim_record",
     "claimant_columns",
     "claims_csv_text",
+    "detect_format",
     "export_columns",
     "import_claims",
     "is_arabic_script",
     "is_latin_script",
+    "open_import_file",
     "parse_date",
     "parse_record",
     "party_from_name",

@@ -29,12 +29,14 @@ from datetime import date
 from decimal import Decimal
 from itertools import islice
 
-from sqlalchemy import String, cast, func, insert, literal, select, text, update
+from sqlalchemy import String, cast, func, insert, literal, select, text, union, update
 from sqlalchemy.orm import Session
 
 from claims.domain import (
     ClaimBasis,
     ClaimInput,
+    EvidenceInput,
+    EvidenceKind,
     IdentityDocument,
     ImportStatus,
     ParcelInput,
@@ -44,6 +46,8 @@ from claims.domain import (
     Remedy,
     RowVerdict,
 )
+from claims.files import EvidenceStore
+from claims.interchange.field import FieldDocument, FieldExport
 from claims.interchange.readers import ClaimFile, InterchangeError
 from claims.interchange.rows import ParsedRow, RowError
 from claims.matching import MatchThresholds, normalise_claim
@@ -51,6 +55,7 @@ from claims.matching.blocking import blocking_keys
 from claims.models import Claim, ClaimMatchKey, ImportBatch, ImportRow, Parcel
 from claims.operations import (
     DEFAULT_THRESHOLDS,
+    attach_evidence,
     new_claim,
     new_parcel,
     parcel_identity,
@@ -76,6 +81,8 @@ class ImportReport:
     imported: int = 0
     #: Rows whose ref the workspace already has: skipped, so importing twice is harmless.
     already_imported: int = 0
+    #: (line, ref) of each row skipped as already imported.
+    skipped: list[tuple[int, str]] = dataclasses.field(default_factory=list)
     errors: list[RowError] = dataclasses.field(default_factory=list)
     published: bool = False
 
@@ -87,8 +94,20 @@ class ImportReport:
 # ----------------------------------------------------------------- the staged record
 
 
-def record_json(claim: ClaimInput) -> str:
-    return json.dumps(dataclasses.asdict(claim), default=str, ensure_ascii=False)
+def record_json(claim: ClaimInput, documents: list[FieldDocument] = ()) -> str:
+    """The staged record: the ClaimInput, and a field submission's checked documents."""
+    values = dataclasses.asdict(claim)
+    if documents:
+        values["documents"] = [dataclasses.asdict(document) for document in documents]
+    return json.dumps(values, default=str, ensure_ascii=False)
+
+
+def staged_documents(record: str) -> list[FieldDocument]:
+    documents = json.loads(record).get("documents", [])
+    return [
+        FieldDocument(**{**document, "kind": EvidenceKind(document["kind"])})
+        for document in documents
+    ]
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -114,6 +133,7 @@ def _party_input(values: dict) -> PartyInput:
 def claim_input_of(record: str) -> ClaimInput:
     """The ClaimInput a staged row recorded (the inverse of `record_json`)."""
     values = json.loads(record)
+    values.pop("documents", None)
     parcel = values["parcel"]
     return ClaimInput(
         **{
@@ -206,12 +226,23 @@ def _staged_row(batch: ImportBatch, row: ParsedRow, office: Office | RowError) -
             [[error.column, error.message] for error in errors], ensure_ascii=False
         )
     else:
-        values["record"] = record_json(row.claim)
+        values["record"] = record_json(row.claim, row.documents)
     return values
 
 
+def known_refs(session: Session, refs: list[str]) -> set[str]:
+    """The refs a claim of the workspace already came from: an interchange row's ref
+    (`import_ref`) or a field submission's id (`submission_id`)."""
+    return set(session.scalars(select(Claim.import_ref).where(Claim.import_ref.in_(refs)))) | set(
+        session.scalars(select(Claim.submission_id).where(Claim.submission_id.in_(refs)))
+    )
+
+
 def stage_rows(
-    session: Session, batch: ImportBatch, claim_file: ClaimFile, offices: OfficeChoice
+    session: Session,
+    batch: ImportBatch,
+    claim_file: ClaimFile | FieldExport,
+    offices: OfficeChoice,
 ) -> Iterator[int]:
     """Check every row of the file into `import_row`; yield the rows staged so far after
     each chunk, where the caller commits."""
@@ -220,7 +251,7 @@ def stage_rows(
     while chunk := list(islice(rows, STAGE_CHUNK_SIZE)):
         values = [_staged_row(batch, row, offices.of(row)) for row in chunk]
         refs = [value["ref"] for value in values if value["verdict"] == RowVerdict.GOOD]
-        known = set(session.scalars(select(Claim.import_ref).where(Claim.import_ref.in_(refs))))
+        known = known_refs(session, refs)
         for value in values:
             if value["verdict"] == RowVerdict.GOOD and value["ref"] in known:
                 value["verdict"] = RowVerdict.ALREADY_IMPORTED
@@ -254,6 +285,13 @@ def staged_report(session: Session, batch: ImportBatch) -> ImportReport:
         report.errors.extend(
             RowError(line, ref, column, message) for column, message in json.loads(errors)
         )
+    report.skipped = list(
+        session.execute(
+            select(ImportRow.line, ImportRow.ref)
+            .where(ImportRow.batch_id == batch.id, ImportRow.verdict == RowVerdict.ALREADY_IMPORTED)
+            .order_by(ImportRow.line)
+        ).tuples()
+    )
     return report
 
 
@@ -337,20 +375,40 @@ def lock_imports(session: Session) -> None:
         )
 
 
-def publish_rows(session: Session, batch: ImportBatch, *, by: User | None) -> Counter:
+def _attach_documents(
+    session: Session,
+    claim: Claim,
+    documents: list[FieldDocument],
+    *,
+    claim_file: FieldExport,
+    store: EvidenceStore,
+    by: User | None,
+) -> None:
+    """A field submission's documents as the claim's evidence, read again from the
+    attachments, one file at a time (a chunk of claims may hold many photographs)."""
+    for document in documents:
+        upload = claim_file.read_document(document)
+        attach_evidence(session, claim, [EvidenceInput(document.kind, upload)], by=by, store=store)
+
+
+def publish_rows(
+    session: Session,
+    batch: ImportBatch,
+    *,
+    by: User | None,
+    claim_file: ClaimFile | FieldExport | None = None,
+    store: EvidenceStore | None = None,
+) -> Counter:
     """Register the batch's good rows with provisional numbers; flush, never commit.
-    Returns the number of claims per (office id, year), for `number_published`."""
+    Returns the number of claims per (office id, year), for `number_published`.
+    A field submission's documents become its claim's evidence, stored in `store`."""
     lock_imports(session)
     offices = {office.id: office for office in session.scalars(select(Office))}
     per_office_year: Counter = Counter()
     batch_id, position = batch.id, 0
     for chunk in _good_rows(session, batch_id):
         # Another import may have published some of these refs since they were staged.
-        known = set(
-            session.scalars(
-                select(Claim.import_ref).where(Claim.import_ref.in_([row.ref for row in chunk]))
-            )
-        )
+        known = known_refs(session, [row.ref for row in chunk])
         rows = [row for row in chunk if row.ref not in known]
         for row in chunk:
             if row.ref in known:
@@ -361,16 +419,20 @@ def publish_rows(session: Session, batch: ImportBatch, *, by: User | None) -> Co
             office = offices[row.office_id]
             position += 1
             per_office_year[(office.id, record.filed_on.year)] += 1
-            claims.append(
-                new_claim(
-                    record,
-                    parcel=parcel,
-                    office=office,
-                    number=f"~{batch_id}-{position}",
-                    seq=-per_office_year[(office.id, record.filed_on.year)],
-                    by=by,
-                )
+            claim = new_claim(
+                record,
+                parcel=parcel,
+                office=office,
+                number=f"~{batch_id}-{position}",
+                seq=-per_office_year[(office.id, record.filed_on.year)],
+                by=by,
             )
+            claims.append(claim)
+            documents = staged_documents(row.record)
+            if documents:
+                _attach_documents(
+                    session, claim, documents, claim_file=claim_file, store=store, by=by
+                )
         session.add_all(claims)
         session.flush()
         _store_match_keys(session, claims)
@@ -423,14 +485,13 @@ def check_published_conflicts(
     governorates the file touched, so each claim is matched against every stored claim
     of its governorate, the file's others included, by the matcher `match-csv` uses.
     Yields after each governorate, where the caller commits."""
-    touched = set(
-        session.scalars(
-            select(Claim.governorate_code)
-            .join(ImportRow, ImportRow.ref == Claim.import_ref)
-            .where(ImportRow.batch_id == batch.id, ImportRow.verdict == RowVerdict.GOOD)
-            .distinct()
-        )
-    )
+    published = [
+        select(Claim.governorate_code)
+        .join(ImportRow, ImportRow.ref == ref_column)
+        .where(ImportRow.batch_id == batch.id, ImportRow.verdict == RowVerdict.GOOD)
+        for ref_column in (Claim.import_ref, Claim.submission_id)
+    ]
+    touched = set(session.scalars(union(*published)))
     scan = start_scan(session, restart=True)
     yield from scan_shards(session, scan, thresholds, workers=workers, governorates=touched)
     finish_scan(session, scan)
@@ -438,7 +499,7 @@ def check_published_conflicts(
 
 def import_claims(
     session: Session,
-    claim_file: ClaimFile,
+    claim_file: ClaimFile | FieldExport,
     *,
     office_code: str | None,
     by: User | None,
@@ -447,14 +508,16 @@ def import_claims(
     partial: bool = False,
     thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
     workers: int = 1,
+    store: EvidenceStore | None = None,
 ) -> ImportReport:
     """Stage, publish and check the file, calling `commit` between the steps (the
     boundary's commit: each chunk of staging and of the conflict check is an item of
     the batch, the publication one transaction).
 
     Without `partial`, one bad row and nothing is published; with `dry_run` nothing is
-    published at all. A row whose ref is already a claim's `import_ref` in this
-    workspace is skipped and counted.
+    published at all. A row whose ref is already a claim's `import_ref` (or, for a
+    field submission, `submission_id`) in this workspace is skipped and counted; a field
+    submission's documents are stored in `store`.
     """
     offices = OfficeChoice(session, office_code)
     batch = start_import(session, file_name=claim_file.path.name, dry_run=dry_run, partial=partial)
@@ -471,7 +534,7 @@ def import_claims(
         commit()
         return report
     batch_id = batch.id
-    counts = publish_rows(session, batch, by=by)
+    counts = publish_rows(session, batch, by=by, claim_file=claim_file, store=store)
     batch = number_published(session, batch_id, counts)
     commit()
     for _shard in check_published_conflicts(session, batch, thresholds, workers=workers):

@@ -30,8 +30,8 @@ from claims.interchange.rows import ParsedRow, RowError, parse_record
 MAX_XLSX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 MAX_XLSX_MEMBERS = 1000
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +64,7 @@ def check_archive(path: str | Path, limits: ArchiveLimits) -> None:
         )
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -87,7 +87,7 @@ def _xlsx_records(path: Path, limits: ArchiveLimits) -> Iterator[tuple[int, list
     try:
         sheet = workbook.worksheets[0]
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, [_cell_text(value) for value in values]
+            yield line, [cell_text(value) for value in values]
     finally:
         workbook.close()
 
@@ -97,7 +97,7 @@ def _csv_dialect(first_line: str) -> str:
     return max(counts, key=lambda delimiter: counts[delimiter]) if any(counts.values()) else ","
 
 
-def _csv_records(handle: IO[str]) -> Iterator[tuple[int, list[str]]]:
+def csv_records(handle: IO[str]) -> Iterator[tuple[int, list[str]]]:
     first_line = handle.readline()
     handle.seek(0)
     reader = csv.reader(handle, delimiter=_csv_dialect(first_line))
@@ -110,17 +110,17 @@ def _csv_records(handle: IO[str]) -> Iterator[tuple[int, list[str]]]:
         raise InterchangeError(f"line {reader.line_num}: not valid CSV ({error})") from None
 
 
-def _records(path: Path, limits: ArchiveLimits) -> Iterator[tuple[int, list[str]]]:
+def records(path: Path, limits: ArchiveLimits) -> Iterator[tuple[int, list[str]]]:
     with path.open("rb") as handle:
         magic = handle.read(4)
-    if magic == _ZIP_MAGIC:
+    if magic == ZIP_MAGIC:
         yield from _xlsx_records(path, limits)
         return
-    if magic == _OLE_MAGIC:
+    if magic == OLE_MAGIC:
         raise InterchangeError("old Excel (.xls) files are not read: save it as .xlsx or CSV")
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from _csv_records(handle)
+            yield from csv_records(handle)
     except UnicodeDecodeError as error:
         raise InterchangeError(
             f"the file is not UTF-8 text (byte {error.start}): save it as CSV UTF-8 or XLSX"
@@ -147,7 +147,7 @@ class ClaimFile:
         self.today = today
         self.limits = limits or ArchiveLimits()
         self.warnings: list[str] = []
-        self._records = _records(self.path, self.limits)
+        self._records = records(self.path, self.limits)
         try:
             _line, header = next(self._records)
         except StopIteration:

@@ -7,7 +7,8 @@ and a stand-in value so the rules of registration can still be checked on the re
 Values:
 
 - `ref` is required and unique within the file; it becomes `Claim.import_ref`, which
-  makes imports idempotent.
+  makes imports idempotent (a field submission's ref is its instanceID, kept as
+  `Claim.submission_id` instead).
 - `governorate`: anything `commission.governorates.resolve_governorate` reads: ISO
   3166-2 code (IQ-BG, IQ BG, BG), office code (BGD), or a name in English (Baghdad,
   Ninawa, Salah al-Din …), Arabic (بغداد، محافظة نينوى …) or Kurdish (هەولێر …).
@@ -75,6 +76,9 @@ class ParsedRow:
     governorate_code: str
     claim: ClaimInput | None
     errors: list[RowError]
+    #: The documents of a field submission, found among its attachments and checked
+    #: (`claims.interchange.field.FieldDocument`); evidence of the claim once published.
+    documents: list = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:

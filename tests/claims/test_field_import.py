@@ -1,0 +1,280 @@
+"""Importing the field form's submissions as KoboToolbox and ODK Central export them:
+the same checks, staging and publication as any import, the documents as evidence
+(checked as uploads are), and the submission id that makes a second import harmless."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from claims.domain import EvidenceKind, PartyRole
+from claims.files import EvidenceStore
+from claims.interchange import ArchiveLimits, import_claims
+from claims.interchange.field import FieldExport, FieldFormat, detect_format, open_import_file
+from claims.models import Claim, Evidence
+from commission.extensions import db
+from commission.workspaces import operational_workspace_id, use_workspace
+from tests.support.claims import TODAY
+from tests.support.field_exports import (
+    Document,
+    pdf_bytes,
+    png_bytes,
+    submission,
+    write_kobo_csv,
+    write_kobo_media,
+    write_kobo_xlsx,
+    write_odk_zip,
+)
+from tests.support.import_rows import write_rows
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@pytest.fixture
+def muqataa():
+    return str(random.randint(100_000, 999_999))
+
+
+def field_import(app, path, *, media=None, **options):
+    """`flask claims import` of a field export in the current workspace."""
+    with open_import_file(path, today=TODAY, media=media, max_evidence_bytes=MAX_BYTES) as export:
+        assert isinstance(export, FieldExport)
+        return import_claims(
+            db.session,
+            export,
+            office_code=None,
+            by=None,
+            commit=db.session.commit,
+            store=EvidenceStore(app.config["QAYD_DATA_DIR"]),
+            **options,
+        )
+
+
+def claims_of(items) -> list[Claim]:
+    ids = [item.instance_id for item in items]
+    return db.session.scalars(
+        select(Claim).where(Claim.submission_id.in_(ids)).order_by(Claim.id)
+    ).all()
+
+
+def evidence_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Evidence))
+
+
+def family(muqataa):
+    """An Arabic-script claimant with a co-claimant (shares 60/40), a deed photograph
+    and a court ruling as PDF; and a claimant whose name is in Latin letters."""
+    arabic = submission(
+        "محمد عبد الرحمن حسين الجبوري",
+        muqataa,
+        "345/6",
+        claimant_share="60",
+        claimant_latin_name="Mohammed Abdulrahman Hussein al-Jubouri",
+        respondent_name="كاظم جاسم علي",
+    )
+    arabic.co_claimants = [
+        {
+            "claimant_name": "فاطمة عبد الرحمن حسين الجبوري",
+            "claimant_id_no": "199112345679",
+            "claimant_share": "40",
+            "claimant_is_heir": "yes",
+            "claimant_heir_of": "عبد الرحمن حسين الجبوري",
+        }
+    ]
+    arabic.documents.append(
+        Document("court_ruling", f"ruling-{muqataa}.pdf", pdf_bytes(), as_photo=False)
+    )
+    latin = submission("Yousif Elias Saleh al-Harki", muqataa, "12", property_type="shop")
+    latin.answers["property_type"] = "commercial"
+    return [arabic, latin]
+
+
+def check_imported(app, items, muqataa):
+    arabic_claim, latin_claim = claims_of(items)
+    assert arabic_claim.submission_id == items[0].instance_id and arabic_claim.import_ref is None
+    claimants = arabic_claim.parties_in(PartyRole.CLAIMANT)
+    assert [party.full_name for party in claimants] == [
+        "محمد عبد الرحمن حسين الجبوري",
+        "فاطمة عبد الرحمن حسين الجبوري",
+    ]
+    assert [party.share_percent for party in claimants] == [60, 40]
+    assert claimants[0].latin_name == "Mohammed Abdulrahman Hussein al-Jubouri"
+    assert claimants[1].is_heir and claimants[1].deceased_owner_name == "عبد الرحمن حسين الجبوري"
+    assert [party.full_name for party in arabic_claim.parties_in(PartyRole.RESPONDENT)] == [
+        "كاظم جاسم علي"
+    ]
+    assert (arabic_claim.stated_muqataa_no, arabic_claim.stated_parcel_no) == (muqataa, "345/6")
+    assert arabic_claim.office.code == "BGD" and arabic_claim.number.startswith("BGD-2026-")
+
+    store = EvidenceStore(app.config["QAYD_DATA_DIR"])
+    evidence = {item.kind: item for item in arabic_claim.evidence}
+    assert set(evidence) == {EvidenceKind.TITLE_DEED, EvidenceKind.COURT_RULING}
+    deed = evidence[EvidenceKind.TITLE_DEED]
+    assert (deed.original_filename, deed.media_type) == (f"deed-{muqataa}-345-6.png", "image/png")
+    assert store.read(deed.sha256) == items[0].documents[0].data
+    assert evidence[EvidenceKind.COURT_RULING].media_type == "application/pdf"
+
+    [latin_claimant] = latin_claim.parties_in(PartyRole.CLAIMANT)
+    assert latin_claimant.latin_name == "Yousif Elias Saleh al-Harki"
+    assert latin_claim.property_type == "commercial"
+    assert len(latin_claim.evidence) == 1
+
+
+@pytest.mark.parametrize("media_as", ["folder", "zip"])
+def test_a_kobo_xlsx_export_with_repeats_and_media_imports_once(
+    intake, app, tmp_path, muqataa, media_as
+):
+    items = family(muqataa)
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
+    media = write_kobo_media(tmp_path / "media", items)
+    if media_as == "zip":
+        media = Path(shutil.make_archive(str(tmp_path / "media"), "zip", media))
+    assert detect_format(path, ArchiveLimits()) == FieldFormat.KOBO
+
+    report = field_import(app, path, media=media)
+    assert report.errors == [] and report.published and report.imported == 2
+    check_imported(app, items, muqataa)
+
+    stored_evidence = evidence_count()
+    again = field_import(app, path, media=media)
+    assert (again.imported, again.already_imported, again.errors) == (0, 2, [])
+    assert again.skipped == [(2, items[0].instance_id), (3, items[1].instance_id)]
+    assert len(claims_of(items)) == 2 and evidence_count() == stored_evidence
+
+
+@pytest.mark.parametrize("unpacked", [False, True])
+def test_an_odk_central_csv_zip_with_media_imports_once(intake, app, tmp_path, muqataa, unpacked):
+    items = family(muqataa)
+    path = write_odk_zip(tmp_path / f"{muqataa}.zip", items)
+    if unpacked:
+        shutil.unpack_archive(path, tmp_path / "export")
+        path = tmp_path / "export"
+    assert detect_format(path, ArchiveLimits()) == FieldFormat.ODK
+
+    report = field_import(app, path)
+    assert report.errors == [] and report.imported == 2
+    check_imported(app, items, muqataa)
+
+    stored_evidence = evidence_count()
+    again = field_import(app, path)
+    assert (again.imported, again.already_imported) == (0, 2)
+    assert len(claims_of(items)) == 2 and evidence_count() == stored_evidence
+
+
+def disguised(muqataa):
+    """A web page named as a photograph, beside a good submission."""
+    good, bad = submission("علي حسن كاظم", muqataa, "7"), submission("Omar Saleh", muqataa, "8")
+    bad.documents = [
+        Document("title_deed", f"deed-{muqataa}-8.jpg", b"<html><script>alert(1)</script>")
+    ]
+    return [good, bad]
+
+
+@pytest.mark.parametrize("kind", ["kobo", "odk"])
+def test_a_disguised_attachment_is_a_row_error_and_nothing_is_imported(
+    intake, app, tmp_path, muqataa, kind
+):
+    items = disguised(muqataa)
+    if kind == "kobo":
+        path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
+        media = write_kobo_media(tmp_path / "media", items)
+    else:
+        path, media = write_odk_zip(tmp_path / "odk.zip", items), None
+    stored_evidence = evidence_count()
+    dry = field_import(app, path, media=media, dry_run=True)
+    real = field_import(app, path, media=media)
+    assert [str(error) for error in dry.errors] == [str(error) for error in real.errors]
+    [error] = real.errors
+    assert (error.line, error.ref, error.column) == (3, items[1].instance_id, "documents[1]")
+    assert error.message == (
+        f"deed-{muqataa}-8.jpg: Only PDF, JPEG, PNG and TIFF files are accepted."
+    )
+    assert not real.published and claims_of(items) == [] and evidence_count() == stored_evidence
+
+    partial = field_import(app, path, media=media, partial=True)
+    assert partial.imported == 1
+    assert [claim.submission_id for claim in claims_of(items)] == [items[0].instance_id]
+
+
+def test_the_dry_run_gives_the_real_runs_verdicts(intake, app, tmp_path, muqataa):
+    items = family(muqataa)
+    items[0].co_claimants[0]["claimant_share"] = "30"  # 60 + 30: not 100
+    items[1].documents.append(Document("photo", "missing.png", png_bytes(), as_photo=True))
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
+    media = write_kobo_media(tmp_path / "media", items)
+    (media / "enumerator1" / "attachments" / "a1b2c3d4e5" / items[1].uuid / "missing.png").unlink()
+
+    dry = field_import(app, path, media=media, dry_run=True)
+    real = field_import(app, path, media=media)
+    assert [str(error) for error in dry.errors] == [str(error) for error in real.errors]
+    assert {(error.line, error.column) for error in real.errors} == {
+        (2, "claimant_share"),
+        (3, "documents[2]"),
+    }
+    assert "missing.png: not among the attachments in media" in str(real.errors[-1])
+    assert (dry.imported, real.published) == (0, False)
+    assert claims_of(items) == []
+
+
+def test_without_the_media_a_kobo_export_asks_for_them(intake, app, tmp_path, muqataa):
+    items = [submission("Sara Khidr Ahmed", muqataa, "3")]
+    report = field_import(app, write_kobo_xlsx(tmp_path / "kobo.xlsx", items), dry_run=True)
+    [error] = report.errors
+    assert "give the attachments (media zip or folder) with --media" in error.message
+
+
+def test_a_kobo_csv_export_without_repeats_refuses_co_claimants_it_cannot_carry(
+    intake, app, tmp_path, muqataa
+):
+    items = family(muqataa)
+    for item in items:
+        item.documents = []
+    path = write_kobo_csv(tmp_path / "kobo.csv", items)
+    assert detect_format(path, ArchiveLimits()) == FieldFormat.KOBO
+    report = field_import(app, path)
+    [error] = report.errors
+    assert (error.line, error.column) == (2, "co_claimant_count")
+    assert "has 1 co-claimants, but the export holds no repeats" in error.message
+    assert claims_of(items) == []
+
+
+def test_a_submission_id_twice_in_one_export_is_an_error(intake, app, tmp_path, muqataa):
+    first, second = submission("حسين علي", muqataa, "1"), submission("حسين كاظم", muqataa, "2")
+    first.documents = second.documents = []
+    second.uuid = first.uuid
+    report = field_import(app, write_odk_zip(tmp_path / "odk.zip", [first, second]), dry_run=True)
+    [error] = report.errors
+    assert (error.line, error.column) == (3, "KEY")
+    assert "duplicate of the one on line 2" in error.message
+
+
+def test_the_format_is_found_from_the_file(tmp_path, muqataa):
+    items = [submission("Ahmed Omar", muqataa, "5")]
+    interchange = write_rows(tmp_path / "legacy.csv", [{"ref": "r1", "claimant_name": "x"}])
+    assert detect_format(interchange, ArchiveLimits()) == FieldFormat.INTERCHANGE
+    assert detect_format(write_kobo_xlsx(tmp_path / "k.xlsx", items), ArchiveLimits()) == "kobo"
+    assert detect_format(write_odk_zip(tmp_path / "o.zip", items), ArchiveLimits()) == "odk"
+
+
+def test_the_command_imports_a_kobo_export_twice_and_reports_each_row_already_imported(
+    app, runner, tmp_path, muqataa
+):
+    items = family(muqataa)
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
+    media = write_kobo_media(tmp_path / "media", items)
+    first = runner.invoke(args=["claims", "import", str(path), "--media", str(media)])
+    assert first.exit_code == 0, first.output
+    assert "Imported 2 claims" in first.output
+    second = runner.invoke(
+        args=["claims", "import", str(path), "--media", str(media), "--format", "kobo"]
+    )
+    assert second.exit_code == 0, second.output
+    assert f"line 2 (ref {items[0].instance_id}): already imported" in second.output
+    assert "Imported 0 claims: 2 rows read, 0 bad, 2 already imported" in second.output
+    with app.app_context(), use_workspace(operational_workspace_id(db.session)):
+        assert len(claims_of(items)) == 2
+        db.session.remove()
