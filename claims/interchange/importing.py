@@ -102,14 +102,6 @@ def record_json(claim: ClaimInput, documents: list[FieldDocument] = ()) -> str:
     return json.dumps(values, default=str, ensure_ascii=False)
 
 
-def staged_documents(record: str) -> list[FieldDocument]:
-    documents = json.loads(record).get("documents", [])
-    return [
-        FieldDocument(**{**document, "kind": EvidenceKind(document["kind"])})
-        for document in documents
-    ]
-
-
 def _decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
@@ -130,10 +122,13 @@ def _party_input(values: dict) -> PartyInput:
     )
 
 
-def claim_input_of(record: str) -> ClaimInput:
-    """The ClaimInput a staged row recorded (the inverse of `record_json`)."""
+def staged_record(record: str) -> tuple[ClaimInput, list[FieldDocument]]:
+    """The ClaimInput and documents a staged row recorded (the inverse of `record_json`)."""
     values = json.loads(record)
-    values.pop("documents", None)
+    documents = [
+        FieldDocument(**{**document, "kind": EvidenceKind(document["kind"])})
+        for document in values.pop("documents", [])
+    ]
     parcel = values["parcel"]
     return ClaimInput(
         **{
@@ -151,7 +146,7 @@ def claim_input_of(record: str) -> ClaimInput:
             "filed_on": _date(values["filed_on"]),
             "dispossession_on": _date(values["dispossession_on"]),
         }
-    )
+    ), documents
 
 
 # ------------------------------------------------------------------------- staging
@@ -413,9 +408,11 @@ def publish_rows(
         for row in chunk:
             if row.ref in known:
                 row.verdict = RowVerdict.ALREADY_IMPORTED
-        records = [claim_input_of(row.record) for row in rows]
+        staged = [staged_record(row.record) for row in rows]
+        records = [record for record, _documents in staged]
         claims = []
-        for row, record, parcel in zip(rows, records, _parcels(session, records), strict=True):
+        parcels = _parcels(session, records)
+        for row, (record, documents), parcel in zip(rows, staged, parcels, strict=True):
             office = offices[row.office_id]
             position += 1
             per_office_year[(office.id, record.filed_on.year)] += 1
@@ -428,7 +425,6 @@ def publish_rows(
                 by=by,
             )
             claims.append(claim)
-            documents = staged_documents(row.record)
             if documents:
                 _attach_documents(
                     session, claim, documents, claim_file=claim_file, store=store, by=by
