@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import random
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from claims.domain import EvidenceKind, PartyRole
 from claims.files import EvidenceStore
-from claims.interchange import ArchiveLimits, import_claims
+from claims.interchange import ArchiveLimits, InterchangeError, import_claims
 from claims.interchange.field import FieldExport, FieldFormat, detect_format, open_import_file
 from claims.models import Claim, Evidence
 from commission.extensions import db
@@ -278,3 +280,20 @@ def test_the_command_imports_a_kobo_export_twice_and_reports_each_row_already_im
     with app.app_context(), use_workspace(operational_workspace_id(db.session)):
         assert len(claims_of(items)) == 2
         db.session.remove()
+
+
+def test_a_kobo_export_without_group_paths_reads_the_same(intake, app, tmp_path, muqataa):
+    items = family(muqataa)
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items, with_groups=False)
+    report = field_import(app, path, media=write_kobo_media(tmp_path / "media", items))
+    assert report.errors == [] and report.imported == 2
+    check_imported(app, items, muqataa)
+
+
+def test_an_export_with_labels_for_headers_is_refused_whole(tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["Full name (four parts, as on the identity document)", "_uuid"])
+    workbook.active.append(["محمد حسن", str(uuid.uuid4())])
+    workbook.save(tmp_path / "labels.xlsx")
+    with pytest.raises(InterchangeError, match="with XML names \\(not labels\\) as headers"):
+        open_import_file(tmp_path / "labels.xlsx", today=TODAY, max_evidence_bytes=MAX_BYTES)

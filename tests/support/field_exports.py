@@ -145,13 +145,13 @@ def _kobo_main_rows(submissions: list[Submission], *, with_groups: bool = True):
     return rows
 
 
-def write_kobo_xlsx(path: Path, submissions: list[Submission]) -> Path:
-    """The "XLS" export, XML values and headers, groups in the headers: the submissions
-    on the first sheet, a sheet per repeat with `_parent_index`."""
+def write_kobo_xlsx(path: Path, submissions: list[Submission], *, with_groups=True) -> Path:
+    """The "XLS" export, XML values and headers, groups in the headers (or not): the
+    submissions on the first sheet, a sheet per repeat with `_parent_index`."""
     workbook = Workbook()
     main = workbook.active
     main.title = "Qayd — claim registration"[:31]
-    for row in _kobo_main_rows(submissions):
+    for row in _kobo_main_rows(submissions, with_groups=with_groups):
         main.append(row)
     for repeat, items_of, answers_of in (
         (CO_CLAIMANTS, lambda item: item.co_claimants, _co_claimant_answers),
