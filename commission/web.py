@@ -61,7 +61,9 @@ def set_security_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if current_app.config["SEND_HSTS"]:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated:
+    # `is_anonymous` reads no column: `is_authenticated` would load the user row again,
+    # expired by the request's commit, on every response.
+    if not current_user.is_anonymous:
         # Case data must not linger in shared browser or proxy caches.
         headers["Cache-Control"] = "no-store"
     return response
