@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, or_, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -585,12 +585,7 @@ def record_candidates(
     existing = {
         (pair.claim_a_id, pair.claim_b_id): pair
         for pair in session.scalars(
-            select(ConflictCandidate).where(
-                or_(
-                    ConflictCandidate.claim_a_id == claim.id,
-                    ConflictCandidate.claim_b_id == claim.id,
-                )
-            )
+            select(ConflictCandidate).where(ConflictCandidate.touching([claim.id]))
         )
     }
     open_pairs = []

@@ -262,7 +262,7 @@ def claim_visible_to(claim: Claim, user: User) -> bool:
 
 
 #: Both claims of a pair in one extra query per page, not two lazy loads per pair
-#: (their parties and evidence then load by `selectin`, batched too).
+#: (their parties then load by `selectin`, batched too, and their evidence with them).
 _BOTH_CLAIMS = (
     selectinload(ConflictCandidate.claim_a).selectinload(Claim.evidence),
     selectinload(ConflictCandidate.claim_b).selectinload(Claim.evidence),
@@ -409,10 +409,7 @@ def open_candidates_of(session: Session, claim: Claim) -> list[ConflictCandidate
             select(ConflictCandidate)
             .options(*_BOTH_CLAIMS)
             .where(
-                or_(
-                    ConflictCandidate.claim_a_id == claim.id,
-                    ConflictCandidate.claim_b_id == claim.id,
-                ),
+                ConflictCandidate.touching([claim.id]),
                 ConflictCandidate.status == CandidateStatus.OPEN,
             )
             .order_by(ConflictCandidate.score.desc(), ConflictCandidate.id)
@@ -446,9 +443,7 @@ def review_queue(
         .where(ConflictCandidate.status == CandidateStatus.OPEN)
     )
     if claim is not None:
-        statement = statement.where(
-            or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id)
-        )
+        statement = statement.where(ConflictCandidate.touching([claim.id]))
     if not viewer.sees_all_offices:
         own = select(Claim.id).where(Claim.office_id == viewer.office_id)
         statement = statement.where(
