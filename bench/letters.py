@@ -27,7 +27,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository root in place of bench/, where http.py would stand in for the standard
+# library's `http` package.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from adjudication.domain import Outcome  # noqa: E402
 from claims.domain import PartyRole, PropertyType  # noqa: E402

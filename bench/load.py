@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,13 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The repository root in place of bench/, where http.py would stand in for the standard
+# library's `http` package.
+sys.path[0] = str(ROOT)
 
 import httpx  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.serving import HOST, csrf_of, log_in, start_server, stop_server  # noqa: E402
 from commission.accounts.models import Role  # noqa: E402
 from commission.accounts.operations import create_user, sync_offices  # noqa: E402
 from commission.app import create_app  # noqa: E402
@@ -47,9 +48,7 @@ from config import Config, normalise_database_url  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 BUDGET_P95_MS = 250.0
-HOST = "127.0.0.1"
 PASSWORD = "bench load password"
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def prepare_database(url: str, clients: int) -> None:
@@ -94,52 +93,14 @@ def prepare_database(url: str, clients: int) -> None:
         db.engine.dispose()
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
+def start_app(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {
-        **os.environ,
         "QAYD_ENV": "development",
         "DATABASE_URL": url,
         "QAYD_DATA_DIR": str(OUT / "load-files"),
         "SECRET_KEY": uuid.uuid4().hex,
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"{HOST}:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{HOST}:{port}/login", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    stop_server(server)
-    raise SystemExit("gunicorn did not answer within 30 s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-
-
-def csrf_of(response: httpx.Response) -> str:
-    match = CSRF_RE.search(response.text)
-    if match is None:
-        raise RuntimeError(f"no CSRF token on {response.request.url} ({response.status_code})")
-    return match.group(1)
+    return start_server("wsgi:app", port, workers, env=env)
 
 
 def claim_form(token: str, client_no: int, serial: int) -> dict:
@@ -182,14 +143,10 @@ class ClientResult:
 def run_client(base_url: str, client_no: int, deadline: float, result: ClientResult) -> None:
     with httpx.Client(base_url=base_url, timeout=30, follow_redirects=False) as client:
         try:
-            token = csrf_of(client.get("/login"))
-            response = client.post(
-                "/login",
-                data={"username": f"clerk{client_no}", "password": PASSWORD, "csrf_token": token},
-            )
-            if response.status_code != 302:
-                result.errors.append(f"login answered {response.status_code}")
-                return
+            log_in(client, f"clerk{client_no}", PASSWORD)
+        except RuntimeError as error:
+            result.errors.append(str(error))
+            return
         except httpx.HTTPError as error:
             result.errors.append(f"login: {error!r}")
             return
@@ -228,7 +185,7 @@ def main() -> None:
 
     print(f"preparing {make_url(url).database} with {args.clients} clerks …", flush=True)
     prepare_database(url, args.clients)
-    server = start_server(url, args.port, args.workers)
+    server = start_app(url, args.port, args.workers)
     try:
         base_url = f"http://{HOST}:{args.port}"
         deadline = time.monotonic() + args.seconds
