@@ -38,7 +38,7 @@ SMALL_TABLES = {"office", "workspace", "user_role"}
 #: claim ids in order), stopping at its page size.
 WALKED_TO_A_LIMIT = {"ix_claim_workspace_list", "ix_claim_workspace_id"}
 WORKSPACE_ONLY = re.compile(r"USING (?:COVERING )?INDEX (\w+) \(workspace_id=\?\)")
-USER_BY_ID = re.compile(r'FROM "?user"?\s.*WHERE "?user"?\.id = \?', re.DOTALL)
+USER_BY_ID = re.compile(r'FROM "?user"?\s.*WHERE "?user"?\.id = (\?|%\(\w+\)s)', re.DOTALL)
 FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING)")
 
 
