@@ -23,6 +23,7 @@ Each registration is a different claimant on a different parcel. Traffic goes to
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import re
@@ -192,6 +193,8 @@ class ClientResult:
     page_latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     serial: int = 0
+    #: Registrations due in the paced phase but not sent before its end.
+    unsent: int = 0
 
 
 @dataclass
@@ -254,9 +257,14 @@ def register_once(clerk: Clerk, result: ClientResult, send_at: float | None) -> 
 
 
 def run_paced(clerk: Clerk, start: float, interval: float, until: float, result) -> None:
-    """Open loop: registrations due at start, start + interval, … before `until`."""
+    """Open loop: registrations due at start, start + interval, … before `until`. Those
+    still unsent when the time is up (the clerk was held up by slow answers) are counted,
+    not sent: the phase ends on time whatever the server's pace."""
     send_at = start
     while send_at < until:
+        if time.monotonic() > until:
+            result.unsent = math.ceil((until - send_at) / interval)
+            return
         register_once(clerk, result, send_at)
         send_at += interval
 
@@ -368,13 +376,17 @@ def main() -> None:
         "scheduled send time"
     )
     latencies, errors = summary(paced)
+    unsent = sum(result.unsent for result in paced)
+    if unsent:
+        print(f"  still unsent when the time was up (held up by slow answers): {unsent}")
     if not latencies:
         raise SystemExit(1)
     p95 = percentile(latencies, 0.95)
+    met = p95 <= BUDGET_P95_MS and not unsent
     print(f"  throughput: {len(latencies) / args.seconds:.1f} registrations/s")
     print(
         f"  registration POST: {figures(latencies)} "
-        f"(budget p95 <= {BUDGET_P95_MS:.0f} ms: {'met' if p95 <= BUDGET_P95_MS else 'MISSED'})"
+        f"(budget p95 <= {BUDGET_P95_MS:.0f} ms, none left unsent: {'met' if met else 'MISSED'})"
     )
     pages = [ms for result in paced for ms in result.page_latencies_ms]
     if pages:
@@ -387,7 +399,7 @@ def main() -> None:
         if saturated:
             print(f"  throughput: {len(saturated) / eager_elapsed:.1f} registrations/s")
             print(f"  registration POST: {figures(saturated)}")
-    if errors or p95 > BUDGET_P95_MS:
+    if errors or not met:
         raise SystemExit(1)
 
 
