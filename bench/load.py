@@ -134,7 +134,8 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
         env=env,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    # Generous: on a busy machine importing the app alone takes a while.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://{HOST}:{port}/login", timeout=1).status_code == 200:
@@ -142,7 +143,7 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
         except httpx.TransportError:
             time.sleep(0.2)
     stop_server(server)
-    raise SystemExit("gunicorn did not answer within 30 s")
+    raise SystemExit("gunicorn did not answer within 120 s")
 
 
 def stop_server(server: subprocess.Popen) -> None:
