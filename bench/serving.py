@@ -22,10 +22,17 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def start_server(
-    app: str, port: int, workers: int, *, env: dict[str, str], ready_path: str = "/login"
+    app: str,
+    port: int,
+    workers: int,
+    *,
+    env: dict[str, str],
+    threads: int = 1,
+    ready_path: str = "/login",
 ) -> subprocess.Popen:
     """gunicorn serving `app` ("module:variable", imported from the repository root) with
-    `workers` sync workers, once `ready_path` answers 200."""
+    `workers` workers (sync, or gthread with `threads` threads each), once `ready_path`
+    answers 200."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -33,6 +40,12 @@ def start_server(
             "gunicorn",
             "--workers",
             str(workers),
+            # Threads let a worker serve another request while one waits on the
+            # database (its commit's flush to disk): see bench/README.md.
+            "--worker-class",
+            "gthread" if threads > 1 else "sync",
+            "--threads",
+            str(threads),
             "--bind",
             f"{HOST}:{port}",
             "--log-level",
@@ -43,7 +56,8 @@ def start_server(
         env={**os.environ, **env},
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
+    # Generous: on a busy machine importing the app alone takes a while.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://{HOST}:{port}{ready_path}", timeout=1).status_code == 200:
@@ -51,7 +65,7 @@ def start_server(
         except httpx.TransportError:
             time.sleep(0.2)
     stop_server(server)
-    raise SystemExit(f"gunicorn serving {app} did not answer within 60 s")
+    raise SystemExit(f"gunicorn serving {app} did not answer within 120 s")
 
 
 def stop_server(server: subprocess.Popen) -> None:
