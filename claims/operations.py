@@ -230,7 +230,7 @@ def new_parcel(data: ParcelIdentity | ParcelInput, *, number: ParcelNumber, key:
     )
 
 
-def _stated_property(data: ParcelInput) -> dict:
+def stated_property(data: ParcelInput) -> dict:
     """The claim's own columns for the property as it describes it."""
     return {
         "property_type": data.property_type,
@@ -289,7 +289,7 @@ def _party(data: PartyInput) -> Party:
     return Party(**{field.name: getattr(data, field.name) for field in dataclasses.fields(data)})
 
 
-def _strip(data: PartyInput) -> PartyInput:
+def strip_party(data: PartyInput) -> PartyInput:
     return dataclasses.replace(
         data,
         **{
@@ -353,13 +353,13 @@ def new_claim(
         governorate_code=parcel.governorate_code
         if parcel
         else data.parcel.governorate_code.upper(),
-        **_stated_property(data.parcel),
+        **stated_property(data.parcel),
         address=data.address.strip(),
         description=data.description.strip(),
         import_ref=data.import_ref,
         property_type_as_entered=data.property_type_as_entered.strip(),
         registered_by_id=by.id if by else None,
-        parties=[_party(_strip(party)) for party in data.parties],
+        parties=[_party(strip_party(party)) for party in data.parties],
         quality_flags=[ClaimQualityFlag(flag=flag) for flag in sorted(flags)],
     )
 
@@ -509,7 +509,7 @@ def update_claim(
     claim.governorate_code = (
         claim.parcel.governorate_code if claim.parcel else data.parcel.governorate_code.upper()
     )
-    for column, value in _stated_property(data.parcel).items():
+    for column, value in stated_property(data.parcel).items():
         setattr(claim, column, value)
     _flag_parcel_unidentified(claim)
     claim.filed_on = data.filed_on
@@ -520,7 +520,7 @@ def update_claim(
     claim.description = data.description.strip()
     claim.updated_at = utcnow()
     claim.updated_by_id = by.id if by else None
-    claim.parties = [_party(_strip(party)) for party in data.parties]
+    claim.parties = [_party(strip_party(party)) for party in data.parties]
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     try:
         session.flush()
