@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import math
+import os
 import random
 import sys
 import threading
@@ -44,6 +46,7 @@ from claims.domain import (  # noqa: E402
 )
 from claims.files import EvidenceStore  # noqa: E402
 from claims.interchange import BASE_COLUMNS, ClaimFile, import_claims  # noqa: E402
+from claims.interchange.importing import STAGE_CHUNK_SIZE  # noqa: E402
 from claims.models import Claim, ConflictCandidate  # noqa: E402
 from claims.operations import register_claim  # noqa: E402
 from commission.accounts.models import Office  # noqa: E402
@@ -260,7 +263,15 @@ def main(argv=None) -> None:
         clerk.start()
         start = time.perf_counter()
         with ClaimFile(path, today=TODAY) as claim_file:
-            report = import_claims(db.session, claim_file, office_code=None, by=None, commit=commit)
+            report = import_claims(
+                db.session,
+                claim_file,
+                office_code=None,
+                by=None,
+                commit=commit,
+                # As `flask claims import` runs the conflict check.
+                workers=os.cpu_count() or 1,
+            )
         elapsed = time.perf_counter() - start
         clerk.stopping.set()
         clerk.join()
@@ -275,6 +286,14 @@ def main(argv=None) -> None:
     )
     print(f"claims stored: {imported:,}; conflict candidates: {pairs:,}")
     print(f"largest gap between two commits of the import: {largest_gap(start, steps):.1f} s")
+    # Commits: the batch row, one per staged chunk, the publication, one per governorate.
+    staged = 1 + math.ceil(report.rows / STAGE_CHUNK_SIZE)
+    if len(steps) > staged:
+        print(
+            f"steps: staging {steps[staged - 1] - start:.1f} s, "
+            f"publication {steps[staged] - steps[staged - 1]:.1f} s, "
+            f"conflict check {steps[-1] - steps[staged]:.1f} s"
+        )
     latencies = sorted(clerk.latencies)
     if latencies:
         worst = latencies[-1]
@@ -286,6 +305,10 @@ def main(argv=None) -> None:
         )
     for failure in clerk.failures[:5]:
         print(f"  failed: {failure}")
+    start = time.perf_counter()
+    verified = app.test_cli_runner().invoke(args=["audit", "verify"])
+    print(f"flask audit verify ({time.perf_counter() - start:.1f} s), exit {verified.exit_code}:")
+    print(verified.output.rstrip())
 
 
 def largest_gap(start: float, steps: list[float]) -> float:

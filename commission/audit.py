@@ -131,6 +131,8 @@ def current_actor() -> Actor:
 
 
 def _plain(value):
+    if value is None or type(value) in (str, int, bool):
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime | date):

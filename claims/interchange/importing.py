@@ -99,20 +99,20 @@ class ImportReport:
 # ----------------------------------------------------------------- the staged record
 
 
-def _plain_fields(value):
-    """`dataclasses.asdict` without its deep copies (a tenth of its time)."""
-    if dataclasses.is_dataclass(value):
-        return {
-            field.name: _plain_fields(getattr(value, field.name))
-            for field in dataclasses.fields(value)
-        }
-    if isinstance(value, list):
-        return [_plain_fields(item) for item in value]
-    return value
+def _plain_fields(value) -> dict:
+    """A flat dataclass's fields as a dict: `dataclasses.asdict` without its deep copies."""
+    return dict(vars(value))
 
 
 def record_json(claim: ClaimInput) -> str:
-    return json.dumps(_plain_fields(claim), default=str, ensure_ascii=False)
+    """The record as `dataclasses.asdict` gives it, as JSON (in a tenth of its time)."""
+    values = {
+        **_plain_fields(claim),
+        "parcel": _plain_fields(claim.parcel),
+        "parties": [_plain_fields(party) for party in claim.parties],
+        "quality_flags": list(claim.quality_flags),
+    }
+    return json.dumps(values, default=str, ensure_ascii=False)
 
 
 def _decimal(value: str | None) -> Decimal | None:
