@@ -444,7 +444,7 @@ def publish_rows(session: Session, batch: ImportBatch, *, by: User | None) -> Co
     The rows `register_claim` would write, written set-based a chunk at a time (parcels
     looked up and created, claims, parties, quality flags, match and search keys, each
     in one statement per chunk), and one audit entry per claim holding the claim with
-    its parties and flags, and one per parcel created.
+    its parties, its flags and the parcel it created.
     """
     lock_imports(session)
     session.flush()
@@ -553,30 +553,28 @@ def _record_audit(
     flags: list[list[QualityFlag]],
     new_parcels: list[dict],
 ) -> None:
-    """The chunk's audit entries: each parcel created, then each claim as registered
-    (provisional number and sequence; `number_published` records the numbers given)."""
+    """The chunk's audit entries, one per claim as registered (its provisional number
+    and sequence: `number_published` records the numbers given), with its parties and
+    flags, and the parcel it created when it is the first of the file on a new parcel.
+
+    One entry per claim, not one per row written: the commit appends them under the
+    chain head's lock, which registrations wait for.
+    """
     parties_of: dict[int, list[dict]] = {}
     for row in party_rows:
         parties_of.setdefault(row["claim_id"], []).append(row_snapshot(Party, row))
-    entries = [
-        (workspace_id, "create", "parcel", str(row["id"]), None, row_snapshot(Parcel, row))
-        for row in new_parcels
-    ]
-    entries.extend(
-        (
-            workspace_id,
-            "create",
-            "claim",
-            str(claim_id),
-            None,
-            {
-                **row_snapshot(Claim, {**row, "id": claim_id}),
-                "parties": parties_of.get(claim_id, []),
-                "quality_flags": [str(flag) for flag in claim_flags],
-            },
-        )
-        for claim_id, row, claim_flags in zip(claim_ids, claim_rows, flags, strict=True)
-    )
+    created = {row["id"]: row for row in new_parcels}
+    entries = []
+    for claim_id, row, claim_flags in zip(claim_ids, claim_rows, flags, strict=True):
+        after = {
+            **row_snapshot(Claim, {**row, "id": claim_id}),
+            "parties": parties_of.get(claim_id, []),
+            "quality_flags": [str(flag) for flag in claim_flags],
+        }
+        parcel = created.pop(row["parcel_id"], None)
+        if parcel is not None:
+            after["parcel_created"] = row_snapshot(Parcel, parcel)
+        entries.append((workspace_id, "create", "claim", str(claim_id), None, after))
     record_entries(session, entries)
 
 

@@ -263,12 +263,12 @@ def test_each_imported_claim_is_one_audit_entry_with_its_parties_and_the_chain_v
     assert [party["id"] for party in first["parties"]] == [p.id for p in claims[0].parties]
     assert "parcel_unidentified" in json.loads(claim_entries[2].after_json)["quality_flags"]
     assert "parcel_unidentified" not in first["quality_flags"]
-    # Rows 1 and 2 share one new parcel, recorded once; row 3 names none.
-    assert [entry.entity_id for entry in entries if entry.entity == "parcel"] == [
-        str(claims[0].parcel_id)
-    ]
-    # No entry per party or flag: the claim's entry holds them.
-    assert not {"party", "claim_quality_flag"} & {entry.entity for entry in entries}
+    # Rows 1 and 2 share one new parcel, recorded once, with the first; row 3 names none.
+    assert first["parcel_created"]["id"] == claims[0].parcel_id == claims[1].parcel_id
+    assert first["parcel_created"]["parcel_key"] == f"IQ-BG|{muqataa}|1"
+    assert "parcel_created" not in json.loads(claim_entries[1].after_json)
+    # No entry per party, flag or parcel: the claim's entry holds them.
+    assert not {"party", "claim_quality_flag", "parcel"} & {entry.entity for entry in entries}
     workspace = db.session.get(Workspace, intake.workspace_id)
     assert verify_chain(db.session, workspace).ok
 
