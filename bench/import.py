@@ -23,6 +23,7 @@ import itertools
 import math
 import os
 import random
+import resource
 import sys
 import threading
 import time
@@ -274,6 +275,7 @@ def main(argv=None) -> None:
             db.session.commit()
             steps.append(time.perf_counter())
 
+        cpu_before = cpu_seconds()
         clerk.start()
         start = time.perf_counter()
         with ClaimFile(path, today=TODAY) as claim_file:
@@ -287,6 +289,7 @@ def main(argv=None) -> None:
                 workers=os.cpu_count() or 1,
             )
         elapsed = time.perf_counter() - start
+        cpu_after = cpu_seconds()
         clerk.stopping.set()
         clerk.join()
         imported = db.session.scalar(select(func.count()).select_from(Claim))
@@ -299,6 +302,11 @@ def main(argv=None) -> None:
         f"{IMPORT_BUDGET_S:.0f} s: {'OK' if elapsed <= IMPORT_BUDGET_S else 'OVER'}"
     )
     print(f"claims stored: {imported:,}; conflict candidates: {pairs:,}")
+    used = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
+    print(
+        "CPU seconds of the import (what a loaded machine does not change much): "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in used.items())
+    )
     print(f"largest gap between two commits of the import: {largest_gap(start, steps):.1f} s")
     # Commits: the batch row, one per staged chunk, the publication, one per governorate.
     staged = 1 + math.ceil(report.rows / importing.STAGE_CHUNK_SIZE)
@@ -328,6 +336,31 @@ def main(argv=None) -> None:
     verified = app.test_cli_runner().invoke(args=["audit", "verify"])
     print(f"flask audit verify ({time.perf_counter() - start:.1f} s), exit {verified.exit_code}:")
     print(verified.output.rstrip())
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time so far of this process (the import and the clerk's thread; not the
+    conflict check's worker processes) and, on PostgreSQL on this machine, of the
+    database backends serving this process's pooled connections."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    seconds = {"python": own.ru_utime + own.ru_stime}
+    if db.engine.dialect.name == "postgresql":
+        pids = db.session.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).all()
+        db.session.commit()
+        seconds["database backends"] = sum(_process_cpu(pid) for pid in pids)
+    return seconds
+
+
+def _process_cpu(pid: int) -> float:
+    """A local process's CPU seconds from /proc (0 when it is gone or not local)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime, in clock ticks, are the 14th and 15th fields of the line.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def largest_gap(start: float, steps: list[float]) -> float:
