@@ -35,7 +35,6 @@ from sqlalchemy.orm import Session
 from claims.domain import (
     ClaimBasis,
     ClaimInput,
-    ClaimState,
     IdentityDocument,
     ImportStatus,
     ParcelInput,
@@ -48,7 +47,7 @@ from claims.domain import (
 )
 from claims.interchange.readers import ClaimFile, InterchangeError
 from claims.interchange.rows import ParsedRow, RowError
-from claims.matching import MatchThresholds, ParcelNumber, normalise_claim
+from claims.matching import MatchThresholds, normalise_claim
 from claims.matching.blocking import blocking_keys
 from claims.models import (
     Claim,
@@ -62,12 +61,14 @@ from claims.models import (
 )
 from claims.operations import (
     DEFAULT_THRESHOLDS,
+    claim_columns,
+    parcel_columns,
     parcel_identity,
+    registration_flags,
     reserve_claim_numbers,
-    stated_property,
     strip_party,
 )
-from claims.queries import fields_per_claimant, name_of, search_keys_of
+from claims.queries import search_keys_of, stored_fields
 from claims.scan import ShardDone, finish_scan, scan_shards, start_scan
 from commission.accounts.models import Office, User
 from commission.audit import record_entries, row_snapshot
@@ -352,17 +353,9 @@ def _parcels(
     created: dict[str, dict] = {}
     for index, (number, key) in identities.items():
         if key not in found and key not in created:
-            parcel = records[index].parcel
             created[key] = {
                 "workspace_id": workspace_id,
-                "parcel_key": key,
-                "parcel_no": number.main,
-                "parcel_sub": number.sub,
-                "governorate_code": parcel.governorate_code.upper(),
-                "muqataa_no": parcel.muqataa_no.strip(),
-                "district": parcel.district.strip(),
-                "muqataa_name": parcel.muqataa_name.strip(),
-                "area_m2": parcel.area_m2,
+                **parcel_columns(records[index].parcel, number=number, key=key),
             }
     new_rows = with_defaults(table, list(created.values()))
     ids = insert_rows_returning_ids(connection, table, new_rows)
@@ -376,54 +369,25 @@ def _parcels(
     return parcels, new_rows
 
 
-def _claim_row(
-    record: ClaimInput, *, parcel: dict | None, office: Office, number: str, seq: int, by
-) -> dict:
-    """The claim row `new_claim` would make of the record (see there)."""
-    return {
-        "workspace_id": current_workspace_id(),
-        "number": number,
-        "office_id": office.id,
-        "year": record.filed_on.year,
-        "seq": seq,
-        "state": ClaimState.REGISTERED,
-        "filed_on": record.filed_on,
-        "claim_basis": record.claim_basis,
-        "dispossession_on": record.dispossession_on,
-        "remedy": record.remedy,
-        "parcel_id": parcel["id"] if parcel else None,
-        "governorate_code": parcel["governorate_code"]
-        if parcel
-        else record.parcel.governorate_code.upper(),
-        **stated_property(record.parcel),
-        "address": record.address.strip(),
-        "description": record.description.strip(),
-        "import_ref": record.import_ref,
-        "property_type_as_entered": record.property_type_as_entered.strip(),
-        "registered_by_id": by.id if by else None,
-    }
-
-
 def _claim_fields(claim: dict, parcel: dict | None, parties: list[PartyInput]) -> list:
-    """The claim as the matcher sees it, exactly as `claims.queries.claim_fields` sees
-    the stored claim: the identified parcel when there is one, else what it states."""
-    respondents = [party for party in parties if party.role == PartyRole.RESPONDENT]
-    return fields_per_claimant(
+    """The claim as the matcher sees it, as `claims.queries.claim_fields` sees the
+    stored claim."""
+    return stored_fields(
         ref=claim["number"],
-        governorate=claim["governorate_code"],
-        muqataa_no=parcel["muqataa_no"] if parcel else claim["stated_muqataa_no"],
-        muqataa_name=(parcel["muqataa_name"] if parcel else "") or claim["stated_muqataa_name"],
-        parcel_no=str(ParcelNumber(parcel["parcel_no"], parcel["parcel_sub"]))
+        governorate_code=claim["governorate_code"],
+        parcel=(
+            parcel["muqataa_no"],
+            parcel["muqataa_name"],
+            Parcel.display_number(parcel["parcel_no"], parcel["parcel_sub"]),
+        )
         if parcel
-        else claim["stated_parcel_no"],
-        property_type=str(claim["property_type"]),
+        else None,
+        stated_muqataa_no=claim["stated_muqataa_no"],
+        stated_muqataa_name=claim["stated_muqataa_name"],
+        stated_parcel_no=claim["stated_parcel_no"],
+        property_type=claim["property_type"],
         address=claim["address"],
-        claimants=[
-            (name_of(party), party.id_document_number)
-            for party in parties
-            if party.role == PartyRole.CLAIMANT
-        ],
-        respondent_name=name_of(respondents[0]) if respondents else "",
+        parties=parties,
     )
 
 
@@ -464,14 +428,18 @@ def publish_rows(session: Session, batch: ImportBatch, *, by: User | None) -> Co
             position += 1
             per_office_year[(office.id, record.filed_on.year)] += 1
             claim_rows.append(
-                _claim_row(
-                    record,
-                    parcel=parcel,
-                    office=office,
-                    number=f"~{batch_id}-{position}",
-                    seq=-per_office_year[(office.id, record.filed_on.year)],
-                    by=by,
-                )
+                {
+                    "workspace_id": workspace_id,
+                    "parcel_id": parcel["id"] if parcel else None,
+                    **claim_columns(
+                        record,
+                        parcel_governorate_code=parcel["governorate_code"] if parcel else None,
+                        office=office,
+                        number=f"~{batch_id}-{position}",
+                        seq=-per_office_year[(office.id, record.filed_on.year)],
+                        by=by,
+                    ),
+                }
             )
         claim_rows = with_defaults(Claim.__table__, claim_rows)
         claim_ids = insert_rows_returning_ids(connection, Claim.__table__, claim_rows)
@@ -492,10 +460,7 @@ def publish_rows(session: Session, batch: ImportBatch, *, by: User | None) -> Co
         for row, id_ in zip(party_rows, party_ids, strict=True):
             row["id"] = id_
         flags = [
-            sorted(
-                {*record.quality_flags}
-                | ({QualityFlag.PARCEL_UNIDENTIFIED} if parcel is None else set())
-            )
+            registration_flags(record, parcel_identified=parcel is not None)
             for record, parcel in zip(records, parcels, strict=True)
         ]
         insert_rows(
