@@ -94,13 +94,17 @@ def _copy_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
                 copy.write_row([row[name] for name in names])
 
 
+#: Below this many rows an INSERT costs no more than setting up a COPY.
+COPY_MIN_ROWS = 100
+
+
 def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
     """Insert many rows of one table (all with the same keys) in one statement's time:
-    COPY on PostgreSQL, an executemany on SQLite."""
+    COPY on PostgreSQL, an executemany on SQLite (and for a few rows)."""
     if not rows:
         return
     rows = with_defaults(table, rows)
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
         _copy_rows(connection, table, rows)
     else:
         connection.execute(insert(table), rows)
