@@ -6,12 +6,15 @@
    holds no lock another user waits on. A dry run is this step alone, so it refuses
    exactly what the real run would.
 2. **Publish**, only when no row is bad or with `partial`: in one transaction, the good
-   rows become claims through the building blocks of `register_claim` (its parcels, its
-   claim rows and parties, its match keys, its audit). Instead of one advisory lock per
-   parcel and the office counters held from the first row, it takes one lock on the
-   workspace's imports, creates the parcels it needs in bulk, gives each claim a
-   provisional negative sequence, and numbers them all at the end with one counter
-   update per office and year, so the counters are held only for that last moment.
+   rows become the rows `register_claim` writes (its claim and parcel columns, parties,
+   flags, match and search keys), set-based: a chunk of rows per statement, COPY on
+   PostgreSQL. Instead of one advisory lock per parcel and the office counters held from
+   the first row, it takes one lock on the workspace's imports, looks up and creates the
+   parcels it needs in bulk, gives each claim a provisional negative sequence, and
+   numbers them all at the end with one counter update per office and year, so the
+   counters are held only from then to the commit. Each claim is one audit entry (with
+   its parties, flags and the parcel it created), hashed as it is recorded, so the
+   commit only chains and copies them under the chain head's lock.
 3. **Check conflicts** of the published claims with the batch scan (`claims.scan`) over
    the governorates the file touched, a governorate per transaction: each claim is
    matched against every stored claim of its governorate, the file's others included,
