@@ -75,7 +75,12 @@ class Parcel(WorkspaceScoped, Audited, Base):
 
     @property
     def number_display(self) -> str:
-        return f"{self.parcel_no}/{self.parcel_sub}" if self.parcel_sub else str(self.parcel_no)
+        return self.display_number(self.parcel_no, self.parcel_sub)
+
+    @staticmethod
+    def display_number(parcel_no: int, parcel_sub: int | None) -> str:
+        """345/6, or 345 without a sub-number."""
+        return f"{parcel_no}/{parcel_sub}" if parcel_sub else str(parcel_no)
 
     def __repr__(self) -> str:
         return f"<Parcel {self.parcel_key}>"

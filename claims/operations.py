@@ -218,16 +218,21 @@ def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) 
 def new_parcel(data: ParcelIdentity | ParcelInput, *, number: ParcelNumber, key: str) -> Parcel:
     """The parcel row of a key no stored parcel has yet, with the facts of the first
     claim (or identification) that names it (not yet added to a session)."""
-    return Parcel(
-        parcel_key=key,
-        parcel_no=number.main,
-        parcel_sub=number.sub,
-        governorate_code=data.governorate_code.upper(),
-        muqataa_no=data.muqataa_no.strip(),
-        district=data.district.strip(),
-        muqataa_name=data.muqataa_name.strip(),
-        area_m2=data.area_m2,
-    )
+    return Parcel(**parcel_columns(data, number=number, key=key))
+
+
+def parcel_columns(data: ParcelIdentity | ParcelInput, *, number: ParcelNumber, key: str) -> dict:
+    """The columns of `new_parcel`'s row."""
+    return {
+        "parcel_key": key,
+        "parcel_no": number.main,
+        "parcel_sub": number.sub,
+        "governorate_code": data.governorate_code.upper(),
+        "muqataa_no": data.muqataa_no.strip(),
+        "district": data.district.strip(),
+        "muqataa_name": data.muqataa_name.strip(),
+        "area_m2": data.area_m2,
+    }
 
 
 def _stated_property(data: ParcelInput) -> dict:
@@ -289,7 +294,7 @@ def _party(data: PartyInput) -> Party:
     return Party(**{field.name: getattr(data, field.name) for field in dataclasses.fields(data)})
 
 
-def _strip(data: PartyInput) -> PartyInput:
+def strip_party(data: PartyInput) -> PartyInput:
     return dataclasses.replace(
         data,
         **{
@@ -325,6 +330,45 @@ def attach_evidence(
     return rows
 
 
+def claim_columns(
+    data: ClaimInput,
+    *,
+    parcel_governorate_code: str | None,
+    office: Office,
+    number: str,
+    seq: int,
+    by: User | None,
+) -> dict:
+    """The columns of a registration's claim row but its parcel: the governorate is the
+    identified parcel's when it has one (`parcel_governorate_code`), else the stated one."""
+    return {
+        "number": number,
+        "office_id": office.id,
+        "year": data.filed_on.year,
+        "seq": seq,
+        "state": ClaimState.REGISTERED,
+        "filed_on": data.filed_on,
+        "claim_basis": data.claim_basis,
+        "dispossession_on": data.dispossession_on,
+        "remedy": data.remedy,
+        "governorate_code": parcel_governorate_code or data.parcel.governorate_code.upper(),
+        **_stated_property(data.parcel),
+        "address": data.address.strip(),
+        "description": data.description.strip(),
+        "import_ref": data.import_ref,
+        "property_type_as_entered": data.property_type_as_entered.strip(),
+        "registered_by_id": by.id if by else None,
+    }
+
+
+def registration_flags(data: ClaimInput, *, parcel_identified: bool) -> list[QualityFlag]:
+    """The quality flags a registered claim carries, sorted."""
+    flags = set(data.quality_flags)
+    if not parcel_identified:
+        flags.add(QualityFlag.PARCEL_UNIDENTIFIED)
+    return sorted(flags)
+
+
 def new_claim(
     data: ClaimInput,
     *,
@@ -336,31 +380,21 @@ def new_claim(
 ) -> Claim:
     """The claim row of a registration (not yet added to a session): on `parcel`, or
     with its parcel to be identified (and flagged so) when that is None."""
-    flags = set(data.quality_flags)
-    if parcel is None:
-        flags.add(QualityFlag.PARCEL_UNIDENTIFIED)
     return Claim(
-        number=number,
-        office_id=office.id,
-        year=data.filed_on.year,
-        seq=seq,
-        state=ClaimState.REGISTERED,
-        filed_on=data.filed_on,
-        claim_basis=data.claim_basis,
-        dispossession_on=data.dispossession_on,
-        remedy=data.remedy,
+        **claim_columns(
+            data,
+            parcel_governorate_code=parcel.governorate_code if parcel else None,
+            office=office,
+            number=number,
+            seq=seq,
+            by=by,
+        ),
         parcel=parcel,
-        governorate_code=parcel.governorate_code
-        if parcel
-        else data.parcel.governorate_code.upper(),
-        **_stated_property(data.parcel),
-        address=data.address.strip(),
-        description=data.description.strip(),
-        import_ref=data.import_ref,
-        property_type_as_entered=data.property_type_as_entered.strip(),
-        registered_by_id=by.id if by else None,
-        parties=[_party(_strip(party)) for party in data.parties],
-        quality_flags=[ClaimQualityFlag(flag=flag) for flag in sorted(flags)],
+        parties=[_party(strip_party(party)) for party in data.parties],
+        quality_flags=[
+            ClaimQualityFlag(flag=flag)
+            for flag in registration_flags(data, parcel_identified=parcel is not None)
+        ],
     )
 
 
@@ -521,7 +555,7 @@ def update_claim(
     claim.description = data.description.strip()
     claim.updated_at = utcnow()
     claim.updated_by_id = by.id if by else None
-    claim.parties = [_party(_strip(party)) for party in data.parties]
+    claim.parties = [_party(strip_party(party)) for party in data.parties]
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     try:
         session.flush()

@@ -284,18 +284,49 @@ def claim_fields(claim: Claim) -> list[ClaimFields]:
     """The claim as the matcher sees it: one entry per claimant, so that a co-claimant
     filing alone elsewhere is found too."""
     parcel = claim.parcel
-    respondents = claim.parties_in(PartyRole.RESPONDENT)
+    return stored_fields(
+        ref=claim.number,
+        governorate_code=claim.governorate_code,
+        parcel=(parcel.muqataa_no, parcel.muqataa_name, parcel.number_display) if parcel else None,
+        stated_muqataa_no=claim.stated_muqataa_no,
+        stated_muqataa_name=claim.stated_muqataa_name,
+        stated_parcel_no=claim.stated_parcel_no,
+        property_type=claim.property_type,
+        address=claim.address,
+        parties=claim.parties,
+    )
+
+
+def stored_fields(
+    *,
+    ref: str,
+    governorate_code: str,
+    parcel: tuple[str, str, str] | None,
+    stated_muqataa_no: str,
+    stated_muqataa_name: str,
+    stated_parcel_no: str,
+    property_type: str,
+    address: str,
+    parties: list[Party] | list[PartyInput],
+) -> list[ClaimFields]:
+    """`claim_fields` of a claim's column values; `parcel` is the identified parcel's
+    (muqata'a number, muqata'a name, parcel number as displayed), or None."""
+    respondents = [party for party in parties if party.role == PartyRole.RESPONDENT]
     # The identified parcel when there is one; else what the claim states, which may
     # be no more than a governorate, names and an address.
     return fields_per_claimant(
-        ref=claim.number,
-        governorate=claim.governorate_code,
-        muqataa_no=parcel.muqataa_no if parcel else claim.stated_muqataa_no,
-        muqataa_name=(parcel.muqataa_name if parcel else "") or claim.stated_muqataa_name,
-        parcel_no=parcel.number_display if parcel else claim.stated_parcel_no,
-        property_type=str(claim.property_type),
-        address=claim.address,
-        claimants=[(name_of(party), party.id_document_number) for party in claim.claimants],
+        ref=ref,
+        governorate=governorate_code,
+        muqataa_no=parcel[0] if parcel else stated_muqataa_no,
+        muqataa_name=(parcel[1] if parcel else "") or stated_muqataa_name,
+        parcel_no=parcel[2] if parcel else stated_parcel_no,
+        property_type=str(property_type),
+        address=address,
+        claimants=[
+            (name_of(party), party.id_document_number)
+            for party in parties
+            if party.role == PartyRole.CLAIMANT
+        ],
         respondent_name=name_of(respondents[0]) if respondents else "",
     )
 
