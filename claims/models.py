@@ -323,6 +323,9 @@ class Party(WorkspaceScoped, Audited, Base):
             "share_percent IS NULL OR (share_percent > 0 AND share_percent <= 100)",
             name="share_percent",
         ),
+        # A page of claims loads its parties by (workspace, claim ids): without planner
+        # statistics SQLite would otherwise walk the workspace index, every party.
+        Index("ix_party_workspace_claim", "workspace_id", "claim_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -371,6 +374,8 @@ class Evidence(WorkspaceScoped, Audited, Base):
             "AND status_changed_at IS NOT NULL AND status_reason <> '')",
             name="status_reason",
         ),
+        # As for parties: a page of claims loads their evidence by (workspace, claim ids).
+        Index("ix_evidence_workspace_claim", "workspace_id", "claim_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -430,9 +435,9 @@ class PartySearchKey(WorkspaceScoped, Base):
 
     __tablename__ = "party_search_key"
     __table_args__ = (
-        # The claim id in the index: a search walks one key's claims newest first
-        # without reading the party rows.
-        Index("ix_party_search_key_lookup", "workspace_id", "key", "claim_id"),
+        # The claim and party ids in the index: a search walks one key's claims newest
+        # first, and checks the other words of each party, without reading the key rows.
+        Index("ix_party_search_key_lookup", "workspace_id", "key", "claim_id", "party_id"),
         # Also the index that checks a second word of the query on the same party.
         UniqueConstraint("party_id", "key"),
     )
