@@ -48,7 +48,7 @@ from claims.interchange.readers import ClaimFile, InterchangeError
 from claims.interchange.rows import ParsedRow, RowError
 from claims.matching import MatchThresholds, normalise_claim
 from claims.matching.blocking import blocking_keys
-from claims.models import Claim, ClaimMatchKey, ImportBatch, ImportRow, Parcel
+from claims.models import Claim, ClaimMatchKey, ImportBatch, ImportRow, Parcel, PartySearchKey
 from claims.operations import (
     DEFAULT_THRESHOLDS,
     new_claim,
@@ -56,7 +56,7 @@ from claims.operations import (
     parcel_identity,
     reserve_claim_numbers,
 )
-from claims.queries import claim_fields
+from claims.queries import claim_fields, search_keys_of
 from claims.scan import ShardDone, finish_scan, scan_shards, start_scan
 from commission.accounts.models import Office, User
 from commission.db import utcnow
@@ -311,6 +311,8 @@ def _parcels(session: Session, records: list[ClaimInput]) -> list[Parcel | None]
 
 
 def _store_match_keys(session: Session, claims: list[Claim]) -> None:
+    """The claims' blocking keys and their parties' search keys, as registration stores
+    them: an imported claim meets later claims and is found by the claim search."""
     workspace_id = current_workspace_id()
     rows = [
         {"workspace_id": workspace_id, "claim_id": claim.id, "key": key}
@@ -325,6 +327,14 @@ def _store_match_keys(session: Session, claims: list[Claim]) -> None:
     ]
     if rows:
         session.execute(insert(ClaimMatchKey), rows)
+    search_rows = [
+        {"workspace_id": workspace_id, "party_id": party.id, "claim_id": claim.id, "key": key}
+        for claim in claims
+        for party in claim.parties
+        for key in search_keys_of(party)
+    ]
+    if search_rows:
+        session.execute(insert(PartySearchKey), search_rows)
 
 
 def lock_imports(session: Session) -> None:

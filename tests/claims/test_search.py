@@ -18,7 +18,9 @@ from commission.accounts.models import Role, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
+from tests.support.app import unique
 from tests.support.claims import TODAY, IntakeContext, claim_input, claimant
+from tests.support.import_rows import imported, legacy_row, run_import, write_rows
 
 
 @pytest.fixture
@@ -206,6 +208,25 @@ def test_an_edit_replaces_the_names_a_claim_is_found_by(intake, viewers):
     db.session.flush()
     assert search(viewers["hq"], name="هاشم") == []
     assert numbers(search(viewers["hq"], name="حيدر ناصر")) == [claim.number]
+
+
+def test_imported_claims_are_found_by_name_and_identity_number(intake, viewers, tmp_path):
+    prefix = unique("found")
+    rows = [
+        legacy_row(
+            f"{prefix}-1",
+            "77",
+            1,
+            claimant_name="Sherzad Qassem al-Barzinji",
+            claimant_id_no="1984 0512 3499",
+        ),
+        legacy_row(f"{prefix}-2", "77", 2, claimant_name="نوزاد حمه البرزنجي", office=""),
+    ]
+    assert run_import(write_rows(tmp_path / "people.csv", rows)).published
+    first, second = (claim.number for claim in imported(prefix))
+    assert numbers(search(viewers["hq"], name="شيرزاد البرزنجي")) == [first]
+    assert numbers(search(viewers["hq"], id_number="١٩٨٤٠٥١٢٣٤٩٩")) == [first]
+    assert numbers(search(viewers["hq"], name="Nawzad Barzinji")) == [second]
 
 
 def test_rekey_fills_the_search_keys_of_existing_claims(app, runner, viewers):
