@@ -323,12 +323,15 @@ class Party(WorkspaceScoped, Audited, Base):
             "share_percent IS NULL OR (share_percent > 0 AND share_percent <= 100)",
             name="share_percent",
         ),
-        # A page of claims loads its parties by (workspace, claim ids): without planner
-        # statistics SQLite would otherwise walk the workspace index, every party.
+        # A page of claims loads its parties by (workspace, claim ids).
         Index("ix_party_workspace_claim", "workspace_id", "claim_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Indexed with the claim id (ix_party_workspace_claim), never alone: a page's parties
+    #: are loaded ordered by id, and without planner statistics SQLite would walk an index
+    #: on the workspace alone for that order, reading every party of the workspace.
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
     role: Mapped[PartyRole] = mapped_column(String(20))
     #: The Iraqi four-part name, in Arabic script as entered.
@@ -379,6 +382,8 @@ class Evidence(WorkspaceScoped, Audited, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Indexed with the claim id (ix_evidence_workspace_claim), never alone, as for parties.
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
     kind: Mapped[EvidenceKind] = mapped_column(String(30))
     #: The uploader's file name, kept only as display text (never used as a path).

@@ -1,7 +1,8 @@
 """Search at a million claims: the search key index carries the party id, so a name's
 other words are checked without reading key rows; parties and evidence are indexed by
-(workspace, claim), so a page of claims loads them by their claim ids even where the
-planner has no statistics.
+(workspace, claim) instead of by the workspace alone, so a page of claims loads them by
+their claim ids even where the planner has no statistics (which, ordering them by id,
+would otherwise walk the workspace index: every party).
 
 Revision ID: 0a2acf12a19b
 Revises: af20fc3ab843
@@ -19,30 +20,25 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("party_search_key", schema=None) as batch_op:
-        batch_op.drop_index("ix_party_search_key_lookup")
-        batch_op.create_index(
-            "ix_party_search_key_lookup",
-            ["workspace_id", "key", "claim_id", "party_id"],
-            unique=False,
-        )
-    with op.batch_alter_table("party", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_party_workspace_claim", ["workspace_id", "claim_id"], unique=False
-        )
-    with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_evidence_workspace_claim", ["workspace_id", "claim_id"], unique=False
-        )
+    # Plain index operations: no table needs copying, on SQLite either.
+    op.drop_index("ix_party_search_key_lookup", table_name="party_search_key")
+    op.create_index(
+        "ix_party_search_key_lookup",
+        "party_search_key",
+        ["workspace_id", "key", "claim_id", "party_id"],
+    )
+    op.create_index("ix_party_workspace_claim", "party", ["workspace_id", "claim_id"])
+    op.drop_index("ix_party_workspace_id", table_name="party")
+    op.create_index("ix_evidence_workspace_claim", "evidence", ["workspace_id", "claim_id"])
+    op.drop_index("ix_evidence_workspace_id", table_name="evidence")
 
 
 def downgrade():
-    with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.drop_index("ix_evidence_workspace_claim")
-    with op.batch_alter_table("party", schema=None) as batch_op:
-        batch_op.drop_index("ix_party_workspace_claim")
-    with op.batch_alter_table("party_search_key", schema=None) as batch_op:
-        batch_op.drop_index("ix_party_search_key_lookup")
-        batch_op.create_index(
-            "ix_party_search_key_lookup", ["workspace_id", "key", "claim_id"], unique=False
-        )
+    op.create_index("ix_evidence_workspace_id", "evidence", ["workspace_id"])
+    op.drop_index("ix_evidence_workspace_claim", table_name="evidence")
+    op.create_index("ix_party_workspace_id", "party", ["workspace_id"])
+    op.drop_index("ix_party_workspace_claim", table_name="party")
+    op.drop_index("ix_party_search_key_lookup", table_name="party_search_key")
+    op.create_index(
+        "ix_party_search_key_lookup", "party_search_key", ["workspace_id", "key", "claim_id"]
+    )
