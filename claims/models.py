@@ -452,9 +452,9 @@ class PartySearchKey(WorkspaceScoped, Base):
 
     __tablename__ = "party_search_key"
     __table_args__ = (
-        # The claim id in the index: a search walks one key's claims newest first
-        # without reading the party rows.
-        Index("ix_party_search_key_lookup", "workspace_id", "key", "claim_id"),
+        # The claim and party ids in the index: a search walks one key's claims newest
+        # first, and checks the other words of each party, without reading the key rows.
+        Index("ix_party_search_key_lookup", "workspace_id", "key", "claim_id", "party_id"),
         # Also the index that checks a second word of the query on the same party.
         UniqueConstraint("party_id", "key"),
     )

@@ -11,9 +11,9 @@ OFFSET) so a page costs the same on page 1 and page 10,000, and the plain scans 
 indexes (workspace_id, id) and (workspace_id, office_id, id) backwards.
 
 Parties are searched through their search keys in `party_search_key` (the words of
-their name skeletons and their identity numbers, made by claims.matching.search), so a
-name in any script or spelling, or an identity number, is an index probe; a name search
-is ranked by closeness instead of paged by age.
+their name skeletons, the pairs of those words, and their identity numbers, made by
+claims.matching.search), so a name in any script or spelling, or an identity number, is
+an index probe; a name search is ranked by closeness instead of paged by age.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, func, literal, or_, select, union_all
@@ -32,12 +33,14 @@ from claims.matching import (
     MatchThresholds,
     PairScore,
     id_number_key,
-    name_query_keys,
     name_similarity,
     name_skeleton,
+    name_words,
     normalise_claim,
     party_search_keys,
     score_pair,
+    word_key,
+    word_pair_key,
 )
 from claims.matching.blocking import UNCAPPED_FAMILIES, probe_keys
 from claims.matching.normalise import fold_digits, parse_parcel_number
@@ -98,10 +101,13 @@ _NUMBER_TAIL_RE = re.compile(r"^\d{1,6}$")
 #: A name search ranks this many of the newest claims whose parties have every word of the
 #: name; a name shared by more claims than that needs another word or filter to narrow it.
 NAME_RANKING_WINDOW = 200
-#: How far the index of a name's word is counted to find the name's rarest word: further
-#: than the ranking window, so a word more common than that is never chosen over a rarer
-#: one, and bounded, so counting a common word costs the same at any size.
-_WORD_COUNT_CAP = 100 * NAME_RANKING_WINDOW
+#: How far the index of a query's key is counted to find its rarest: further than the
+#: ranking window, so a key more common than that is never chosen over a rarer one, and
+#: bounded, so counting a common key costs the same at any size.
+_KEY_COUNT_CAP = 100 * NAME_RANKING_WINDOW
+#: The pairs of a query's first this many words are counted to choose the rarest (six
+#: counts); further words are checked on each party found.
+_COUNTED_QUERY_WORDS = 4
 
 
 def search_claims(
@@ -186,22 +192,32 @@ def _ranked_by_name(session: Session, name: str, conditions: list, *, limit: int
     script and spelling), closest name first, then newest.
 
     The newest `NAME_RANKING_WINDOW` such claims are ranked: found from the index of the
-    name's rarest word, each checked for the other words by the (party, key) index, so a
-    name that matches nothing costs one index probe, and a common one a bounded walk.
+    query's rarest key (its word, or the rarest pair of its words), each checked for the
+    other words by the (party, key) index, so a name that matches nothing costs a few
+    index probes, and a common one a walk bounded by its rarest pair.
     """
-    keys = name_query_keys(name)
-    if not keys:
+    words = name_words(name)
+    if not words:
         return []
-    sizes = {key: _indexed_count(session, key) for key in keys}
+    if len(words) == 1:
+        drivers = {word_key(words[0]): set(words)}
+    else:
+        drivers = {
+            word_pair_key(*pair): set(pair)
+            for pair in combinations(words[:_COUNTED_QUERY_WORDS], 2)
+        }
+    sizes = {key: _indexed_count(session, key) for key in drivers}
     if 0 in sizes.values():
         return []
-    rarest, *others = sorted(keys, key=lambda key: (sizes[key], key))
+    rarest = min(drivers, key=lambda key: (sizes[key], key))
     driver = aliased(PartySearchKey)
     statement = select(driver.party_id, driver.claim_id).where(driver.key == rarest)
-    for key in others:
+    for word in words:
+        if word in drivers[rarest]:
+            continue
         other = aliased(PartySearchKey)
         statement = statement.where(
-            exists().where(other.party_id == driver.party_id, other.key == key)
+            exists().where(other.party_id == driver.party_id, other.key == word_key(word))
         )
     statement = (
         statement.join(Claim, Claim.id == driver.claim_id)
@@ -235,8 +251,8 @@ def _ranked_by_name(session: Session, name: str, conditions: list, *, limit: int
 
 
 def _indexed_count(session: Session, key: str) -> int:
-    """Parties with this search key, counted up to `_WORD_COUNT_CAP` in its index."""
-    matching = select(PartySearchKey.id).where(PartySearchKey.key == key).limit(_WORD_COUNT_CAP)
+    """Parties with this search key, counted up to `_KEY_COUNT_CAP` in its index."""
+    matching = select(PartySearchKey.id).where(PartySearchKey.key == key).limit(_KEY_COUNT_CAP)
     return session.scalar(select(func.count()).select_from(matching.subquery()))
 
 
