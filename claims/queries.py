@@ -19,12 +19,13 @@ is ranked by closeness instead of paged by age.
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import re
 from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from claims.domain import CandidateStatus, ClaimState, PartyRole, QualityFlag
 from claims.matching import (
@@ -249,6 +250,48 @@ def _spellings(party) -> tuple[str, str]:
 def find_claim(session: Session, number: str) -> Claim | None:
     """The claim with this number in the current workspace (scoped by the session hook)."""
     return session.scalar(select(Claim).where(Claim.number == normalise_claim_number(number)))
+
+
+#: How many trailing digits of a claimant's identity number the status look-up asks for.
+STATUS_ID_DIGITS = 4
+#: Compared instead of a claimant's digits when no claim has the number: an unknown number
+#: runs the same comparison as a wrong fact. No input matches it (the form takes digits).
+_NO_CLAIMANT_DIGITS = "-" * STATUS_ID_DIGITS
+
+
+def identity_tail(id_number: str) -> str:
+    """The last digits of an identity number as typed (any digits, any separators); empty
+    when it has too few to ask for."""
+    digits = "".join(
+        char for char in fold_digits(id_number or "") if char.isascii() and char.isdigit()
+    )
+    return digits[-STATUS_ID_DIGITS:] if len(digits) >= STATUS_ID_DIGITS else ""
+
+
+def claim_for_status(
+    session: Session, number: str, *, filed_year: int, id_digits: str
+) -> Claim | None:
+    """The claim of the public status look-up, in the current workspace: its number, the
+    year it was filed and the last digits of a claimant's identity number must all agree.
+    None otherwise, whichever part did not: one query and the same comparisons whether
+    the number is unknown or a fact is wrong, so neither answer nor time tells them apart."""
+    claim = (
+        session.scalars(
+            select(Claim)
+            .where(Claim.number == normalise_claim_number(number))
+            .options(joinedload(Claim.parties))
+        )
+        .unique()
+        .first()
+    )
+    tails = [identity_tail(party.id_document_number) for party in claim.claimants] if claim else []
+    matched = False
+    for tail in tails or [_NO_CLAIMANT_DIGITS]:
+        # Every claimant is compared, in constant time, even after a match.
+        matched |= hmac.compare_digest(tail.encode(), id_digits.encode())
+    if claim is None or not matched or claim.filed_on.year != filed_year:
+        return None
+    return claim
 
 
 def claim_visible_to(claim: Claim, user: User) -> bool:

@@ -88,7 +88,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app, runner):
     assert "(0 users created)" in second.output
     assert DEMO_PASSWORD in second.output
     with app.app_context():
-        for username, _name, roles, office in DEMO_USERS:
+        for username, _name, _name_ar, roles, office in DEMO_USERS:
             user = db.session.scalar(select(User).where(User.username == username))
             assert user.roles == roles and user.office.code == office
 
