@@ -43,9 +43,9 @@ class StaffFilterForm(CleanForm):
     name = StringField(
         _l("Name or username"), filters=[_strip], validators=[Optional(), Length(max=200)]
     )
-    role = SelectField(_l("Role"), choices=[ANY, *ROLE_CHOICES])
-    office = SelectField(_l("Office"))
-    status = SelectField(_l("Status"), choices=STATUS_CHOICES)
+    role = SelectField(_l("Role"), choices=[ANY, *ROLE_CHOICES], validators=[Optional()])
+    office = SelectField(_l("Office"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, validators=[Optional()])
 
     def __init__(self, *args, office_codes: list[SelectChoice], **kwargs):
         super().__init__(*args, **kwargs)

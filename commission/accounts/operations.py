@@ -223,13 +223,17 @@ def update_staff_account(session: Session, user: User, details: StaffDetails, *,
     _refuse_no_roles(details)
     if Role.ADMIN in user.roles and Role.ADMIN not in details.roles and user.is_active_account:
         _keep_an_admin(session, user)
+    # Read before any change: the query's autoflush would split the change in two entries.
+    office = _office(session, details.office_code)
     user.full_name = details.full_name
     user.name_ar = details.name_ar
-    user.office = _office(session, details.office_code)
+    user.office = office
     held = {Role(grant.role): grant for grant in user.role_grants}
     for role, grant in held.items():
         if role not in details.roles:
             user.role_grants.remove(grant)
+            # Deleted explicitly: an orphan the flush removes leaves no audit entry.
+            session.delete(grant)
     for role in sorted(details.roles - held.keys()):
         user.role_grants.append(UserRole(role=role))
     session.flush()
@@ -238,7 +242,9 @@ def update_staff_account(session: Session, user: User, details: StaffDetails, *,
 
 
 def _end_sessions(session: Session, user: User, *, now: datetime) -> None:
-    # In the request's transaction: the sessions end if, and when, the change commits.
+    """Called before the account's other changes: the delete flushes what was changed
+    before it, which would split one act into two audit entries. In the request's
+    transaction, so the sessions end if, and when, the change commits."""
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     user.sessions_ended_at = now
 
@@ -251,8 +257,8 @@ def disable_account(session: Session, user: User, *, by: User, now: datetime) ->
         raise AccountRefused(N_("You cannot disable your own account."))
     if Role.ADMIN in user.roles and user.is_active_account:
         _keep_an_admin(session, user)
-    user.is_active_account = False
     _end_sessions(session, user, now=now)
+    user.is_active_account = False
     session.flush()
     logger.warning("account %s disabled by %s", user.username, by.username)
     return user
@@ -296,10 +302,10 @@ def reset_password(
     replaced at the next login; the old password and every open session stop working."""
     _refuse_service_account(user)
     password = one_time_password()
+    _end_sessions(session, user, now=now)
     user.password_hash = hasher.hash(password)
     user.must_change_password = True
     user.password_changed_at = now
-    _end_sessions(session, user, now=now)
     session.flush()
     logger.warning("password of %s reset by %s", user.username, by.username)
     return password
