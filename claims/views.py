@@ -754,6 +754,9 @@ def claim_status():
                     "next_step": next_step,
                     "office": claim.office,
                 }
+        # The page after a look-up shows an empty form: what was typed (the identity
+        # digits above all) is not sent back, and every "no match" page is the same.
+        form = StatusLookupForm(formdata=None)
     page = render_template("claims/status.html", form=form, found=found, looked_up=looked_up)
     response = make_response(page, 400 if form.errors else 200)
     # An answer about one claim stays out of shared browser and proxy caches.
