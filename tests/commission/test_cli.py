@@ -31,6 +31,8 @@ def test_users_create_prompts_for_the_password(app, runner):
             "nin",
             "--full-name",
             "Ahmed Saleh",
+            "--name-ar",
+            "أحمد صالح",
         ],
         input=f"{password}\n{password}\n",
     )
@@ -39,6 +41,7 @@ def test_users_create_prompts_for_the_password(app, runner):
         user = db.session.scalar(select(User).where(User.username == username))
         assert user.roles == {Role.ADJUDICATOR, Role.REVIEWER}
         assert user.office.code == "NIN"
+        assert (user.full_name, user.name_ar) == ("Ahmed Saleh", "أحمد صالح")
         assert user.password_hash.startswith("$argon2id$")
 
 
