@@ -19,10 +19,12 @@ from sqlalchemy import select
 
 from commission.accounts.models import Role, User
 from commission.accounts.operations import (
+    AccountRefused,
     UnknownOffice,
     create_user,
     disable_user,
     record_unlock,
+    set_office_contact,
     sync_offices,
 )
 from commission.accounts.passwords import WeakPassword
@@ -41,6 +43,7 @@ from commission.db import utcnow
 from commission.extensions import db
 from commission.files import collect_garbage
 from commission.sessions import purge_expired_sessions
+from commission.text import UnacceptableCharacter, clean_text
 from commission.workspaces import Workspace, operational_workspace_id, use_workspace
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -135,6 +138,20 @@ def sync_offices_command():
     with command_boundary("offices-sync"):
         changed = sync_offices(db.session)
     click.echo(f"Offices in step with the reference data ({changed} changed).")
+
+
+@offices_cli.command("contact")
+@click.argument("office_code")
+@click.argument("contact")
+def office_contact_command(office_code, contact):
+    """Set how claimants reach an office (telephone, address, hours), shown by the
+    public status look-up; an empty CONTACT removes it."""
+    try:
+        with command_boundary("offices-contact"):
+            office = set_office_contact(db.session, office_code, clean_text(contact))
+    except (UnknownOffice, AccountRefused, UnacceptableCharacter) as refused:
+        raise click.ClickException(refusal_text(refused)) from None
+    click.echo(f"Contact of {office.code}: {office.contact or '(none)'}")
 
 
 @audit_cli.command("anchor")

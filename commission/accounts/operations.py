@@ -108,6 +108,25 @@ def sync_offices(session: Session) -> int:
     return changed
 
 
+#: Longest office contact (the column's width).
+MAX_CONTACT_LENGTH = 300
+
+
+def set_office_contact(session: Session, office_code: str, contact: str) -> Office:
+    """How claimants reach the office, as the public status look-up shows it."""
+    office = _office(session, office_code)
+    contact = contact.strip()
+    if len(contact) > MAX_CONTACT_LENGTH:
+        raise AccountRefused(
+            N_("An office contact has at most %(count)d characters."),
+            kind=RefusalKind.INPUT,
+            count=MAX_CONTACT_LENGTH,
+        )
+    office.contact = contact
+    session.flush()
+    return office
+
+
 def _office(session: Session, office_code: str) -> Office:
     office = session.scalar(select(Office).where(Office.code == office_code.upper()))
     if office is None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from commission.accounts.models import Role, User
+from commission.accounts.models import Office, Role, User
 from commission.db import utcnow
 from commission.extensions import db
 from commission.sessions import UserSession
@@ -134,3 +134,17 @@ def test_purge_sessions_deletes_only_expired_ones(app, runner, client, make_user
         ).all()
     assert remaining == []
     assert client.get("/").status_code == 302
+
+
+def test_offices_contact_sets_what_the_status_look_up_shows(app, runner):
+    contact = "+964 770 555 0199 · شارع الرشيد"
+    result = runner.invoke(args=["offices", "contact", "bsr", contact])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        office = db.session.scalar(select(Office).where(Office.code == "BSR"))
+        assert office.contact == contact
+    for refused in (["XYZ", "+964"], ["BSR", "x" * 301], ["BSR", "a\x00b"]):
+        result = runner.invoke(args=["offices", "contact", *refused])
+        assert result.exit_code == 1
+    with app.app_context():
+        assert db.session.scalar(select(Office.contact).where(Office.code == "BSR")) == contact
