@@ -23,6 +23,7 @@ from claims.domain import (
     EvidenceInput,
     EvidenceKind,
     EvidenceStatus,
+    FlaggedFacts,
     ParcelChangeKind,
     ParcelIdentity,
     ParcelInput,
@@ -30,6 +31,7 @@ from claims.domain import (
     PartyRole,
     QualityFlag,
     ReviewFinding,
+    quality_flags_after_edit,
 )
 from claims.files import CheckedUpload, EvidenceStore
 from claims.matching import ConflictKind, MatchThresholds, normalise_claim
@@ -366,6 +368,12 @@ def registration_flags(data: ClaimInput, *, parcel_identified: bool) -> list[Qua
     flags = set(data.quality_flags)
     if not parcel_identified:
         flags.add(QualityFlag.PARCEL_UNIDENTIFIED)
+    if any(
+        not party.id_document_number.strip()
+        for party in data.parties
+        if party.role == PartyRole.CLAIMANT
+    ):
+        flags.add(QualityFlag.NO_IDENTITY_NUMBER)
     return sorted(flags)
 
 
@@ -398,16 +406,33 @@ def new_claim(
     )
 
 
-def _flag_parcel_unidentified(claim: Claim) -> None:
-    """Keep the claim's PARCEL_UNIDENTIFIED flag true to its parcel, so that the list of
-    claims to complete loses a claim once its parcel is identified."""
-    flagged = [row for row in claim.quality_flags if row.flag == QualityFlag.PARCEL_UNIDENTIFIED]
-    if claim.parcel is None:
-        if not flagged:
-            claim.quality_flags.append(ClaimQualityFlag(flag=QualityFlag.PARCEL_UNIDENTIFIED))
-    else:
-        for row in flagged:
+def _flagged_facts(claim: Claim) -> FlaggedFacts:
+    return FlaggedFacts(
+        parcel_identified=claim.parcel is not None,
+        claimants_identified=all(party.id_document_number.strip() for party in claim.claimants),
+        property_type=claim.property_type,
+        claim_basis=claim.claim_basis,
+        filed_on=claim.filed_on,
+        dispossession_on=claim.dispossession_on,
+    )
+
+
+def _set_quality_flags(session: Session, claim: Claim, flags: set[QualityFlag]) -> None:
+    """Add and remove flag rows one by one. A dropped row is deleted explicitly: an orphan
+    removed by the flush alone would leave no entry in the audit log."""
+    for row in list(claim.quality_flags):
+        if row.flag not in flags:
             claim.quality_flags.remove(row)
+            session.delete(row)
+    present = {row.flag for row in claim.quality_flags}
+    for flag in sorted(flags - present):
+        claim.quality_flags.append(ClaimQualityFlag(flag=flag))
+
+
+def _drop_parcel_unidentified(session: Session, claim: Claim) -> None:
+    """The claim's parcel is identified: the list of claims to complete loses it."""
+    flags = {row.flag for row in claim.quality_flags}
+    _set_quality_flags(session, claim, flags - {QualityFlag.PARCEL_UNIDENTIFIED})
 
 
 class EvidenceRefused(Refusal):
@@ -540,13 +565,13 @@ def update_claim(
     errors = validate_claim(data, today=today)
     if errors:
         raise ClaimInvalid(errors)
+    before = _flagged_facts(claim)
     claim.parcel = _parcel_stated_by(session, data.parcel)
     claim.governorate_code = (
         claim.parcel.governorate_code if claim.parcel else data.parcel.governorate_code.upper()
     )
     for column, value in _stated_property(data.parcel).items():
         setattr(claim, column, value)
-    _flag_parcel_unidentified(claim)
     claim.filed_on = data.filed_on
     claim.claim_basis = data.claim_basis
     claim.dispossession_on = data.dispossession_on
@@ -556,6 +581,13 @@ def update_claim(
     claim.updated_at = utcnow()
     claim.updated_by_id = by.id if by else None
     claim.parties = [_party(strip_party(party)) for party in data.parties]
+    _set_quality_flags(
+        session,
+        claim,
+        quality_flags_after_edit(
+            {row.flag for row in claim.quality_flags}, before, _flagged_facts(claim)
+        ),
+    )
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     try:
         session.flush()
@@ -868,7 +900,7 @@ def identify_parcel(
     )
     claim.parcel = parcel
     claim.governorate_code = parcel.governorate_code
-    _flag_parcel_unidentified(claim)
+    _drop_parcel_unidentified(session, claim)
     claim.updated_at = utcnow()
     claim.updated_by_id = by.id
     session.add(change)

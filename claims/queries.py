@@ -19,6 +19,7 @@ an index probe; a name search is ranked by closeness instead of paged by age.
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import re
 from datetime import date
 from itertools import combinations
@@ -265,6 +266,45 @@ def _spellings(party) -> tuple[str, str]:
 def find_claim(session: Session, number: str) -> Claim | None:
     """The claim with this number in the current workspace (scoped by the session hook)."""
     return session.scalar(select(Claim).where(Claim.number == normalise_claim_number(number)))
+
+
+#: How many trailing digits of a claimant's identity number the status look-up asks for.
+STATUS_ID_DIGITS = 4
+#: Compared instead of a claimant's digits when no claim has the number: an unknown number
+#: runs the same comparison as a wrong fact. No input matches it (the form takes digits).
+_NO_CLAIMANT_DIGITS = "-" * STATUS_ID_DIGITS
+
+
+def identity_tail(id_number: str) -> str:
+    """The last digits of an identity number as typed (any digits, any separators); empty
+    when it has too few to ask for."""
+    digits = "".join(
+        char for char in fold_digits(id_number or "") if char.isascii() and char.isdigit()
+    )
+    return digits[-STATUS_ID_DIGITS:] if len(digits) >= STATUS_ID_DIGITS else ""
+
+
+def claim_for_status(
+    session: Session, number: str, *, filed_year: int, id_digits: str
+) -> Claim | None:
+    """The claim of the public status look-up, in the current workspace: its number, the
+    year it was filed and the last digits of a claimant's identity number must all agree.
+    None otherwise, whichever part did not. The facts are read as plain rows (no claim is
+    loaded before they agree) and every claimant is compared, so an unknown number and a
+    wrong fact cost the same: neither the answer nor its time tells them apart."""
+    rows = session.execute(
+        select(Claim.id, Claim.filed_on, Party.id_document_number)
+        .outerjoin(Party, (Party.claim_id == Claim.id) & (Party.role == PartyRole.CLAIMANT))
+        .where(Claim.number == normalise_claim_number(number))
+    ).all()
+    matched = False
+    for row in rows or [None]:
+        tail = identity_tail(row.id_document_number) if row else _NO_CLAIMANT_DIGITS
+        # Constant time, and on to the end even after a match.
+        matched |= hmac.compare_digest(tail.encode(), id_digits.encode())
+    if not matched or rows[0].filed_on.year != filed_year:
+        return None
+    return session.get(Claim, rows[0].id)
 
 
 def claim_visible_to(claim: Claim, user: User) -> bool:

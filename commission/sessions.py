@@ -255,12 +255,6 @@ class DatabaseSessionInterface(SessionInterface):
             response.delete_cookie(_flash_cookie_name(app), **cookie_options)
 
 
-def end_sessions_of(user_id: int) -> None:
-    """Log a user out everywhere (deactivation, password change)."""
-    with db.engine.begin() as connection:
-        connection.execute(delete(UserSession).where(UserSession.user_id == user_id))
-
-
 def purge_expired_sessions(session: Session) -> int:
     """Delete the expired session rows; the caller's boundary commits."""
     result = session.execute(delete(UserSession).where(UserSession.expires_at <= utcnow()))

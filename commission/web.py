@@ -78,6 +78,7 @@ ERROR_TITLES = {
     405: _l("This action is not allowed here"),
     409: _l("Someone else changed this record"),
     413: _l("The upload is too large"),
+    429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
 }
 

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from commission.accounts.models import Role, User
+from commission.audit import AuditEntry
 from commission.db import utcnow
 from commission.extensions import db
 from commission.sessions import UserSession
 from config import CONFIG_CLASSES, ConfigError, ProductionConfig, load_config
-from tests.support.app import unique
+from tests.support.app import InOperational, unique
 from tests.support.claim_forms import register
 from tests.support.web import PASSWORD, UserRef, csrf_token, login
 
@@ -135,6 +136,15 @@ def test_admin_unlock_lifts_the_pause_at_every_address(app, runner, make_user):
     result = runner.invoke(args=["users", "unlock", user.username])
     assert result.exit_code == 0, result.output
     assert login(_client_at(app, address), user).status_code == 302
+    # The unlock itself is in the audit log, by the command line's actor.
+    with InOperational(app) as session:
+        entry = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "user", AuditEntry.entity_id == str(user.id))
+            .order_by(AuditEntry.seq.desc())
+        ).first()
+        assert "logins_unlocked_at" in entry.after_json
+        assert entry.actor_label.startswith("cli:users-unlock:")
 
 
 def test_unlock_of_an_unknown_user_is_an_error(runner):
