@@ -53,6 +53,9 @@ class Config:
     #: and from one address whatever the name (generous: an office shares one address).
     LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "100 per 15 minutes"
+    #: Public status look-ups from one client address: enough for a family checking its
+    #: claims, too few to try numbers and identity digits at random.
+    STATUS_LOOKUPS_PER_ADDRESS = "10 per 10 minutes"
     #: Where the login counts live: shared Redis in production (redis://host:6379/N);
     #: per-process memory only for a single development server.
     RATELIMIT_STORAGE_URI = "memory://"

@@ -37,8 +37,10 @@ class Transition(WorkspaceScoped, Audited, Base):
         CheckConstraint(f"from_state IN {values_in(ClaimState)}", name="from_state"),
         CheckConstraint(f"to_state IN {values_in(ClaimState)}", name="to_state"),
         CheckConstraint(f"action IN {values_in(Action)}", name="action"),
-        Index("ix_transition_claim_history", "claim_id", "id"),
+        # A claim's history, newest first, and its latest transition of a kind.
+        Index("ix_transition_claim_workspace", "claim_id", "workspace_id", "id"),
     )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
@@ -119,6 +121,8 @@ class DecisionClaim(WorkspaceScoped, Audited, Base):
     __tablename__ = "decision_claim"
     __table_args__ = (
         UniqueConstraint("decision_id", "claim_id"),
+        Index("ix_decision_claim_claim_workspace", "claim_id", "workspace_id"),
+        Index("ix_decision_claim_decision_workspace", "decision_id", "workspace_id"),
         CheckConstraint(f"outcome IN {values_in(Outcome)}", name="outcome"),
         CheckConstraint(
             "(outcome = 'compensation') = "
@@ -127,10 +131,11 @@ class DecisionClaim(WorkspaceScoped, Audited, Base):
             name="compensation",
         ),
     )
+    workspace_keys = ("claim_id", "decision_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), index=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"))
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     outcome: Mapped[Outcome] = mapped_column(String(20))
     #: For a rejection or inadmissibility: a code of the configured list.
     reason_code: Mapped[str] = mapped_column(String(50), default="")
@@ -150,10 +155,12 @@ class Hearing(WorkspaceScoped, Audited, Base):
     __tablename__ = "hearing"
     __table_args__ = (
         Index("ix_hearing_office_calendar", "workspace_id", "office_id", "starts_at"),
+        Index("ix_hearing_claim_workspace", "claim_id", "workspace_id"),
     )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     #: The office that holds it (the claim's), for the office's calendar.
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -180,10 +187,12 @@ class Appeal(WorkspaceScoped, Audited, Base):
         CheckConstraint(
             f"outcome IS NULL OR outcome IN {values_in(AppealOutcome)}", name="outcome"
         ),
+        Index("ix_appeal_claim_workspace", "claim_id", "workspace_id"),
     )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     #: The decision appealed; None for an appeal against annulment or inadmissibility.
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     lodged_on: Mapped[date] = mapped_column(Date)

@@ -179,12 +179,14 @@ def acting_of(user: User | None) -> Acting:
 
 
 def pending_decision(session: Session, claim: Claim) -> Decision | None:
-    """The draft awaiting approval that covers the claim."""
+    """The draft awaiting approval that covers the claim. Ordered by the claim's own rows
+    (decision_claim), so that the claim's few are read, not every decision walked newest
+    first until one covers the claim."""
     return session.scalar(
         select(Decision)
         .join(DecisionClaim)
         .where(DecisionClaim.claim_id == claim.id, Decision.status == DecisionStatus.DRAFT)
-        .order_by(Decision.id.desc())
+        .order_by(DecisionClaim.decision_id.desc())
         .limit(1)
     )
 
@@ -195,7 +197,7 @@ def issued_decision(session: Session, claim: Claim) -> Decision | None:
         select(Decision)
         .join(DecisionClaim)
         .where(DecisionClaim.claim_id == claim.id, Decision.status == DecisionStatus.ISSUED)
-        .order_by(Decision.id.desc())
+        .order_by(DecisionClaim.decision_id.desc())
         .limit(1)
     )
 
@@ -212,10 +214,7 @@ def _open_conflicts(session: Session, claim_ids: list[int]) -> int:
         .select_from(ConflictCandidate)
         .where(
             ConflictCandidate.status == CandidateStatus.OPEN,
-            or_(
-                ConflictCandidate.claim_a_id.in_(claim_ids),
-                ConflictCandidate.claim_b_id.in_(claim_ids),
-            ),
+            ConflictCandidate.touching(claim_ids),
         )
     )
 
@@ -232,7 +231,7 @@ def _confirmed_duplicates(session: Session, claim: Claim) -> list[Claim]:
                 ConflictCandidate.finding.is_(None)
                 & (ConflictCandidate.kind == ConflictKind.DUPLICATE),
             ),
-            or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id),
+            ConflictCandidate.touching([claim.id]),
         )
     )
     others = {

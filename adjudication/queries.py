@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from adjudication.models import Appeal, Decision, DecisionClaim, Hearing, Transition
@@ -129,8 +129,9 @@ def timeline(session: Session, claim: Claim) -> list[Event]:
         select(ConflictCandidate)
         .options(selectinload(ConflictCandidate.claim_a), selectinload(ConflictCandidate.claim_b))
         .where(
-            or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id),
-            ConflictCandidate.status != CandidateStatus.OPEN,
+            ConflictCandidate.touching([claim.id]),
+            # Named, not `!= OPEN`: the queue's index then seeks each pair of the claim.
+            ConflictCandidate.status.in_((CandidateStatus.CONFIRMED, CandidateStatus.DISMISSED)),
         )
     ):
         events.append(Event(pair.reviewed_at, "conflict_review", pair))

@@ -20,7 +20,10 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import math
+import os
 import random
+import resource
 import sys
 import threading
 import time
@@ -28,7 +31,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The repository root in place of bench/, where http.py would stand in for the standard
+# library's `http` package.
+sys.path[0] = str(ROOT)
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
@@ -43,7 +48,12 @@ from claims.domain import (  # noqa: E402
     Remedy,
 )
 from claims.files import EvidenceStore  # noqa: E402
-from claims.interchange import BASE_COLUMNS, ClaimFile, import_claims  # noqa: E402
+from claims.interchange import (  # noqa: E402
+    BASE_COLUMNS,
+    ClaimFile,
+    import_claims,
+    importing,
+)
 from claims.models import Claim, ConflictCandidate  # noqa: E402
 from claims.operations import register_claim  # noqa: E402
 from commission.accounts.models import Office  # noqa: E402
@@ -250,6 +260,16 @@ def main(argv=None) -> None:
 
     clerk = Clerk(app, args.interval)
     steps: list[float] = []
+    # When the publication starts numbering: from then until its commit it holds the
+    # office counters, and from its commit's first step the audit chain's head.
+    numbering_started: list[float] = []
+    number_published = importing.number_published
+
+    def timed_numbering(*args, **kwargs):
+        numbering_started.append(time.perf_counter())
+        return number_published(*args, **kwargs)
+
+    importing.number_published = timed_numbering
     with app.app_context(), use_workspace(operational_workspace_id(db.session)):
         set_actor(Actor(None, "bench-import"))
 
@@ -257,11 +277,21 @@ def main(argv=None) -> None:
             db.session.commit()
             steps.append(time.perf_counter())
 
+        cpu_before = cpu_seconds()
         clerk.start()
         start = time.perf_counter()
         with ClaimFile(path, today=TODAY) as claim_file:
-            report = import_claims(db.session, claim_file, office_code=None, by=None, commit=commit)
+            report = import_claims(
+                db.session,
+                claim_file,
+                office_code=None,
+                by=None,
+                commit=commit,
+                # As `flask claims import` runs the conflict check.
+                workers=os.cpu_count() or 1,
+            )
         elapsed = time.perf_counter() - start
+        cpu_after = cpu_seconds()
         clerk.stopping.set()
         clerk.join()
         imported = db.session.scalar(select(func.count()).select_from(Claim))
@@ -274,7 +304,25 @@ def main(argv=None) -> None:
         f"{IMPORT_BUDGET_S:.0f} s: {'OK' if elapsed <= IMPORT_BUDGET_S else 'OVER'}"
     )
     print(f"claims stored: {imported:,}; conflict candidates: {pairs:,}")
+    used = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
+    print(
+        "CPU seconds of the import (what a loaded machine does not change much): "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in used.items())
+    )
     print(f"largest gap between two commits of the import: {largest_gap(start, steps):.1f} s")
+    # Commits: the batch row, one per staged chunk, the publication, one per governorate.
+    staged = 1 + math.ceil(report.rows / importing.STAGE_CHUNK_SIZE)
+    if len(steps) > staged:
+        print(
+            f"steps: staging {steps[staged - 1] - start:.1f} s, "
+            f"publication {steps[staged] - steps[staged - 1]:.1f} s, "
+            f"conflict check {steps[-1] - steps[staged]:.1f} s"
+        )
+    if numbering_started and len(steps) > staged:
+        print(
+            "office counters and audit head held by the publication (numbering to "
+            f"commit): {steps[staged] - numbering_started[0]:.2f} s"
+        )
     latencies = sorted(clerk.latencies)
     if latencies:
         worst = latencies[-1]
@@ -286,6 +334,35 @@ def main(argv=None) -> None:
         )
     for failure in clerk.failures[:5]:
         print(f"  failed: {failure}")
+    start = time.perf_counter()
+    verified = app.test_cli_runner().invoke(args=["audit", "verify"])
+    print(f"flask audit verify ({time.perf_counter() - start:.1f} s), exit {verified.exit_code}:")
+    print(verified.output.rstrip())
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time so far of this process (the import and the clerk's thread; not the
+    conflict check's worker processes) and, on PostgreSQL on this machine, of the
+    database backends serving this process's pooled connections."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    seconds = {"python": own.ru_utime + own.ru_stime}
+    if db.engine.dialect.name == "postgresql":
+        pids = db.session.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).all()
+        db.session.commit()
+        seconds["database backends"] = sum(_process_cpu(pid) for pid in pids)
+    return seconds
+
+
+def _process_cpu(pid: int) -> float:
+    """A local process's CPU seconds from /proc (0 when it is gone or not local)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime, in clock ticks, are the 14th and 15th fields of the line.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def largest_gap(start: float, steps: list[float]) -> float:

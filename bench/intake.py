@@ -14,7 +14,8 @@ script, a name that matches nothing, an identity number, a claim number's tail) 
 (p95 ≤ 100 ms), and the database size. See bench/README.md.
 
 `--reuse` times the queries on the database a previous run built (same --n and
---database-url), without building it again.
+--database-url), without building it again; `--no-analyze` times them without running
+ANALYZE first.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The repository root in place of bench/, where http.py would stand in for the standard
+# library's `http` package.
+sys.path[0] = str(ROOT)
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
@@ -53,6 +56,7 @@ from claims.operations import register_claim  # noqa: E402
 from claims.queries import (  # noqa: E402
     ClaimFilters,
     input_fields,
+    name_of,
     search_claims,
     search_keys_of,
 )
@@ -97,6 +101,11 @@ def parse_args(argv=None):
     parser.add_argument("--batch", type=int, default=5000, help="bulk-insert batch size")
     parser.add_argument(
         "--reuse", action="store_true", help="time the queries on the database already built"
+    )
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="time the queries without running ANALYZE first (a database never analysed)",
     )
     return parser.parse_args(argv)
 
@@ -376,6 +385,22 @@ def database_size(url: str) -> str:
     return f"{size / 2**20:.1f} MiB (pg_database_size)"
 
 
+def planner_statistics(dialect: str) -> str:
+    """Whether the planner has statistics of the searched tables, and since when."""
+    if dialect == "sqlite":
+        analysed = db.session.scalar(
+            text("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'")
+        )
+        return "sqlite_stat1 present" if analysed else "none (never analysed)"
+    rows = db.session.execute(
+        text(
+            "SELECT relname, greatest(last_analyze, last_autoanalyze) FROM pg_stat_user_tables "
+            "WHERE relname IN ('claim', 'party', 'party_search_key') ORDER BY relname"
+        )
+    )
+    return ", ".join(f"{name} {when or 'never analysed'}" for name, when in rows)
+
+
 def build_database(app, config, args, sample: int) -> tuple[int, int]:
     """Seed the bulk claims, register the sample one by one (timed); the users' ids."""
     seeded = seed_database(app, n=args.n, seed=args.seed, bulk=args.n - sample, batch=args.batch)
@@ -430,10 +455,14 @@ def main(argv=None) -> None:
             else:
                 clerk_id, hq_id = build_database(app, config, args, sample)
             # Planner statistics, as a database in service has them (autovacuum on
-            # PostgreSQL; on SQLite `PRAGMA optimize` or ANALYZE run by operations).
+            # PostgreSQL; on SQLite `PRAGMA optimize` or ANALYZE run by operations);
+            # --no-analyze shows the plans of a database nobody analysed.
             db.session.commit()
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("ANALYZE" if dialect == "sqlite" else "VACUUM ANALYZE"))
+            if args.no_analyze:
+                print(f"planner statistics: {planner_statistics(dialect)}")
+            else:
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(text("ANALYZE" if dialect == "sqlite" else "VACUUM ANALYZE"))
 
             counts = {
                 model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
@@ -463,6 +492,7 @@ def main(argv=None) -> None:
             # An identity number as a clerk copies it from a card: Arabic-Indic digits
             # in groups.
             id_number = middle.claimants[0].id_document_number
+            full_name = name_of(middle.claimants[0])
             id_typed = " ".join(id_number[i : i + 4] for i in range(0, len(id_number), 4))
             id_typed = id_typed.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
             parcel_governorate = middle.parcel.governorate_code
@@ -536,6 +566,10 @@ def main(argv=None) -> None:
             name_searches = (
                 ("name, no match (زرادشت)", "زرادشت"),
                 ("name, Latin, no match (Zoroaster Qwertyuiop)", "Zoroaster Qwertyuiop"),
+                # Two given names no one has together: each word is common, the pair absent.
+                ("name, no match, common words (زينب فاطمة)", "زينب فاطمة"),
+                ("name, mixed scripts (محمد Jubouri)", "محمد Jubouri"),
+                (f"name, a claimant's full name ({full_name})", full_name),
                 ("name, Arabic without hamza (احمد)", "احمد"),
                 ("name, compound unspaced (عبدالله)", "عبدالله"),
                 ("name, Latin for an Arabic name (Shirzad)", "Shirzad"),

@@ -27,7 +27,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository root in place of bench/, where http.py would stand in for the standard
+# library's `http` package.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from adjudication.domain import Outcome  # noqa: E402
 from claims.domain import PartyRole, PropertyType  # noqa: E402
@@ -121,6 +123,12 @@ def _name(rng: random.Random) -> str:
     return " ".join(part[script] for part in (first, father, family))
 
 
+def _staff_name(rng: random.Random) -> Bilingual:
+    """A member of staff's name in both scripts, as their account records it."""
+    parts = [*rng.sample(FIRST_NAMES, 2), rng.choice(FAMILY_NAMES)]
+    return Bilingual(" ".join(latin for _, latin in parts), " ".join(arabic for arabic, _ in parts))
+
+
 def _paragraph(rng: random.Random, sentences: list[str], facts: dict) -> str:
     return " ".join(sentence.format(**facts) for sentence in rng.sample(sentences, 4))
 
@@ -181,8 +189,8 @@ def make_letter(rng: random.Random, index: int) -> DecisionLetterContent:
         reasons=reasons,
         legal_provisions=tuple(rng.sample(PROVISIONS, 2)),
         legal_basis="The taking was made for political reasons and without compensation.",
-        drafted_by=Signatory(_name(rng), Bilingual("Adjudicator", "المحقق القضائي")),
-        approved_by=Signatory(_name(rng), Bilingual("Senior adjudicator", "رئيس المحققين")),
+        drafted_by=Signatory(_staff_name(rng), Bilingual("Adjudicator", "المحقق القضائي")),
+        approved_by=Signatory(_staff_name(rng), Bilingual("Senior adjudicator", "رئيس المحققين")),
         notified_on=issued + timedelta(days=2),
         appeal_deadline=issued + timedelta(days=32),
         appeal_venue=Bilingual(

@@ -92,6 +92,48 @@ class QualityFlag(enum.StrEnum):
     CLAIM_BASIS_MISSING = "claim_basis_missing"
 
 
+@dataclasses.dataclass(frozen=True)
+class FlaggedFacts:
+    """The facts of a claim that its data-quality flags are about."""
+
+    parcel_identified: bool
+    #: Every claimant has an identity document number.
+    claimants_identified: bool
+    property_type: PropertyType
+    claim_basis: ClaimBasis
+    filed_on: date
+    dispossession_on: date | None
+
+    def _year_only_dates(self) -> set[tuple[str, date]]:
+        # A date given as a year alone was taken as 1 January of that year.
+        dates = {"filed_on": self.filed_on, "dispossession_on": self.dispossession_on}
+        return {
+            (name, day) for name, day in dates.items() if day and (day.month, day.day) == (1, 1)
+        }
+
+
+def quality_flags_after_edit(
+    flags: set[QualityFlag], before: FlaggedFacts, after: FlaggedFacts
+) -> set[QualityFlag]:
+    """A claim's flags once an edit turned `before` into `after`. What the claim lacks is
+    read from `after`; a guess stays flagged only while the field it was about is left as
+    it was: a clerk who sets the field has settled it."""
+    kept = set(flags)
+    kept.discard(QualityFlag.PARCEL_UNIDENTIFIED)
+    kept.discard(QualityFlag.NO_IDENTITY_NUMBER)
+    if not after.parcel_identified:
+        kept.add(QualityFlag.PARCEL_UNIDENTIFIED)
+    if not after.claimants_identified:
+        kept.add(QualityFlag.NO_IDENTITY_NUMBER)
+    if after.property_type != before.property_type:
+        kept -= {QualityFlag.PROPERTY_TYPE_FROM_TEXT, QualityFlag.PROPERTY_TYPE_MISSING}
+    if after.claim_basis != before.claim_basis:
+        kept.discard(QualityFlag.CLAIM_BASIS_MISSING)
+    if not before._year_only_dates() & after._year_only_dates():
+        kept.discard(QualityFlag.DATE_YEAR_ONLY)
+    return kept
+
+
 class CandidateStatus(enum.StrEnum):
     OPEN = "open"
     CONFIRMED = "confirmed"

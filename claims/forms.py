@@ -26,7 +26,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import DateField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from claims.domain import (
@@ -46,7 +53,7 @@ from claims.domain import (
     ReviewFinding,
 )
 from claims.matching import ConflictKind
-from claims.matching.normalise import InvalidParcelNumber, parse_parcel_number
+from claims.matching.normalise import InvalidParcelNumber, fold_digits, parse_parcel_number
 from claims.parcels import parse_decimal
 from commission.boundary import refusal_text
 from commission.forms import CleanForm, CleanSubform
@@ -68,6 +75,73 @@ STATE_LABELS = {
     ClaimState.FINAL: _l("final"),
     ClaimState.CLOSED: _l("closed"),
     ClaimState.WITHDRAWN: _l("withdrawn"),
+}
+#: What the public status look-up tells a claimant about each state: the state in plain
+#: words, then the next step. Nothing in them names a person or the property.
+PUBLIC_STATUS = {
+    ClaimState.REGISTERED: (
+        _l("Your claim is registered."),
+        _l("An adjudicator will check that it is complete and can be examined."),
+    ),
+    ClaimState.SCREENING: (
+        _l("An adjudicator is checking that your claim is complete and can be examined."),
+        _l("If documents are missing, your office will tell you which."),
+    ),
+    ClaimState.INCOMPLETE: (
+        _l("Documents are missing from your claim."),
+        _l("Bring the missing documents to your office before the deadline you were given."),
+    ),
+    ClaimState.ANNULLED: (
+        _l("Your claim was annulled: the missing documents did not arrive in time."),
+        _l("You may appeal within 30 days of being notified. Ask your office how."),
+    ),
+    ClaimState.INADMISSIBLE: (
+        _l("Your claim was found inadmissible."),
+        _l("You may appeal within 30 days of being notified. Ask your office how."),
+    ),
+    ClaimState.RESPONDENT_NOTICE: (
+        _l("The present occupant of the property has been told of your claim and may answer."),
+        _l("When the answer arrives, or the time to answer ends, your claim is examined."),
+    ),
+    ClaimState.UNDER_REVIEW: (
+        _l("Your claim is being examined."),
+        _l("The commission may call a hearing, or prepare its decision."),
+    ),
+    ClaimState.HEARING_SCHEDULED: (
+        _l("A hearing on your claim is scheduled."),
+        _l("Your office will tell you the date and place. Bring your identity document."),
+    ),
+    ClaimState.DECISION_DRAFTED: (
+        _l("A decision on your claim is being prepared."),
+        _l("A senior adjudicator checks the decision before it is issued."),
+    ),
+    ClaimState.DECISION_ISSUED: (
+        _l("A decision on your claim has been issued."),
+        _l(
+            "Collect the decision letter at your office. You may appeal within 30 days of "
+            "being notified."
+        ),
+    ),
+    ClaimState.APPEALED: (
+        _l("An appeal against the decision on your claim is being examined."),
+        _l("You will be told the outcome of the appeal."),
+    ),
+    ClaimState.APPEAL_DECIDED: (
+        _l("The appeal against the decision on your claim has been decided."),
+        _l("Your office will tell you the outcome and what follows."),
+    ),
+    ClaimState.FINAL: (
+        _l("The decision on your claim is final."),
+        _l("Your office will tell you how the decision is carried out."),
+    ),
+    ClaimState.CLOSED: (
+        _l("Your claim is closed."),
+        _l("Nothing more is needed from you. Ask your office if you have questions."),
+    ),
+    ClaimState.WITHDRAWN: (
+        _l("Your claim was withdrawn."),
+        _l("If you did not ask for this, contact your office."),
+    ),
 }
 BASIS_LABELS = {
     ClaimBasis.CONFISCATION: _l("Confiscation"),
@@ -571,4 +645,36 @@ class ParcelIdentityForm(CleanForm):
 class RegistryExtractForm(CleanForm):
     note = TextAreaField(
         _l("What the registry should search by (optional)"), validators=[Length(max=2000)]
+    )
+
+
+def _fold_and_strip(value):
+    return fold_digits(value).strip() if isinstance(value, str) else value
+
+
+class StatusLookupForm(CleanForm):
+    """The public status look-up: the claim number and two facts only the claimant (and
+    the commission) know together."""
+
+    number = StringField(
+        _l("Claim number"),
+        description=_l("As printed on your receipt, e.g. BGD-2026-000123."),
+        filters=[_fold_and_strip],
+        validators=[DataRequired(), Length(max=30)],
+    )
+    filed_year = StringField(
+        _l("Year the claim was filed"),
+        filters=[_fold_and_strip],
+        validators=[
+            DataRequired(),
+            Regexp(r"^[0-9]{4}$", message=_l("Four digits, e.g. 2026.")),
+        ],
+    )
+    id_digits = StringField(
+        _l("Last four digits of the claimant's identity document number"),
+        filters=[_fold_and_strip],
+        validators=[
+            DataRequired(),
+            Regexp(r"^[0-9]{4}$", message=_l("Exactly four digits.")),
+        ],
     )

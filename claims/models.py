@@ -16,8 +16,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from claims.domain import (
     CandidateStatus,
@@ -73,7 +75,12 @@ class Parcel(WorkspaceScoped, Audited, Base):
 
     @property
     def number_display(self) -> str:
-        return f"{self.parcel_no}/{self.parcel_sub}" if self.parcel_sub else str(self.parcel_no)
+        return self.display_number(self.parcel_no, self.parcel_sub)
+
+    @staticmethod
+    def display_number(parcel_no: int, parcel_sub: int | None) -> str:
+        """345/6, or 345 without a sub-number."""
+        return f"{parcel_no}/{parcel_sub}" if parcel_sub else str(parcel_no)
 
     def __repr__(self) -> str:
         return f"<Parcel {self.parcel_key}>"
@@ -175,11 +182,10 @@ class Claim(WorkspaceScoped, Audited, Base):
     parties: Mapped[list[Party]] = relationship(
         back_populates="claim", order_by="Party.id", cascade="all, delete-orphan", lazy="selectin"
     )
+    # Loaded when read (the claim page), not with every list of claims, which shows none;
+    # a page that shows several claims' evidence asks for it (selectinload).
     evidence: Mapped[list[Evidence]] = relationship(
-        back_populates="claim",
-        order_by="Evidence.id",
-        cascade="save-update, merge",
-        lazy="selectin",
+        back_populates="claim", order_by="Evidence.id", cascade="save-update, merge"
     )
     quality_flags: Mapped[list[ClaimQualityFlag]] = relationship(
         back_populates="claim", order_by="ClaimQualityFlag.flag", cascade="all, delete-orphan"
@@ -244,7 +250,9 @@ class ClaimQualityFlag(WorkspaceScoped, Audited, Base):
         UniqueConstraint("claim_id", "flag"),
         CheckConstraint(f"flag IN {values_in(QualityFlag)}", name="flag"),
         Index("ix_claim_quality_flag_lookup", "workspace_id", "flag", "claim_id"),
+        Index("ix_claim_quality_flag_claim_workspace", "claim_id", "workspace_id"),
     )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
@@ -262,10 +270,14 @@ class ParcelChange(WorkspaceScoped, Audited, Base):
     it; the audit log holds the same change field by field."""
 
     __tablename__ = "parcel_change"
-    __table_args__ = (CheckConstraint(f"kind IN {values_in(ParcelChangeKind)}", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {values_in(ParcelChangeKind)}", name="kind"),
+        Index("ix_parcel_change_claim_workspace", "claim_id", "workspace_id"),
+    )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     parcel_id: Mapped[int] = mapped_column(ForeignKey("parcel.id"), index=True)
     kind: Mapped[ParcelChangeKind] = mapped_column(String(20))
     #: The parcel before and after, as one line each ("IQ-BG · 12 Karrada · 345/6");
@@ -288,9 +300,13 @@ class RegistryExtractRequest(WorkspaceScoped, Audited, Base):
     while its parcel is to be identified; the letter `registry_extract_request` prints it."""
 
     __tablename__ = "registry_extract_request"
+    __table_args__ = (
+        Index("ix_registry_extract_request_claim_workspace", "claim_id", "workspace_id"),
+    )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     #: What the registry is asked to search by, beyond the claim's own description.
     note: Mapped[str] = mapped_column(Text, default="")
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
@@ -327,10 +343,12 @@ class Party(WorkspaceScoped, Audited, Base):
             "share_percent IS NULL OR (share_percent > 0 AND share_percent <= 100)",
             name="share_percent",
         ),
+        Index("ix_party_claim_workspace", "claim_id", "workspace_id"),
     )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     role: Mapped[PartyRole] = mapped_column(String(20))
     #: The Iraqi four-part name, in Arabic script as entered.
     given_name: Mapped[str] = mapped_column(String(100))
@@ -375,10 +393,12 @@ class Evidence(WorkspaceScoped, Audited, Base):
             "AND status_changed_at IS NOT NULL AND status_reason <> '')",
             name="status_reason",
         ),
+        Index("ix_evidence_claim_workspace", "claim_id", "workspace_id"),
     )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     kind: Mapped[EvidenceKind] = mapped_column(String(30))
     #: The uploader's file name, kept only as display text (never used as a path).
     original_filename: Mapped[str] = mapped_column(String(255))
@@ -416,11 +436,13 @@ class ClaimMatchKey(WorkspaceScoped, Base):
     __tablename__ = "claim_match_key"
     __table_args__ = (
         Index("ix_claim_match_key_lookup", "workspace_id", "key"),
+        Index("ix_claim_match_key_claim_workspace", "claim_id", "workspace_id"),
         UniqueConstraint("claim_id", "key"),
     )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     key: Mapped[str] = mapped_column(String(200))
 
     def __repr__(self) -> str:
@@ -434,9 +456,9 @@ class PartySearchKey(WorkspaceScoped, Base):
 
     __tablename__ = "party_search_key"
     __table_args__ = (
-        # The claim id in the index: a search walks one key's claims newest first
-        # without reading the party rows.
-        Index("ix_party_search_key_lookup", "workspace_id", "key", "claim_id"),
+        # The claim and party ids in the index: a search walks one key's claims newest
+        # first, and checks the other words of each party, without reading the key rows.
+        Index("ix_party_search_key_lookup", "workspace_id", "key", "claim_id", "party_id"),
         # Also the index that checks a second word of the query on the same party.
         UniqueConstraint("party_id", "key"),
     )
@@ -472,11 +494,14 @@ class ConflictCandidate(WorkspaceScoped, Audited, Base):
             name="reviewed",
         ),
         Index("ix_conflict_candidate_queue", "workspace_id", "status", "id"),
+        Index("ix_conflict_candidate_claim_a_workspace", "claim_a_id", "workspace_id"),
+        Index("ix_conflict_candidate_claim_b_workspace", "claim_b_id", "workspace_id"),
     )
+    workspace_keys = ("claim_a_id", "claim_b_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
-    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     kind: Mapped[ConflictKind] = mapped_column(String(20))
     score: Mapped[int] = mapped_column(Integer)
     #: One reason per line, strongest first, as the matcher wrote them.
@@ -499,6 +524,17 @@ class ConflictCandidate(WorkspaceScoped, Audited, Base):
 
     def other(self, claim: Claim) -> Claim:
         return self.claim_b if claim.id == self.claim_a_id else self.claim_a
+
+    @classmethod
+    def touching(cls, claim_ids) -> ColumnElement[bool]:
+        """The pairs with one of `claim_ids` on either side, found by one index look-up per
+        side. An OR of the two sides is costed above the queue's (workspace_id, status)
+        index by a planner without statistics, which then reads every open pair."""
+        return cls.id.in_(
+            select(cls.id)
+            .where(cls.claim_a_id.in_(claim_ids))
+            .union_all(select(cls.id).where(cls.claim_b_id.in_(claim_ids)))
+        )
 
     @property
     def reason_lines(self) -> list[str]:
@@ -534,9 +570,13 @@ class ConflictGroupMember(WorkspaceScoped, Audited, Base):
     a group does not bump the claim's version under a clerk's open form."""
 
     __tablename__ = "conflict_group_member"
+    __table_args__ = (
+        Index("ix_conflict_group_member_group_workspace", "group_id", "workspace_id"),
+    )
+    workspace_keys = ("group_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("conflict_group.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("conflict_group.id"))
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), unique=True)
     #: The confirmed pair that brought the claim in.
     pair_id: Mapped[int] = mapped_column(ForeignKey("conflict_candidate.id"))

@@ -23,6 +23,7 @@ from claims.domain import (
     EvidenceInput,
     EvidenceKind,
     EvidenceStatus,
+    FlaggedFacts,
     ParcelChangeKind,
     ParcelIdentity,
     ParcelInput,
@@ -30,6 +31,7 @@ from claims.domain import (
     PartyRole,
     QualityFlag,
     ReviewFinding,
+    quality_flags_after_edit,
 )
 from claims.files import CheckedUpload, EvidenceStore
 from claims.matching import ConflictKind, MatchThresholds, normalise_claim
@@ -60,7 +62,7 @@ from commission.accounts.models import Office, User
 from commission.db import utcnow
 from commission.refusals import N_, Refusal, RefusalKind
 from commission.roles import Role
-from commission.workspaces import current_workspace_id
+from commission.workspaces import ALL_WORKSPACES, current_workspace_id
 from config import Config
 
 logger = logging.getLogger(__name__)
@@ -218,16 +220,21 @@ def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) 
 def new_parcel(data: ParcelIdentity | ParcelInput, *, number: ParcelNumber, key: str) -> Parcel:
     """The parcel row of a key no stored parcel has yet, with the facts of the first
     claim (or identification) that names it (not yet added to a session)."""
-    return Parcel(
-        parcel_key=key,
-        parcel_no=number.main,
-        parcel_sub=number.sub,
-        governorate_code=data.governorate_code.upper(),
-        muqataa_no=data.muqataa_no.strip(),
-        district=data.district.strip(),
-        muqataa_name=data.muqataa_name.strip(),
-        area_m2=data.area_m2,
-    )
+    return Parcel(**parcel_columns(data, number=number, key=key))
+
+
+def parcel_columns(data: ParcelIdentity | ParcelInput, *, number: ParcelNumber, key: str) -> dict:
+    """The columns of `new_parcel`'s row."""
+    return {
+        "parcel_key": key,
+        "parcel_no": number.main,
+        "parcel_sub": number.sub,
+        "governorate_code": data.governorate_code.upper(),
+        "muqataa_no": data.muqataa_no.strip(),
+        "district": data.district.strip(),
+        "muqataa_name": data.muqataa_name.strip(),
+        "area_m2": data.area_m2,
+    }
 
 
 def _stated_property(data: ParcelInput) -> dict:
@@ -289,7 +296,7 @@ def _party(data: PartyInput) -> Party:
     return Party(**{field.name: getattr(data, field.name) for field in dataclasses.fields(data)})
 
 
-def _strip(data: PartyInput) -> PartyInput:
+def strip_party(data: PartyInput) -> PartyInput:
     return dataclasses.replace(
         data,
         **{
@@ -325,6 +332,52 @@ def attach_evidence(
     return rows
 
 
+def claim_columns(
+    data: ClaimInput,
+    *,
+    parcel_governorate_code: str | None,
+    office: Office,
+    number: str,
+    seq: int,
+    by: User | None,
+) -> dict:
+    """The columns of a registration's claim row but its parcel: the governorate is the
+    identified parcel's when it has one (`parcel_governorate_code`), else the stated one."""
+    return {
+        "number": number,
+        "office_id": office.id,
+        "year": data.filed_on.year,
+        "seq": seq,
+        "state": ClaimState.REGISTERED,
+        "filed_on": data.filed_on,
+        "claim_basis": data.claim_basis,
+        "dispossession_on": data.dispossession_on,
+        "remedy": data.remedy,
+        "governorate_code": parcel_governorate_code or data.parcel.governorate_code.upper(),
+        **_stated_property(data.parcel),
+        "address": data.address.strip(),
+        "description": data.description.strip(),
+        "import_ref": data.import_ref,
+        "submission_id": data.submission_id,
+        "property_type_as_entered": data.property_type_as_entered.strip(),
+        "registered_by_id": by.id if by else None,
+    }
+
+
+def registration_flags(data: ClaimInput, *, parcel_identified: bool) -> list[QualityFlag]:
+    """The quality flags a registered claim carries, sorted."""
+    flags = set(data.quality_flags)
+    if not parcel_identified:
+        flags.add(QualityFlag.PARCEL_UNIDENTIFIED)
+    if any(
+        not party.id_document_number.strip()
+        for party in data.parties
+        if party.role == PartyRole.CLAIMANT
+    ):
+        flags.add(QualityFlag.NO_IDENTITY_NUMBER)
+    return sorted(flags)
+
+
 def new_claim(
     data: ClaimInput,
     *,
@@ -336,45 +389,51 @@ def new_claim(
 ) -> Claim:
     """The claim row of a registration (not yet added to a session): on `parcel`, or
     with its parcel to be identified (and flagged so) when that is None."""
-    flags = set(data.quality_flags)
-    if parcel is None:
-        flags.add(QualityFlag.PARCEL_UNIDENTIFIED)
     return Claim(
-        number=number,
-        office_id=office.id,
-        year=data.filed_on.year,
-        seq=seq,
-        state=ClaimState.REGISTERED,
-        filed_on=data.filed_on,
-        claim_basis=data.claim_basis,
-        dispossession_on=data.dispossession_on,
-        remedy=data.remedy,
+        **claim_columns(
+            data,
+            parcel_governorate_code=parcel.governorate_code if parcel else None,
+            office=office,
+            number=number,
+            seq=seq,
+            by=by,
+        ),
         parcel=parcel,
-        governorate_code=parcel.governorate_code
-        if parcel
-        else data.parcel.governorate_code.upper(),
-        **_stated_property(data.parcel),
-        address=data.address.strip(),
-        description=data.description.strip(),
-        import_ref=data.import_ref,
-        submission_id=data.submission_id,
-        property_type_as_entered=data.property_type_as_entered.strip(),
-        registered_by_id=by.id if by else None,
-        parties=[_party(_strip(party)) for party in data.parties],
-        quality_flags=[ClaimQualityFlag(flag=flag) for flag in sorted(flags)],
+        parties=[_party(strip_party(party)) for party in data.parties],
+        quality_flags=[
+            ClaimQualityFlag(flag=flag)
+            for flag in registration_flags(data, parcel_identified=parcel is not None)
+        ],
     )
 
 
-def _flag_parcel_unidentified(claim: Claim) -> None:
-    """Keep the claim's PARCEL_UNIDENTIFIED flag true to its parcel, so that the list of
-    claims to complete loses a claim once its parcel is identified."""
-    flagged = [row for row in claim.quality_flags if row.flag == QualityFlag.PARCEL_UNIDENTIFIED]
-    if claim.parcel is None:
-        if not flagged:
-            claim.quality_flags.append(ClaimQualityFlag(flag=QualityFlag.PARCEL_UNIDENTIFIED))
-    else:
-        for row in flagged:
+def _flagged_facts(claim: Claim) -> FlaggedFacts:
+    return FlaggedFacts(
+        parcel_identified=claim.parcel is not None,
+        claimants_identified=all(party.id_document_number.strip() for party in claim.claimants),
+        property_type=claim.property_type,
+        claim_basis=claim.claim_basis,
+        filed_on=claim.filed_on,
+        dispossession_on=claim.dispossession_on,
+    )
+
+
+def _set_quality_flags(session: Session, claim: Claim, flags: set[QualityFlag]) -> None:
+    """Add and remove flag rows one by one. A dropped row is deleted explicitly: an orphan
+    removed by the flush alone would leave no entry in the audit log."""
+    for row in list(claim.quality_flags):
+        if row.flag not in flags:
             claim.quality_flags.remove(row)
+            session.delete(row)
+    present = {row.flag for row in claim.quality_flags}
+    for flag in sorted(flags - present):
+        claim.quality_flags.append(ClaimQualityFlag(flag=flag))
+
+
+def _drop_parcel_unidentified(session: Session, claim: Claim) -> None:
+    """The claim's parcel is identified: the list of claims to complete loses it."""
+    flags = {row.flag for row in claim.quality_flags}
+    _set_quality_flags(session, claim, flags - {QualityFlag.PARCEL_UNIDENTIFIED})
 
 
 class EvidenceRefused(Refusal):
@@ -480,8 +539,9 @@ def register_claim(
     session.add(claim)
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     session.flush()
-    refresh_match_keys(session, claim)
-    record_candidates(session, claim, thresholds)
+    # A new claim has no stored keys and no pairs yet: nothing to replace or re-score.
+    refresh_match_keys(session, claim, is_new=True)
+    record_candidates(session, claim, thresholds, is_new=True)
     logger.info("registered claim %s", claim.number)
     return claim
 
@@ -506,13 +566,13 @@ def update_claim(
     errors = validate_claim(data, today=today)
     if errors:
         raise ClaimInvalid(errors)
+    before = _flagged_facts(claim)
     claim.parcel = _parcel_stated_by(session, data.parcel)
     claim.governorate_code = (
         claim.parcel.governorate_code if claim.parcel else data.parcel.governorate_code.upper()
     )
     for column, value in _stated_property(data.parcel).items():
         setattr(claim, column, value)
-    _flag_parcel_unidentified(claim)
     claim.filed_on = data.filed_on
     claim.claim_basis = data.claim_basis
     claim.dispossession_on = data.dispossession_on
@@ -521,7 +581,14 @@ def update_claim(
     claim.description = data.description.strip()
     claim.updated_at = utcnow()
     claim.updated_by_id = by.id if by else None
-    claim.parties = [_party(_strip(party)) for party in data.parties]
+    claim.parties = [_party(strip_party(party)) for party in data.parties]
+    _set_quality_flags(
+        session,
+        claim,
+        quality_flags_after_edit(
+            {row.flag for row in claim.quality_flags}, before, _flagged_facts(claim)
+        ),
+    )
     attach_evidence(session, claim, list(evidence), by=by, store=store)
     try:
         session.flush()
@@ -536,13 +603,25 @@ def update_claim(
 # ------------------------------------------------------------------ conflict candidates
 
 
-def refresh_match_keys(session: Session, claim: Claim) -> None:
+#: The rows of one claim (its keys, its pairs) are found by the claim's own id, which is
+#: of the current workspace. A workspace condition beside it would add nothing but offer
+#: the planner the workspace's index, which before the tables have statistics (a fresh or
+#: bulk-loaded database) looks as selective as the claim's and reads every row of the
+#: workspace: a second per registration at a million claims.
+_BY_OWNER_ID = {ALL_WORKSPACES: True}
+
+
+def refresh_match_keys(session: Session, claim: Claim, *, is_new: bool = False) -> None:
     """Replace the claim's stored blocking keys, and its parties' search keys, with those
-    of its current data."""
+    of its current data (`is_new`: the claim was just inserted and has none to replace)."""
     keys = sorted(
         {key for fields in claim_fields(claim) for key in blocking_keys(normalise_claim(fields))}
     )
-    session.execute(delete(ClaimMatchKey).where(ClaimMatchKey.claim_id == claim.id))
+    if not is_new:
+        session.execute(
+            delete(ClaimMatchKey).where(ClaimMatchKey.claim_id == claim.id),
+            execution_options=_BY_OWNER_ID,
+        )
     if keys:
         session.execute(
             insert(ClaimMatchKey),
@@ -551,16 +630,20 @@ def refresh_match_keys(session: Session, claim: Claim) -> None:
                 for key in keys
             ],
         )
-    refresh_search_keys(session, claim)
+    refresh_search_keys(session, claim, is_new=is_new)
 
 
-def refresh_search_keys(session: Session, claim: Claim) -> None:
+def refresh_search_keys(session: Session, claim: Claim, *, is_new: bool = False) -> None:
     """Replace the search keys of the claim's parties (a replaced party's keys went with
     it, by the foreign key's cascade)."""
     party_ids = [party.id for party in claim.parties]
     if not party_ids:
         return
-    session.execute(delete(PartySearchKey).where(PartySearchKey.party_id.in_(party_ids)))
+    if not is_new:
+        session.execute(
+            delete(PartySearchKey).where(PartySearchKey.party_id.in_(party_ids)),
+            execution_options=_BY_OWNER_ID,
+        )
     rows = [
         {
             "workspace_id": current_workspace_id(),
@@ -576,24 +659,28 @@ def refresh_search_keys(session: Session, claim: Claim) -> None:
 
 
 def record_candidates(
-    session: Session, claim: Claim, thresholds: MatchThresholds
+    session: Session, claim: Claim, thresholds: MatchThresholds, *, is_new: bool = False
 ) -> list[ConflictCandidate]:
     """Store the claim's candidates (after registration or an edit) and return the open
     ones. A pair already open is re-scored; a dismissed pair stays dismissed unless one
-    of its claims changed since the dismissal."""
+    of its claims changed since the dismissal (`is_new`: a claim just registered is in
+    no pair yet)."""
     session.flush()
     found = find_candidates(session, claim, thresholds)
-    existing = {
-        (pair.claim_a_id, pair.claim_b_id): pair
-        for pair in session.scalars(
-            select(ConflictCandidate).where(
-                or_(
-                    ConflictCandidate.claim_a_id == claim.id,
-                    ConflictCandidate.claim_b_id == claim.id,
-                )
+    existing = {}
+    if not is_new and found:
+        existing = {
+            (pair.claim_a_id, pair.claim_b_id): pair
+            for pair in session.scalars(
+                select(ConflictCandidate).where(
+                    or_(
+                        ConflictCandidate.claim_a_id == claim.id,
+                        ConflictCandidate.claim_b_id == claim.id,
+                    )
+                ),
+                execution_options=_BY_OWNER_ID,
             )
-        )
-    }
+        }
     open_pairs = []
     for candidate in found:
         a, b = sorted((claim, candidate.claim), key=lambda one: one.id)
@@ -814,7 +901,7 @@ def identify_parcel(
     )
     claim.parcel = parcel
     claim.governorate_code = parcel.governorate_code
-    _flag_parcel_unidentified(claim)
+    _drop_parcel_unidentified(session, claim)
     claim.updated_at = utcnow()
     claim.updated_by_id = by.id
     session.add(change)

@@ -11,19 +11,21 @@ OFFSET) so a page costs the same on page 1 and page 10,000, and the plain scans 
 indexes (workspace_id, id) and (workspace_id, office_id, id) backwards.
 
 Parties are searched through their search keys in `party_search_key` (the words of
-their name skeletons and their identity numbers, made by claims.matching.search), so a
-name in any script or spelling, or an identity number, is an index probe; a name search
-is ranked by closeness instead of paged by age.
+their name skeletons, the pairs of those words, and their identity numbers, made by
+claims.matching.search), so a name in any script or spelling, or an identity number, is
+an index probe; a name search is ranked by closeness instead of paged by age.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import re
 from datetime import date
+from itertools import combinations
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from claims.domain import CandidateStatus, ClaimState, PartyRole, QualityFlag
@@ -32,12 +34,14 @@ from claims.matching import (
     MatchThresholds,
     PairScore,
     id_number_key,
-    name_query_keys,
     name_similarity,
     name_skeleton,
+    name_words,
     normalise_claim,
     party_search_keys,
     score_pair,
+    word_key,
+    word_pair_key,
 )
 from claims.matching.blocking import UNCAPPED_FAMILIES, probe_keys
 from claims.matching.normalise import fold_digits, parse_parcel_number
@@ -98,10 +102,13 @@ _NUMBER_TAIL_RE = re.compile(r"^\d{1,6}$")
 #: A name search ranks this many of the newest claims whose parties have every word of the
 #: name; a name shared by more claims than that needs another word or filter to narrow it.
 NAME_RANKING_WINDOW = 200
-#: How far the index of a name's word is counted to find the name's rarest word: further
-#: than the ranking window, so a word more common than that is never chosen over a rarer
-#: one, and bounded, so counting a common word costs the same at any size.
-_WORD_COUNT_CAP = 100 * NAME_RANKING_WINDOW
+#: How far the index of a query's key is counted to find its rarest: further than the
+#: ranking window, so a key more common than that is never chosen over a rarer one, and
+#: bounded, so counting a common key costs the same at any size.
+_KEY_COUNT_CAP = 100 * NAME_RANKING_WINDOW
+#: The pairs of a query's first this many words are counted to choose the rarest (six
+#: counts); further words are checked on each party found.
+_COUNTED_QUERY_WORDS = 4
 
 
 def search_claims(
@@ -186,22 +193,32 @@ def _ranked_by_name(session: Session, name: str, conditions: list, *, limit: int
     script and spelling), closest name first, then newest.
 
     The newest `NAME_RANKING_WINDOW` such claims are ranked: found from the index of the
-    name's rarest word, each checked for the other words by the (party, key) index, so a
-    name that matches nothing costs one index probe, and a common one a bounded walk.
+    query's rarest key (its word, or the rarest pair of its words), each checked for the
+    other words by the (party, key) index, so a name that matches nothing costs a few
+    index probes, and a common one a walk bounded by its rarest pair.
     """
-    keys = name_query_keys(name)
-    if not keys:
+    words = name_words(name)
+    if not words:
         return []
-    sizes = {key: _indexed_count(session, key) for key in keys}
+    if len(words) == 1:
+        drivers = {word_key(words[0]): set(words)}
+    else:
+        drivers = {
+            word_pair_key(*pair): set(pair)
+            for pair in combinations(words[:_COUNTED_QUERY_WORDS], 2)
+        }
+    sizes = {key: _indexed_count(session, key) for key in drivers}
     if 0 in sizes.values():
         return []
-    rarest, *others = sorted(keys, key=lambda key: (sizes[key], key))
+    rarest = min(drivers, key=lambda key: (sizes[key], key))
     driver = aliased(PartySearchKey)
     statement = select(driver.party_id, driver.claim_id).where(driver.key == rarest)
-    for key in others:
+    for word in words:
+        if word in drivers[rarest]:
+            continue
         other = aliased(PartySearchKey)
         statement = statement.where(
-            exists().where(other.party_id == driver.party_id, other.key == key)
+            exists().where(other.party_id == driver.party_id, other.key == word_key(word))
         )
     statement = (
         statement.join(Claim, Claim.id == driver.claim_id)
@@ -235,8 +252,8 @@ def _ranked_by_name(session: Session, name: str, conditions: list, *, limit: int
 
 
 def _indexed_count(session: Session, key: str) -> int:
-    """Parties with this search key, counted up to `_WORD_COUNT_CAP` in its index."""
-    matching = select(PartySearchKey.id).where(PartySearchKey.key == key).limit(_WORD_COUNT_CAP)
+    """Parties with this search key, counted up to `_KEY_COUNT_CAP` in its index."""
+    matching = select(PartySearchKey.id).where(PartySearchKey.key == key).limit(_KEY_COUNT_CAP)
     return session.scalar(select(func.count()).select_from(matching.subquery()))
 
 
@@ -251,6 +268,45 @@ def find_claim(session: Session, number: str) -> Claim | None:
     return session.scalar(select(Claim).where(Claim.number == normalise_claim_number(number)))
 
 
+#: How many trailing digits of a claimant's identity number the status look-up asks for.
+STATUS_ID_DIGITS = 4
+#: Compared instead of a claimant's digits when no claim has the number: an unknown number
+#: runs the same comparison as a wrong fact. No input matches it (the form takes digits).
+_NO_CLAIMANT_DIGITS = "-" * STATUS_ID_DIGITS
+
+
+def identity_tail(id_number: str) -> str:
+    """The last digits of an identity number as typed (any digits, any separators); empty
+    when it has too few to ask for."""
+    digits = "".join(
+        char for char in fold_digits(id_number or "") if char.isascii() and char.isdigit()
+    )
+    return digits[-STATUS_ID_DIGITS:] if len(digits) >= STATUS_ID_DIGITS else ""
+
+
+def claim_for_status(
+    session: Session, number: str, *, filed_year: int, id_digits: str
+) -> Claim | None:
+    """The claim of the public status look-up, in the current workspace: its number, the
+    year it was filed and the last digits of a claimant's identity number must all agree.
+    None otherwise, whichever part did not. The facts are read as plain rows (no claim is
+    loaded before they agree) and every claimant is compared, so an unknown number and a
+    wrong fact cost the same: neither the answer nor its time tells them apart."""
+    rows = session.execute(
+        select(Claim.id, Claim.filed_on, Party.id_document_number)
+        .outerjoin(Party, (Party.claim_id == Claim.id) & (Party.role == PartyRole.CLAIMANT))
+        .where(Claim.number == normalise_claim_number(number))
+    ).all()
+    matched = False
+    for row in rows or [None]:
+        tail = identity_tail(row.id_document_number) if row else _NO_CLAIMANT_DIGITS
+        # Constant time, and on to the end even after a match.
+        matched |= hmac.compare_digest(tail.encode(), id_digits.encode())
+    if not matched or rows[0].filed_on.year != filed_year:
+        return None
+    return session.get(Claim, rows[0].id)
+
+
 def claim_visible_to(claim: Claim, user: User) -> bool:
     """May `user` see this claim? Its own workspace and, for branch staff, their office."""
     if claim.workspace_id != current_workspace_id():
@@ -262,7 +318,7 @@ def claim_visible_to(claim: Claim, user: User) -> bool:
 
 
 #: Both claims of a pair in one extra query per page, not two lazy loads per pair
-#: (their parties and evidence then load by `selectin`, batched too).
+#: (their parties then load by `selectin`, batched too, and their evidence with them).
 _BOTH_CLAIMS = (
     selectinload(ConflictCandidate.claim_a).selectinload(Claim.evidence),
     selectinload(ConflictCandidate.claim_b).selectinload(Claim.evidence),
@@ -284,18 +340,49 @@ def claim_fields(claim: Claim) -> list[ClaimFields]:
     """The claim as the matcher sees it: one entry per claimant, so that a co-claimant
     filing alone elsewhere is found too."""
     parcel = claim.parcel
-    respondents = claim.parties_in(PartyRole.RESPONDENT)
+    return stored_fields(
+        ref=claim.number,
+        governorate_code=claim.governorate_code,
+        parcel=(parcel.muqataa_no, parcel.muqataa_name, parcel.number_display) if parcel else None,
+        stated_muqataa_no=claim.stated_muqataa_no,
+        stated_muqataa_name=claim.stated_muqataa_name,
+        stated_parcel_no=claim.stated_parcel_no,
+        property_type=claim.property_type,
+        address=claim.address,
+        parties=claim.parties,
+    )
+
+
+def stored_fields(
+    *,
+    ref: str,
+    governorate_code: str,
+    parcel: tuple[str, str, str] | None,
+    stated_muqataa_no: str,
+    stated_muqataa_name: str,
+    stated_parcel_no: str,
+    property_type: str,
+    address: str,
+    parties: list[Party] | list[PartyInput],
+) -> list[ClaimFields]:
+    """`claim_fields` of a claim's column values; `parcel` is the identified parcel's
+    (muqata'a number, muqata'a name, parcel number as displayed), or None."""
+    respondents = [party for party in parties if party.role == PartyRole.RESPONDENT]
     # The identified parcel when there is one; else what the claim states, which may
     # be no more than a governorate, names and an address.
     return fields_per_claimant(
-        ref=claim.number,
-        governorate=claim.governorate_code,
-        muqataa_no=parcel.muqataa_no if parcel else claim.stated_muqataa_no,
-        muqataa_name=(parcel.muqataa_name if parcel else "") or claim.stated_muqataa_name,
-        parcel_no=parcel.number_display if parcel else claim.stated_parcel_no,
-        property_type=str(claim.property_type),
-        address=claim.address,
-        claimants=[(name_of(party), party.id_document_number) for party in claim.claimants],
+        ref=ref,
+        governorate=governorate_code,
+        muqataa_no=parcel[0] if parcel else stated_muqataa_no,
+        muqataa_name=(parcel[1] if parcel else "") or stated_muqataa_name,
+        parcel_no=parcel[2] if parcel else stated_parcel_no,
+        property_type=str(property_type),
+        address=address,
+        claimants=[
+            (name_of(party), party.id_document_number)
+            for party in parties
+            if party.role == PartyRole.CLAIMANT
+        ],
         respondent_name=name_of(respondents[0]) if respondents else "",
     )
 
@@ -374,15 +461,12 @@ def _candidates(
     # As in match-csv: a key shared by very many claims (a ministry as respondent, a
     # common family name) says little, and is not expanded pair by pair; parcel keys
     # always are.
-    sizes = session.execute(
-        select(ClaimMatchKey.key, func.count())
-        .where(ClaimMatchKey.key.in_(probes))
-        .group_by(ClaimMatchKey.key)
-    )
-    usable = [
+    uncapped = [key for key in probes if key.split("|", 1)[0] in UNCAPPED_FAMILIES]
+    capped = [key for key in probes if key not in uncapped]
+    usable = uncapped + [
         key
-        for key, size in sizes
-        if key.split("|", 1)[0] in UNCAPPED_FAMILIES or size <= thresholds.max_block_size
+        for key, size in _block_sizes(session, capped, thresholds.max_block_size)
+        if size <= thresholds.max_block_size
     ]
     if not usable:
         return []
@@ -403,16 +487,28 @@ def _candidates(
     return candidates
 
 
+def _block_sizes(session: Session, keys: list[str], cap: int) -> list[tuple[str, int]]:
+    """How many stored claims share each key, counted up to `cap` + 1 in its index: a key
+    over the cap is left out whatever its size, so a respondent named in a hundred
+    thousand claims costs a registration no more than one named in two hundred."""
+    if not keys:
+        return []
+    counts = [
+        select(literal(key).label("key"), func.count().label("size")).select_from(
+            select(ClaimMatchKey.id).where(ClaimMatchKey.key == key).limit(cap + 1).subquery()
+        )
+        for key in keys
+    ]
+    return [tuple(row) for row in session.execute(union_all(*counts))]
+
+
 def open_candidates_of(session: Session, claim: Claim) -> list[ConflictCandidate]:
     return list(
         session.scalars(
             select(ConflictCandidate)
             .options(*_BOTH_CLAIMS)
             .where(
-                or_(
-                    ConflictCandidate.claim_a_id == claim.id,
-                    ConflictCandidate.claim_b_id == claim.id,
-                ),
+                ConflictCandidate.touching([claim.id]),
                 ConflictCandidate.status == CandidateStatus.OPEN,
             )
             .order_by(ConflictCandidate.score.desc(), ConflictCandidate.id)
@@ -446,9 +542,7 @@ def review_queue(
         .where(ConflictCandidate.status == CandidateStatus.OPEN)
     )
     if claim is not None:
-        statement = statement.where(
-            or_(ConflictCandidate.claim_a_id == claim.id, ConflictCandidate.claim_b_id == claim.id)
-        )
+        statement = statement.where(ConflictCandidate.touching([claim.id]))
     if not viewer.sees_all_offices:
         own = select(Claim.id).where(Claim.office_id == viewer.office_id)
         statement = statement.where(

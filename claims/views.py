@@ -18,6 +18,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -46,6 +47,7 @@ from claims.forms import (
     FINDING_LABELS,
     IDENTITY_DOCUMENT_LABELS,
     PROPERTY_TYPE_LABELS,
+    PUBLIC_STATUS,
     REMEDY_LABELS,
     ROLE_LABELS,
     STATE_LABELS,
@@ -56,6 +58,7 @@ from claims.forms import (
     MarkEvidenceForm,
     ParcelIdentityForm,
     RegistryExtractForm,
+    StatusLookupForm,
     claim_form_data,
     governorate_name,
 )
@@ -79,6 +82,7 @@ from claims.operations import (
 from claims.queries import (
     ClaimFilters,
     check_conflicts,
+    claim_for_status,
     claim_visible_to,
     group_of,
     open_candidates_of,
@@ -86,6 +90,7 @@ from claims.queries import (
     search_claims,
 )
 from commission.accounts.models import Role
+from commission.accounts.throttle import limiter
 from commission.boundary import (
     message_text,
     on_refusal,
@@ -98,13 +103,17 @@ from commission.confirm import confirmation_step
 from commission.extensions import db
 from commission.panels import ClaimPanel, claim_panels, register_claim_panel
 from commission.params import int_arg, text_arg
-from commission.policy import allow, may_call
+from commission.policy import allow, allow_public, may_call
 from commission.refusals import Refusal
+from commission.web import operational_id
+from commission.workspaces import use_workspace
 
 logger = logging.getLogger(__name__)
 
 
 bp = Blueprint("claims", __name__, url_prefix="/claims", template_folder="templates")
+#: Pages for claimants, no login: the status look-up.
+public = Blueprint("claims_public", __name__, template_folder="templates")
 
 #: Everyone whose work involves claims may look them up.
 CLAIM_ROLES = (Role.CLERK, Role.ADJUDICATOR, Role.REVIEWER, Role.ADMIN, Role.TRAINER)
@@ -703,3 +712,53 @@ def conflict_queue():
         claim=claim,
         **_labels(),
     )
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _status_lookup_limit() -> str:
+    return current_app.config["STATUS_LOOKUPS_PER_ADDRESS"]
+
+
+def _too_many_lookups() -> str:
+    return _(
+        "Too many look-ups from this address. Wait ten minutes, then try again, or ask at "
+        "your office."
+    )
+
+
+@public.route("/status", methods=["GET", "POST"])
+@allow_public
+@limiter.limit(_status_lookup_limit, methods=["POST"], error_message=_too_many_lookups)
+def claim_status():
+    """A claimant's look-up: the state of their claim in plain words, the next step and
+    the office to contact; nothing about any person or the property. Only operational
+    claims are looked up, whatever workspace a logged-in visitor is working in."""
+    form = StatusLookupForm()
+    found, looked_up = None, False
+    if form.validate_on_submit():
+        looked_up = True
+        with use_workspace(operational_id()):
+            claim = claim_for_status(
+                db.session,
+                form.number.data,
+                filed_year=int(form.filed_year.data),
+                id_digits=form.id_digits.data,
+            )
+            if claim is not None:
+                state, next_step = PUBLIC_STATUS[claim.state]
+                found = {
+                    "number": claim.number,
+                    "state": state,
+                    "next_step": next_step,
+                    "office": claim.office,
+                }
+        # The page after a look-up shows an empty form: what was typed (the identity
+        # digits above all) is not sent back, and every "no match" page is the same.
+        form = StatusLookupForm(formdata=None)
+    page = render_template("claims/status.html", form=form, found=found, looked_up=looked_up)
+    response = make_response(page, 400 if form.errors else 200)
+    # An answer about one claim stays out of shared browser and proxy caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -71,6 +71,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(claims_views.bp)
+    app.register_blueprint(claims_views.public)
     app.register_blueprint(adjudication_views.bp)
     app.register_blueprint(adjudication_views.api)
     app.register_blueprint(documents_views.bp)
@@ -81,6 +82,7 @@ def create_app(config: Config | None = None) -> Flask:
     # The workspace first: roles (and so the policy) depend on it.
     app.before_request(web.start_request)
     app.before_request(policy.enforce_policy)
+    app.before_request(account_views.require_password_change)
     app.after_request(web.set_security_headers)
     app.register_error_handler(web.CSRFError, web.handle_csrf_error)
     app.register_error_handler(web.InternalServerError, web.handle_server_error)

@@ -38,7 +38,6 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    insert,
     select,
     text,
 )
@@ -54,7 +53,7 @@ from sqlalchemy.orm import (
     scoped_session,
 )
 
-from commission.db import Base, UTCDateTime, utcnow
+from commission.db import Base, UTCDateTime, insert_rows, utcnow
 from commission.workspaces import (
     ALL_WORKSPACES,
     Workspace,
@@ -132,6 +131,8 @@ def current_actor() -> Actor:
 
 
 def _plain(value):
+    if value is None or type(value) in (str, int, bool):
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -181,6 +182,51 @@ def entry_hash(
     return hashlib.sha256(content.encode()).hexdigest()
 
 
+#: The fields of an entry that canonical JSON sorts after all the others; they are known
+#: only once the chain's head is locked.
+_CHAIN_FIELDS = ("occurred_at", "prev_hash", "seq", "workspace_id")
+
+
+def _content_hasher(
+    actor: Actor,
+    *,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before_json: str | None,
+    after_json: str | None,
+):
+    """SHA-256 fed with the canonical JSON of an entry up to its chain fields, so that
+    appending it under the head's lock hashes a few dozen bytes, not its whole content
+    (`_chained_hash` finishes it; the result equals `entry_hash`)."""
+    content = canonical_json(
+        {
+            "action": action,
+            "actor_id": actor.id,
+            "actor_label": actor.label,
+            "after": after_json,
+            "before": before_json,
+            "entity": entity,
+            "entity_id": entity_id,
+        }
+    )
+    return hashlib.sha256(content[:-1].encode() + b",")
+
+
+def _chained_hash(hasher, *, occurred_at: datetime, prev_hash: str, seq: int, workspace_id: int):
+    tail = canonical_json(
+        {
+            "occurred_at": occurred_at.isoformat(timespec="microseconds"),
+            "prev_hash": prev_hash,
+            "seq": seq,
+            "workspace_id": workspace_id,
+        }
+    )
+    hasher = hasher.copy()
+    hasher.update(tail[1:].encode())
+    return hasher.hexdigest()
+
+
 def _audited_columns(obj) -> tuple[tuple[str, str | None], ...]:
     return _audited_columns_of(type(obj))
 
@@ -196,10 +242,15 @@ def _audited_columns_of(model: type) -> tuple[tuple[str, str | None], ...]:
 
 
 def _snapshot(obj) -> dict:
-    values = sa_inspect(obj).dict
+    return row_snapshot(type(obj), sa_inspect(obj).dict)
+
+
+def row_snapshot(model: type, values: dict) -> dict:
+    """What the log records of a row of `model` with these column values, as it records
+    an object the session inserts."""
     return {
         key: REDACTED if policy == "redact" else _plain(values.get(key))
-        for key, policy in _audited_columns(obj)
+        for key, policy in _audited_columns_of(model)
     }
 
 
@@ -254,12 +305,25 @@ class _BufferedEntry:
     entity_id: str
     before_json: str | None
     after_json: str | None
+    #: Who the content was hashed for, and the hash of everything but the chain fields.
+    actor: Actor = dataclasses.field(init=False)
+    hasher: object = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.actor = current_actor()
+        self.hasher = _content_hasher(
+            self.actor,
+            action=self.action,
+            entity=self.entity,
+            entity_id=self.entity_id,
+            before_json=self.before_json,
+            after_json=self.after_json,
+        )
 
 
 def _buffer(session: Session, pending) -> None:
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    buffered = session.info.setdefault(_BUFFER_KEY, [])
     operational_id = None
+    entries = []
     for obj, action, before, after in pending:
         if isinstance(obj, WorkspaceScoped):
             workspace_id = obj.workspace_id
@@ -267,17 +331,33 @@ def _buffer(session: Session, pending) -> None:
             if operational_id is None:
                 operational_id = operational_workspace_id(session)
             workspace_id = operational_id
-        buffered.append(
-            _BufferedEntry(
-                transaction=transaction,
-                workspace_id=workspace_id,
-                action=action,
-                entity=type(obj).__tablename__,
-                entity_id=_entity_id(obj),
-                before_json=canonical_json(before),
-                after_json=canonical_json(after),
-            )
+        entity = type(obj).__tablename__
+        entries.append((workspace_id, action, entity, _entity_id(obj), before, after))
+    record_entries(session, entries)
+
+
+def record_entries(
+    session: Session, entries: Iterable[tuple[int, str, str, str, dict | None, dict | None]]
+) -> None:
+    """Record entries (workspace id, action, entity, entity id, before, after) for
+    rows the session wrote without its unit of work, as set-based writes of many rows
+    do; like the entries recorded at flush, they join the chain at commit, or go with a
+    rollback. Their content is hashed here, so the commit only chains them."""
+    if isinstance(session, scoped_session):
+        session = session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_BUFFER_KEY, []).extend(
+        _BufferedEntry(
+            transaction=transaction,
+            workspace_id=workspace_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before_json=canonical_json(before),
+            after_json=canonical_json(after),
         )
+        for workspace_id, action, entity, entity_id, before, after in entries
+    )
 
 
 def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
@@ -343,9 +423,18 @@ def _chain_buffered_entries(session: Session) -> None:
                 "after_json": entry.after_json,
                 "prev_hash": prev_hash,
             }
-            row["hash"] = prev_hash = entry_hash(**row)
+            if entry.actor == actor:
+                row["hash"] = prev_hash = _chained_hash(
+                    entry.hasher,
+                    occurred_at=occurred_at,
+                    prev_hash=prev_hash,
+                    seq=seq,
+                    workspace_id=workspace_id,
+                )
+            else:  # the actor changed between the flush and the commit
+                row["hash"] = prev_hash = entry_hash(**row)
             rows.append(row)
-        connection.execute(insert(AuditEntry.__table__), rows)
+        insert_rows(connection, AuditEntry.__table__, rows)
         connection.execute(
             AuditHead.__table__.update()
             .where(AuditHead.__table__.c.workspace_id == workspace_id)

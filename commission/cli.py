@@ -19,9 +19,12 @@ from sqlalchemy import select
 
 from commission.accounts.models import Role, User
 from commission.accounts.operations import (
+    AccountRefused,
     UnknownOffice,
     create_user,
     disable_user,
+    record_unlock,
+    set_office_contact,
     sync_offices,
 )
 from commission.accounts.passwords import WeakPassword
@@ -36,9 +39,11 @@ from commission.audit import (
     verify_chain,
 )
 from commission.boundary import refusal_text, transaction
+from commission.db import utcnow
 from commission.extensions import db
 from commission.files import collect_garbage
-from commission.sessions import end_sessions_of, purge_expired_sessions
+from commission.sessions import purge_expired_sessions
+from commission.text import UnacceptableCharacter, clean_text
 from commission.workspaces import Workspace, operational_workspace_id, use_workspace
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -70,9 +75,10 @@ def command_boundary(label: str, workspace_id: int | None = None):
     help="Repeat for several roles.",
 )
 @click.option("--office", "office_code", required=True, help="Office code, e.g. BGD or HQ.")
-@click.option("--full-name", default=None, help="Defaults to the username.")
+@click.option("--full-name", default=None, help="In Latin script; defaults to the username.")
+@click.option("--name-ar", default=None, help="In Arabic script; defaults to the full name.")
 @click.password_option(help="Prompted for when not given.")
-def create_user_command(username, roles, office_code, full_name, password):
+def create_user_command(username, roles, office_code, full_name, name_ar, password):
     """Create a user; the password is prompted for (twice)."""
     try:
         with command_boundary("users-create"):
@@ -80,6 +86,7 @@ def create_user_command(username, roles, office_code, full_name, password):
                 db.session,
                 username=username,
                 full_name=full_name or username,
+                name_ar=name_ar,
                 password=password,
                 roles={Role(role) for role in roles},
                 office_code=office_code,
@@ -98,10 +105,9 @@ def disable_user_command(username):
     """Disable an account and end all its sessions at once."""
     try:
         with command_boundary("users-disable"):
-            user = disable_user(db.session, username)
+            disable_user(db.session, username)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    end_sessions_of(user.id)
     click.echo(f"Disabled {username}; its sessions are ended.")
 
 
@@ -109,8 +115,11 @@ def disable_user_command(username):
 @click.argument("username")
 def unlock_user_command(username):
     """Lift the pause on an account's logins after repeated failures, at every address."""
-    if db.session.scalar(select(User.id).where(User.username == username)) is None:
-        raise click.ClickException(f"No user {username!r}.")
+    with command_boundary("users-unlock"):
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None or user.is_service_account:
+            raise click.ClickException(f"No user {username!r}.")
+        record_unlock(db.session, user, by=None, now=utcnow())
     unlock_login(username, by=f"cli:{getpass.getuser()}")
     click.echo(f"Logins of {username} are no longer paused.")
 
@@ -129,6 +138,20 @@ def sync_offices_command():
     with command_boundary("offices-sync"):
         changed = sync_offices(db.session)
     click.echo(f"Offices in step with the reference data ({changed} changed).")
+
+
+@offices_cli.command("contact")
+@click.argument("office_code")
+@click.argument("contact")
+def office_contact_command(office_code, contact):
+    """Set how claimants reach an office (telephone, address, hours), shown by the
+    public status look-up; an empty CONTACT removes it."""
+    try:
+        with command_boundary("offices-contact"):
+            office = set_office_contact(db.session, office_code, clean_text(contact))
+    except (UnknownOffice, AccountRefused, UnacceptableCharacter) as refused:
+        raise click.ClickException(refusal_text(refused)) from None
+    click.echo(f"Contact of {office.code}: {office.contact or '(none)'}")
 
 
 @audit_cli.command("anchor")

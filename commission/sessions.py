@@ -11,6 +11,12 @@ Anonymous visitors (the login page, /verify) get no row: what their session hold
 login form's CSRF token, a message after logout) travels in the same cookie, signed with
 SECRET_KEY, so a flood of anonymous requests stores nothing.
 
+A logged-in user's flashed messages ("Claim … is registered") travel the same way, in a
+second signed cookie bound to the session, not in the row: a message is set by one
+request and shown by the next, and writing the row for each would make every form a
+clerk saves cost two more writes. The row is written only when what it holds changes
+(a login, the language) or its expiry is due to move.
+
 Flask-Session's SQLAlchemy backend was not used: it creates its table when the app
 starts, commits the application's own session in the middle of a request and stores
 naive datetimes.
@@ -62,16 +68,22 @@ def _hash_id(session_id: str) -> str:
 USER_ID_KEY = "_user_id"
 #: Signer salt of anonymous sessions, so no other signed value passes as one.
 ANONYMOUS_SALT = "qayd-anonymous-session"
+#: The session key Flask keeps flashed messages under.
+FLASHES_KEY = "_flashes"
+#: Signer salt of a logged-in session's flashed messages.
+FLASHES_SALT = "qayd-session-flashes"
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, initial=None, session_id=None, expires_at=None):
+    def __init__(self, initial=None, session_id=None, expires_at=None, stored_data=None):
         def on_update(session):
             session.modified = True
 
         super().__init__(initial, on_update)
         self.session_id = session_id
         self.expires_at = expires_at
+        #: The row's data as read, to write the row only when it changed.
+        self.stored_data = stored_data
         self.modified = False
         #: Ids whose rows must go: the old id after `regenerate`, every id after `clear`.
         self.retired_ids: list[str] = []
@@ -95,6 +107,20 @@ def _signer(app) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(app.secret_key, salt=ANONYMOUS_SALT)
 
 
+def _flash_signer(app) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.secret_key, salt=FLASHES_SALT)
+
+
+def _flash_cookie_name(app) -> str:
+    return f"{app.config['SESSION_COOKIE_NAME']}_flashes"
+
+
+def _stored_data(session: ServerSession) -> str:
+    """What the row keeps: the session without its flashed messages."""
+    data = {key: value for key, value in session.items() if key != FLASHES_KEY}
+    return json.dumps(data, default=str, sort_keys=True)
+
+
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app, request) -> ServerSession:
         cookie = request.cookies.get(self.get_cookie_name(app))
@@ -102,7 +128,10 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         if "." in cookie:
             return self._open_anonymous(app, cookie)
-        return self._open_stored(cookie)
+        session = self._open_stored(cookie)
+        if session.session_id:
+            self._open_flashes(app, request, session)
+        return session
 
     def _open_anonymous(self, app, cookie: str) -> ServerSession:
         max_age = app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
@@ -126,7 +155,24 @@ class DatabaseSessionInterface(SessionInterface):
             ).first()
         if row is None:
             return ServerSession()
-        return ServerSession(json.loads(row.data), session_id=session_id, expires_at=row.expires_at)
+        session = ServerSession(
+            json.loads(row.data), session_id=session_id, expires_at=row.expires_at
+        )
+        session.stored_data = _stored_data(session)
+        return session
+
+    def _open_flashes(self, app, request, session: ServerSession) -> None:
+        cookie = request.cookies.get(_flash_cookie_name(app))
+        if not cookie or len(cookie) > 4096:
+            return
+        max_age = app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+        try:
+            bound_to, flashes = _flash_signer(app).loads(cookie, max_age=max_age)
+        except (BadSignature, ValueError, TypeError):
+            return
+        # Messages flashed to another session (a cookie carried over) are not shown here.
+        if bound_to == _hash_id(session.session_id) and isinstance(flashes, list):
+            dict.__setitem__(session, FLASHES_KEY, [tuple(flash) for flash in flashes])
 
     def save_session(self, app, session: ServerSession, response) -> None:
         cookie_name = self.get_cookie_name(app)
@@ -152,12 +198,14 @@ class DatabaseSessionInterface(SessionInterface):
         if not session:
             if cookie_name in request.cookies:
                 response.delete_cookie(cookie_name, **cookie_options)
+            self._drop_flashes_cookie(app, response, cookie_options)
             return
         if USER_ID_KEY not in session:
             if session.modified:
                 response.set_cookie(
                     cookie_name, _signer(app).dumps(dict(session)), **cookie_options
                 )
+            self._drop_flashes_cookie(app, response, cookie_options)
             response.vary.add("Cookie")
             return
 
@@ -166,7 +214,7 @@ class DatabaseSessionInterface(SessionInterface):
         refresh_every: timedelta = app.config["SESSION_REFRESH_EVERY"]
         user_id = session.get("_user_id")
         values = {
-            "data": json.dumps(dict(session), default=str),
+            "data": _stored_data(session),
             "user_id": int(user_id) if user_id else None,
             "expires_at": now + idle_timeout,
         }
@@ -179,20 +227,32 @@ class DatabaseSessionInterface(SessionInterface):
                     )
                 )
             response.set_cookie(cookie_name, session.session_id, **cookie_options)
-        elif session.modified or session.expires_at - now < idle_timeout - refresh_every:
+        elif (
+            _stored_data(session) != session.stored_data
+            or session.expires_at - now < idle_timeout - refresh_every
+        ):
             with db.engine.begin() as connection:
                 connection.execute(
                     update(UserSession)
                     .where(UserSession.id_hash == _hash_id(session.session_id))
                     .values(**values)
                 )
+        self._save_flashes(app, session, response, cookie_options)
         response.vary.add("Cookie")
 
+    def _save_flashes(self, app, session: ServerSession, response, cookie_options) -> None:
+        flashes = session.get(FLASHES_KEY)
+        if not flashes:
+            self._drop_flashes_cookie(app, response, cookie_options)
+            return
+        plain = [[str(category), str(message)] for category, message in flashes]
+        signed = _flash_signer(app).dumps([_hash_id(session.session_id), plain])
+        response.set_cookie(_flash_cookie_name(app), signed, **cookie_options)
 
-def end_sessions_of(user_id: int) -> None:
-    """Log a user out everywhere (deactivation, password change)."""
-    with db.engine.begin() as connection:
-        connection.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    def _drop_flashes_cookie(self, app, response, cookie_options) -> None:
+        """Shown, or left from a session that ended: the browser forgets them."""
+        if _flash_cookie_name(app) in request.cookies:
+            response.delete_cookie(_flash_cookie_name(app), **cookie_options)
 
 
 def purge_expired_sessions(session: Session) -> int:

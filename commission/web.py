@@ -13,6 +13,7 @@ from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.params import refuse_control_characters
 from commission.policy import wants_json
+from commission.sessions import USER_ID_KEY
 from commission.workspaces import operational_workspace_id, set_current_workspace
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -61,7 +62,9 @@ def set_security_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if current_app.config["SEND_HSTS"]:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated:
+    # Asked of the session, not of `current_user`: the request's commit has expired the
+    # user row, and reading it again would cost two queries on every answer.
+    if USER_ID_KEY in session:
         # Case data must not linger in shared browser or proxy caches.
         headers["Cache-Control"] = "no-store"
     return response
@@ -75,6 +78,7 @@ ERROR_TITLES = {
     405: _l("This action is not allowed here"),
     409: _l("Someone else changed this record"),
     413: _l("The upload is too large"),
+    429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
 }
 

@@ -14,7 +14,13 @@ from commission.clock import local_today
 from commission.extensions import db
 from demo.claims import DEMO_SEED, seed_demo_claims
 from demo.histories import advance_demo_claims, demo_state_counts
-from demo.people import DEMO_PASSWORD, DEMO_USERS, demo_staff, seed_demo_users
+from demo.people import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    demo_staff,
+    seed_demo_office_contacts,
+    seed_demo_users,
+)
 
 
 @click.command("seed-demo")
@@ -36,6 +42,7 @@ def seed_demo_command(claim_count):
     registered = []
     with command_boundary("seed-demo"):
         sync_offices(db.session)
+        seed_demo_office_contacts(db.session)
         created = seed_demo_users(db.session, hasher=current_app.extensions["qayd_password_hasher"])
         if claim_count:
             staff = demo_staff(db.session)
@@ -65,5 +72,5 @@ def seed_demo_command(claim_count):
         for state, count in states.items():
             click.echo(f"  {state:<18} {count:>5}")
     click.echo(f"Demo logins (password {DEMO_PASSWORD!r} for all):")
-    for username, _full_name, roles, office_code in DEMO_USERS:
+    for username, _full_name, _name_ar, roles, office_code in DEMO_USERS:
         click.echo(f"  {username:<12} {', '.join(sorted(roles)):<12} office {office_code}")

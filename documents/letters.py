@@ -58,7 +58,9 @@ class ParcelFacts:
 
 @dataclass(frozen=True, slots=True)
 class Signatory:
-    name: str
+    #: The signer's name in Latin (`en`) and Arabic (`ar`) script, as their account
+    #: records it; both empty for a line left to sign by hand.
+    name: Bilingual
     title: Bilingual
 
 

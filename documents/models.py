@@ -15,6 +15,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -55,12 +56,14 @@ class Letter(WorkspaceScoped, Audited, Base):
         # Training runs seeded from one scenario can produce letters with the same content,
         # hence the same code, in different workspaces; codes are unique within one.
         UniqueConstraint("workspace_id", "verification_code"),
+        Index("ix_letter_claim_workspace", "claim_id", "workspace_id"),
     )
+    workspace_keys = ("claim_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[LetterKind] = mapped_column(String(30))
     #: The claim it was issued for; for a group decision, the first claim of the group.
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     #: The serve_respondent or request_documents transition of a notice or request.
     transition_id: Mapped[int | None] = mapped_column(ForeignKey("transition.id"))
     hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearing.id"))
@@ -102,11 +105,16 @@ class LetterClaim(WorkspaceScoped, Audited, Base):
     """A claim a letter covers (every claim of a group decision; otherwise just one)."""
 
     __tablename__ = "letter_claim"
-    __table_args__ = (UniqueConstraint("letter_id", "claim_id"),)
+    __table_args__ = (
+        UniqueConstraint("letter_id", "claim_id"),
+        Index("ix_letter_claim_claim_workspace", "claim_id", "workspace_id"),
+        Index("ix_letter_claim_letter_workspace", "letter_id", "workspace_id"),
+    )
+    workspace_keys = ("claim_id", "letter_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), index=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"))
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
 
     letter: Mapped[Letter] = relationship(back_populates="covered")
     claim: Mapped[Claim] = relationship()

@@ -350,7 +350,8 @@ def _local_date(moment: datetime, settings: LetterSettings) -> date:
 
 def _signatory(user: User | None, title: str) -> content.Signatory:
     # A claim imported in bulk has no registering clerk: the line is left to sign by hand.
-    return content.Signatory(user.full_name if user else "", TITLES[title])
+    name = Bilingual(user.full_name, user.name_ar) if user else Bilingual("", "")
+    return content.Signatory(name, TITLES[title])
 
 
 def _header(source: Source, issued_on: date, settings: LetterSettings) -> dict:

@@ -317,6 +317,18 @@ def _free_text(text: str, *, bullet: bool = False) -> list[_Row]:
     return rows
 
 
+def _signer_name(name: Bilingual, width: float) -> tuple[list, list]:
+    """The signer's name lines: Latin script on the left and Arabic on the right, each in
+    half the width; one name across the whole width when the two are the same text (an
+    account whose Arabic name is not yet recorded) or only one is given."""
+    if name.ar and name.en and name.ar != name.en:
+        return (
+            _lines(name.en, width / 2, LTR, bold=True),
+            _lines(name.ar, width / 2, RTL, bold=True),
+        )
+    return _lines(name.en or name.ar, width, AUTO, bold=True), []
+
+
 def _signatures(blocks: list[tuple[Bilingual, Signatory]]) -> list[_Row]:
     width = (CONTENT_WIDTH - GUTTER * (len(blocks) - 1)) / len(blocks)
     prepared = []
@@ -327,14 +339,14 @@ def _signatures(blocks: list[tuple[Bilingual, Signatory]]) -> list[_Row]:
                 left,
                 _lines(label.en, width / 2, LTR, bold=True, size=8.5),
                 _lines(label.ar, width / 2, RTL, bold=True, size=10),
-                _lines(signatory.name, width, AUTO, bold=True),
+                *_signer_name(signatory.name, width),
                 _lines(signatory.title.en, width / 2, LTR, size=8.5),
                 _lines(signatory.title.ar, width / 2, RTL, size=10),
             )
         )
 
     def draw(canvas: Canvas, top: float) -> None:
-        for left, label_en, label_ar, name, title_en, title_ar in prepared:
+        for left, label_en, label_ar, name_en, name_ar, title_en, title_ar in prepared:
             right = left + width
             canvas.setFillColor(MUTED)
             _place(canvas, label_en, left, right, top, "left")
@@ -343,7 +355,11 @@ def _signatures(blocks: list[tuple[Bilingual, Signatory]]) -> list[_Row]:
             canvas.setLineWidth(0.6)
             canvas.line(left, top - 52, right, top - 52)
             canvas.setFillColor(INK)
-            _place(canvas, name, left, right, top - 54, "center")
+            if name_ar:
+                _place(canvas, name_en, left, right, top - 54, "left")
+                _place(canvas, name_ar, left, right, top - 54, "right")
+            else:
+                _place(canvas, name_en, left, right, top - 54, "center")
             canvas.setFillColor(MUTED)
             _place(canvas, title_en, left, right, top - 54 - LEADING, "left")
             _place(canvas, title_ar, left, right, top - 54 - LEADING, "right")

@@ -61,6 +61,7 @@ def training_cast(session: Session, *, hasher: PasswordHasher) -> Cast:
                 roles={role},
                 office_code=CAST_OFFICE,
                 hasher=hasher,
+                is_service_account=True,
             )
             user.is_active_account = False
         members[member] = user

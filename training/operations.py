@@ -32,7 +32,13 @@ from commission.clock import local_today
 from commission.db import Base, utcnow
 from commission.refusals import N_, Refusal
 from commission.roles import Role
-from commission.workspaces import ALL_WORKSPACES, Workspace, WorkspaceKind, use_workspace
+from commission.workspaces import (
+    ALL_WORKSPACES,
+    Workspace,
+    WorkspaceKind,
+    WorkspaceScoped,
+    use_workspace,
+)
 from training.cast import training_cast
 from training.models import TrainingRun, TrainingSeat, WorkspaceRole
 from training.scenarios.model import Scenario
@@ -214,8 +220,29 @@ def _wipe(session: Session, workspace_id: int, *, keep: set[str]) -> None:
         if table.name in keep or table.name in KEPT_BY_WIPE or "workspace_id" not in table.c:
             continue
         session.execute(
-            delete(table).where(table.c.workspace_id == workspace_id),
+            delete(table).where(_rows_of(table, workspace_id)),
             execution_options={ALL_WORKSPACES: True},
         )
     remove_training_chain(session, workspace_id)
     session.expire_all()
+
+
+def _rows_of(table, workspace_id: int):
+    """The table's rows in the workspace, found through an index: a table looked up by a
+    key (a claim's parties) has none on workspace_id alone, so its rows are those of the
+    workspace's claims (groups, decisions, letters) by its (key, workspace_id) index."""
+    in_workspace = table.c.workspace_id == workspace_id
+    keys = next(
+        (
+            mapper.class_.workspace_keys
+            for mapper in Base.registry.mappers
+            if mapper.local_table is table and issubclass(mapper.class_, WorkspaceScoped)
+        ),
+        (),
+    )
+    if not keys:
+        return in_workspace
+    key = table.c[keys[0]]
+    (reference,) = key.foreign_keys
+    parent = reference.column.table
+    return in_workspace & key.in_(select(parent.c.id).where(parent.c.workspace_id == workspace_id))

@@ -4,9 +4,10 @@ The app stores ``blocking_keys`` in an indexed column and calls ``score_pair`` o
 claims that share a key; ``match_csv`` runs the same steps over an interchange CSV.
 
 The claim search uses the same normalisation (one normaliser for both): each party
-stores its ``party_search_keys`` (the words of its ``name_skeleton``, its identity
-number by ``normalise_id_number``); a query looks up ``name_query_keys`` or
-``id_number_key`` and ranks what it finds by ``name_similarity``.
+stores its ``party_search_keys`` (the words of its ``name_skeleton`` and their pairs, its
+identity number by ``normalise_id_number``); a query looks up the ``word_key`` or
+``word_pair_key`` of its ``name_words``, or the ``id_number_key``, and ranks what it finds
+by ``name_similarity``.
 """
 
 from claims.matching.blocking import blocking_keys, parcel_key
@@ -33,9 +34,10 @@ from claims.matching.scoring import (
 )
 from claims.matching.search import (
     id_number_key,
-    name_query_keys,
     name_words,
     party_search_keys,
+    word_key,
+    word_pair_key,
 )
 
 __all__ = [
@@ -54,7 +56,6 @@ __all__ = [
     "id_number_key",
     "match_claims",
     "match_csv",
-    "name_query_keys",
     "name_similarity",
     "name_skeleton",
     "name_words",
@@ -65,4 +66,6 @@ __all__ = [
     "parse_parcel_number",
     "party_search_keys",
     "score_pair",
+    "word_key",
+    "word_pair_key",
 ]

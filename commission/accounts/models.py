@@ -37,6 +37,9 @@ class Office(Audited, Base):
     name_ar: Mapped[str] = mapped_column(String(100))
     #: Headquarters staff see the claims of every office.
     is_headquarters: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: How claimants reach the office (telephone, address, hours), shown by the public
+    #: status look-up; any script.
+    contact: Mapped[str] = mapped_column(String(300), default="")
 
     users: Mapped[list[User]] = relationship(back_populates="office")
 
@@ -54,10 +57,25 @@ class User(UserMixin, Audited, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The name in Latin script, as English pages and letters print it.
     full_name: Mapped[str] = mapped_column(String(200))
+    #: The name in Arabic script, as Arabic pages and letters print it.
+    name_ar: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255), info={AUDIT_INFO_KEY: "redact"})
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
+    #: An account the system acts as (the training scenarios' cast): nobody logs in to
+    #: it and the staff pages leave it out.
+    is_service_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The password was set by an administrator (a one-time password): the user must
+    #: choose their own before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When an administrator last lifted the pause on this account's logins; the pause
+    #: itself is counted outside the database, so this column is what the audit log shows.
+    logins_unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When an administrator last ended all of this account's sessions.
+    sessions_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, info={AUDIT_INFO_KEY: "skip"}
@@ -71,6 +89,11 @@ class User(UserMixin, Audited, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_account
+
+    @property
+    def local_name(self) -> str:
+        """The name in the script of the page's language."""
+        return self.name_ar if str(get_locale()) == "ar" else self.full_name
 
     @property
     def roles(self) -> frozenset[Role]:

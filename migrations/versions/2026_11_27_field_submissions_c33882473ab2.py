@@ -2,7 +2,7 @@
 imported from, unique per workspace, so importing an export twice adds nothing.
 
 Revision ID: c33882473ab2
-Revises: 5c0e7a91d2b4
+Revises: 4d5b8a0e387f
 Create Date: 2026-11-27 17:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c33882473ab2"
-down_revision = "5c0e7a91d2b4"
+down_revision = "4d5b8a0e387f"
 branch_labels = None
 depends_on = None
 

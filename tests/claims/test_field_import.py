@@ -4,6 +4,7 @@ the same checks, staging and publication as any import, the documents as evidenc
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import uuid
@@ -18,9 +19,10 @@ from claims.files import EvidenceStore
 from claims.interchange import ArchiveLimits, InterchangeError, import_claims
 from claims.interchange.field import FieldExport, FieldFormat, detect_format, open_import_file
 from claims.models import Claim, Evidence
+from commission.audit import AuditEntry, row_snapshot, verify_chain
 from commission.extensions import db
-from commission.workspaces import operational_workspace_id, use_workspace
-from tests.support.claims import TODAY
+from commission.workspaces import Workspace, operational_workspace_id, use_workspace
+from tests.support.claims import TODAY, evidence_input
 from tests.support.field_exports import (
     Document,
     pdf_bytes,
@@ -50,7 +52,7 @@ def field_import(app, path, *, media=None, **options):
             export,
             office_code=None,
             by=None,
-            commit=db.session.commit,
+            commit=options.pop("commit", db.session.commit),
             store=EvidenceStore(app.config["QAYD_DATA_DIR"]),
             **options,
         )
@@ -146,6 +148,77 @@ def test_a_kobo_xlsx_export_with_repeats_and_media_imports_once(
     assert (again.imported, again.already_imported, again.errors) == (0, 2, [])
     assert again.skipped == [(2, items[0].instance_id), (3, items[1].instance_id)]
     assert len(claims_of(items)) == 2 and evidence_count() == stored_evidence
+
+
+def evidence_entries(workspace_id: int) -> dict[str, dict]:
+    """The audit log's evidence created, by evidence id."""
+    entries = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.workspace_id == workspace_id,
+            AuditEntry.entity == "evidence",
+            AuditEntry.action == "create",
+        )
+    )
+    return {entry.entity_id: json.loads(entry.after_json) for entry in entries}
+
+
+def test_each_document_filed_is_the_audit_entry_of_evidence_filed_through_the_web(
+    intake, app, tmp_path, muqataa
+):
+    registered = intake.register(evidence=[evidence_input()])
+    db.session.commit()
+    web_entry = evidence_entries(intake.workspace_id)[str(registered.evidence[0].id)]
+
+    items = family(muqataa)
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
+    report = field_import(app, path, media=write_kobo_media(tmp_path / "media", items))
+    assert report.imported == 2
+    filed = [evidence for claim in claims_of(items) for evidence in claim.evidence]
+    assert len(filed) == 3
+    entries = evidence_entries(intake.workspace_id)
+    for evidence in filed:
+        entry = entries[str(evidence.id)]
+        assert entry.keys() == web_entry.keys()
+        stored = {key: getattr(evidence, key) for key in entry}
+        assert entry == row_snapshot(Evidence, stored)
+        assert (entry["status"], entry["added_in_state"]) == ("current", None)
+    # Each document's entry comes after its claim's.
+    seq_of = {
+        (entity, entity_id): seq
+        for entity, entity_id, seq in db.session.execute(
+            select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.seq).where(
+                AuditEntry.workspace_id == intake.workspace_id
+            )
+        )
+    }
+    assert all(
+        seq_of[("evidence", str(item.id))] > seq_of[("claim", str(item.claim_id))] for item in filed
+    )
+    assert verify_chain(db.session, db.session.get(Workspace, intake.workspace_id)).ok
+
+
+def test_a_document_changed_after_staging_is_refused_and_nothing_is_published(
+    intake, app, tmp_path, muqataa
+):
+    items = family(muqataa)
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
+    media = write_kobo_media(tmp_path / "media", items)
+    [deed] = (media / "enumerator1").rglob(items[0].documents[0].filename)
+    stored_evidence = evidence_count()
+
+    commits = []
+
+    def commit_then_swap_the_deed():
+        # The second commit ends the staging: the deed changes before the publication.
+        db.session.commit()
+        commits.append(True)
+        if len(commits) == 2:
+            deed.write_bytes(png_bytes((10, 200, 10)))
+
+    with pytest.raises(InterchangeError, match="changed since the import checked it"):
+        field_import(app, path, media=media, commit=commit_then_swap_the_deed)
+    db.session.rollback()
+    assert claims_of(items) == [] and evidence_count() == stored_evidence
 
 
 @pytest.mark.parametrize("unpacked", [False, True])

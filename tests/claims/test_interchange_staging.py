@@ -7,12 +7,13 @@ session's commit as the boundary, as `flask claims import` does.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 
 import pytest
 from sqlalchemy import func, select, text
 
-from claims.domain import ImportStatus, RowVerdict
+from claims.domain import ImportStatus, QualityFlag, RowVerdict
 from claims.interchange import ClaimFile
 from claims.interchange.importing import (
     STAGE_CHUNK_SIZE,
@@ -22,8 +23,20 @@ from claims.interchange.importing import (
     stage_rows,
     start_import,
 )
-from claims.models import Claim, ConflictCandidate, ImportBatch, ImportRow
+from claims.models import (
+    Claim,
+    ClaimMatchKey,
+    ConflictCandidate,
+    ImportBatch,
+    ImportRow,
+    Parcel,
+    PartySearchKey,
+)
+from claims.operations import refresh_match_keys
+from claims.queries import ClaimFilters, search_claims
+from commission.audit import AuditEntry, verify_chain
 from commission.extensions import db
+from commission.workspaces import Workspace
 from tests.support.app import unique
 from tests.support.claims import TODAY, claim_input
 from tests.support.import_rows import imported, legacy_row, run_import, write_rows
@@ -223,3 +236,109 @@ def test_an_imported_name_is_stored_without_bidi_controls_or_invisible_character
     run_import(tmp_path / "rows.csv")
     (claim,) = imported(prefix)
     assert claim.claimants[0].full_name == "علي حسن كاظم"
+
+
+def test_each_imported_claim_is_one_audit_entry_with_its_parties_and_the_chain_verifies(
+    intake, tmp_path, muqataa
+):
+    prefix = unique("audit")
+    rows = [
+        legacy_row(f"{prefix}-1", muqataa, 1, respondent_name="حسن علي كاظم الربيعي"),
+        legacy_row(f"{prefix}-2", muqataa, 1),
+        legacy_row(f"{prefix}-3", muqataa, 2, parcel_no=""),
+    ]
+    run_import(write_rows(tmp_path / "audit.csv", rows))
+    claims = imported(prefix)
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.workspace_id == intake.workspace_id)
+        .order_by(AuditEntry.seq)
+    ).all()
+    claim_entries = [entry for entry in entries if entry.entity == "claim"]
+    assert [entry.entity_id for entry in claim_entries] == [str(claim.id) for claim in claims]
+    assert {entry.action for entry in claim_entries} == {"create"}
+    first = json.loads(claim_entries[0].after_json)
+    assert first["import_ref"] == f"{prefix}-1" and first["state"] == "registered"
+    assert [party["role"] for party in first["parties"]] == ["claimant", "respondent"]
+    assert [party["id"] for party in first["parties"]] == [p.id for p in claims[0].parties]
+    assert "parcel_unidentified" in json.loads(claim_entries[2].after_json)["quality_flags"]
+    assert "parcel_unidentified" not in first["quality_flags"]
+    # Rows 1 and 2 share one new parcel, recorded once, with the first; row 3 names none.
+    assert first["parcel_created"]["id"] == claims[0].parcel_id == claims[1].parcel_id
+    assert first["parcel_created"]["parcel_key"] == f"IQ-BG|{muqataa}|1"
+    assert "parcel_created" not in json.loads(claim_entries[1].after_json)
+    # No entry per party, flag or parcel: the claim's entry holds them.
+    assert not {"party", "claim_quality_flag", "parcel"} & {entry.entity for entry in entries}
+    workspace = db.session.get(Workspace, intake.workspace_id)
+    assert verify_chain(db.session, workspace).ok
+
+
+def test_imported_rows_share_parcels_with_each_other_and_with_stored_claims(
+    intake, tmp_path, muqataa
+):
+    parcel = dataclasses.replace(claim_input().parcel, muqataa_no=muqataa, parcel_no="7")
+    stored = intake.register(claim_input(parcel=parcel))
+    db.session.commit()
+    stored_parcel = {
+        column: getattr(stored.parcel, column)
+        for column in ("id", "district", "muqataa_name", "area_m2", "parcel_key")
+    }
+    prefix = unique("share")
+    rows = [
+        # The stored claim's parcel, its number in Arabic-Indic digits, another district.
+        legacy_row(f"{prefix}-1", muqataa, 7, parcel_no="٧", district="Adhamiya"),
+        legacy_row(f"{prefix}-2", muqataa, 8),
+        legacy_row(f"{prefix}-3", muqataa, 8, parcel_no="0008"),
+        legacy_row(f"{prefix}-4", muqataa, 9, parcel_no=""),
+    ]
+    run_import(write_rows(tmp_path / "share.csv", rows))
+    first, second, third, fourth = imported(prefix)
+    assert first.parcel_id == stored_parcel["id"]
+    assert first.stated_district == "Adhamiya"
+    db.session.expire_all()
+    assert {
+        column: getattr(db.session.get(Parcel, stored_parcel["id"]), column)
+        for column in stored_parcel
+    } == stored_parcel
+    assert second.parcel_id == third.parcel_id not in (None, stored_parcel["id"])
+    assert second.parcel.parcel_key == f"IQ-BG|{muqataa}|8"
+    assert fourth.parcel_id is None
+    assert QualityFlag.PARCEL_UNIDENTIFIED in {flag.flag for flag in fourth.quality_flags}
+    assert QualityFlag.PARCEL_UNIDENTIFIED not in {flag.flag for flag in second.quality_flags}
+
+
+def _keys(claim: Claim) -> tuple[list, list]:
+    match = db.session.scalars(
+        select(ClaimMatchKey.key).where(ClaimMatchKey.claim_id == claim.id).order_by("key")
+    ).all()
+    search = db.session.execute(
+        select(PartySearchKey.party_id, PartySearchKey.key)
+        .where(PartySearchKey.claim_id == claim.id)
+        .order_by(PartySearchKey.party_id, PartySearchKey.key)
+    ).all()
+    return match, search
+
+
+def test_imported_claims_have_the_match_and_search_keys_a_registration_gives(
+    intake, reviewer, tmp_path, muqataa
+):
+    parcel = dataclasses.replace(claim_input().parcel, muqataa_no=muqataa, parcel_no="7")
+    intake.register(claim_input(parcel=parcel))
+    db.session.commit()
+    prefix = unique("keys")
+    rows = [
+        legacy_row(f"{prefix}-1", muqataa, 7, respondent_name="Hassan Ali al-Rubaie"),
+        legacy_row(f"{prefix}-2", muqataa, 8, claimant_latin_name="Omar Saleh"),
+        legacy_row(f"{prefix}-3", muqataa, 9, muqataa_no="", claimant_id_no=""),
+    ]
+    run_import(write_rows(tmp_path / "keys.csv", rows))
+    claims = imported(prefix)
+    stored = [_keys(claim) for claim in claims]
+    assert all(match and search for match, search in stored)
+    for claim in claims:
+        refresh_match_keys(db.session, claim)  # what registering or editing stores
+    db.session.flush()
+    assert [_keys(claim) for claim in claims] == stored
+    # Found by the claims search, by a word of the name in the other script.
+    found = search_claims(db.session, ClaimFilters(name="حسن الربيعي"), viewer=reviewer)
+    assert claims[0].id in {claim.id for claim in found}

@@ -134,7 +134,11 @@ def test_register_without_parcel_then_identify_recheck_and_decide(intake, staff,
     unidentified = cases.register(parcel=UNIDENTIFIED)
 
     assert unidentified.parcel is None and not unidentified.is_parcel_identified
-    assert [row.flag for row in unidentified.quality_flags] == [QualityFlag.PARCEL_UNIDENTIFIED]
+    # The claimant of `cases.register` gave no identity number: that is flagged too.
+    assert [row.flag for row in unidentified.quality_flags] == [
+        QualityFlag.NO_IDENTITY_NUMBER,
+        QualityFlag.PARCEL_UNIDENTIFIED,
+    ]
     found = {pair.other(unidentified).id for pair in open_candidates_of(db.session, unidentified)}
     assert on_parcel.id in found  # same claimant, same address
     assert other_claimant_same_parcel.id not in found  # nothing in common yet
@@ -161,7 +165,8 @@ def test_register_without_parcel_then_identify_recheck_and_decide(intake, staff,
     assert unidentified.parcel_id == on_parcel.parcel_id
     assert change.before == "" and "345/6" in change.after
     assert unidentified.stated_parcel_no == ""  # the claim's own statement stays as filed
-    assert unidentified.quality_flags == []  # nothing left to complete about its parcel
+    # Nothing left to complete about its parcel.
+    assert [row.flag for row in unidentified.quality_flags] == [QualityFlag.NO_IDENTITY_NUMBER]
     rechecked = {
         pair.other(unidentified).id for pair in open_candidates_of(db.session, unidentified)
     }

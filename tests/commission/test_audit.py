@@ -16,7 +16,9 @@ from commission.audit import (
     anchor_log_path,
     append_anchors,
     current_anchors,
+    entry_hash,
     read_anchors,
+    record_entries,
     remove_training_chain,
     set_actor,
     verify_chain,
@@ -75,6 +77,81 @@ def test_create_update_delete_are_recorded_with_actor_and_values(app, training_w
     assert json.loads(entries[2].before_json)["body"] == "second"
     assert [entry.seq for entry in entries] == [1, 2, 3]
     assert entries[1].prev_hash == entries[0].hash
+
+
+def test_entries_recorded_for_rows_written_in_bulk_join_the_chain_at_commit(
+    app, training_workspace
+):
+    """Set-based writes (an import) record their entries themselves; the content is
+    hashed before the commit, the chain fields at it: verification agrees."""
+    awkward = {"name": 'عليّ "الكرادة" \\ \u200f', "area": None, "lines": "a\nb", "n": 7}
+    with app.app_context(), use_workspace(training_workspace):
+        set_actor(Actor(None, "import-bot"))
+        db.session.add(ScopedNote(body="before"))
+        db.session.flush()
+        record_entries(
+            db.session,
+            [
+                (training_workspace, "create", "claim", str(n), None, {**awkward, "id": n})
+                for n in range(1, 4)
+            ],
+        )
+        record_entries(db.session, [(training_workspace, "update", "parcel", "9", awkward, {})])
+        db.session.commit()
+        entries = _entries(training_workspace)
+    assert [(entry.entity, entry.entity_id) for entry in entries[-4:]] == [
+        ("claim", "1"),
+        ("claim", "2"),
+        ("claim", "3"),
+        ("parcel", "9"),
+    ]
+    assert json.loads(entries[-4].after_json) == {**awkward, "id": 1}
+    assert json.loads(entries[-1].before_json) == awkward
+    for entry in entries:
+        assert entry.hash == entry_hash(
+            **{
+                column: getattr(entry, column)
+                for column in (
+                    "workspace_id",
+                    "seq",
+                    "occurred_at",
+                    "actor_id",
+                    "actor_label",
+                    "action",
+                    "entity",
+                    "entity_id",
+                    "before_json",
+                    "after_json",
+                    "prev_hash",
+                )
+            }
+        )
+    assert _verify(app, training_workspace).ok
+
+
+def test_entries_recorded_in_bulk_go_with_a_rollback(app, training_workspace):
+    with app.app_context(), use_workspace(training_workspace):
+        before = len(_entries(training_workspace))
+        record_entries(db.session, [(training_workspace, "create", "claim", "1", None, {})])
+        db.session.rollback()
+        db.session.add(ScopedNote(body="after"))
+        db.session.commit()
+        entries = _entries(training_workspace)
+    assert len(entries) == before + 1 and entries[-1].entity != "claim"
+
+
+def test_an_entry_recorded_under_one_actor_and_committed_under_another_still_verifies(
+    app, training_workspace
+):
+    with app.app_context(), use_workspace(training_workspace):
+        set_actor(Actor(None, "first"))
+        db.session.add(ScopedNote(body="flushed"))
+        db.session.flush()
+        set_actor(Actor(None, "second"))
+        db.session.commit()
+        [entry] = _entries(training_workspace)[-1:]
+    assert entry.actor_label == "second"
+    assert _verify(app, training_workspace).ok
 
 
 def test_a_rolled_back_change_leaves_no_audit_entry(app, training_workspace):

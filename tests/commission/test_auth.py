@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from commission.accounts.models import Role, User
+from commission.audit import AuditEntry
 from commission.db import utcnow
 from commission.extensions import db
 from commission.sessions import UserSession
 from config import CONFIG_CLASSES, ConfigError, ProductionConfig, load_config
-from tests.support.app import unique
+from tests.support.app import InOperational, unique
+from tests.support.claim_forms import register
 from tests.support.web import PASSWORD, UserRef, csrf_token, login
 
 
@@ -134,6 +136,15 @@ def test_admin_unlock_lifts_the_pause_at_every_address(app, runner, make_user):
     result = runner.invoke(args=["users", "unlock", user.username])
     assert result.exit_code == 0, result.output
     assert login(_client_at(app, address), user).status_code == 302
+    # The unlock itself is in the audit log, by the command line's actor.
+    with InOperational(app) as session:
+        entry = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "user", AuditEntry.entity_id == str(user.id))
+            .order_by(AuditEntry.seq.desc())
+        ).first()
+        assert "logins_unlocked_at" in entry.after_json
+        assert entry.actor_label.startswith("cli:users-unlock:")
 
 
 def test_unlock_of_an_unknown_user_is_an_error(runner):
@@ -350,6 +361,39 @@ def test_a_session_is_touched_at_most_once_a_minute(app, client, make_user):
         db.session.commit()
     client.get("/")
     assert expiry() > first - app.config["SESSION_REFRESH_EVERY"]
+
+
+def test_saving_a_form_and_seeing_its_message_leaves_the_session_row_alone(app, client, make_user):
+    """A registration flashes its claim number for the next page: the message travels in
+    a signed cookie, so neither request writes the session row."""
+    user = make_user(Role.CLERK)
+    login(client, user)
+
+    def stored_row():
+        with app.app_context():
+            row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+            return row.data, row.expires_at
+
+    before = stored_row()
+    number = register(client, **{"claimants-0-family_name": unique("الجبوري")})
+    assert client.get_cookie("qayd_session_flashes") is not None
+    assert f"Claim {number} is registered." in client.get(f"/claims/{number}").get_data(
+        as_text=True
+    )
+    assert client.get_cookie("qayd_session_flashes") is None
+    assert f"Claim {number} is registered." not in client.get("/").get_data(as_text=True)
+    assert stored_row() == before
+
+
+def test_messages_flashed_to_one_session_are_not_shown_in_another(app, client, make_user):
+    login(client, make_user(Role.CLERK))
+    number = register(client, **{"claimants-0-family_name": unique("الجبوري")})
+    carried = client.get_cookie("qayd_session_flashes").value
+
+    other = app.test_client()
+    login(other, make_user(Role.CLERK))
+    other.set_cookie("qayd_session_flashes", carried)
+    assert f"Claim {number} is registered." not in other.get("/").get_data(as_text=True)
 
 
 def test_expired_sessions_are_purged_by_logins_without_a_command(app, client, make_user):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from commission.accounts.models import Role, User
+from commission.accounts.models import Office, Role, User
 from commission.db import utcnow
 from commission.extensions import db
 from commission.sessions import UserSession
@@ -31,6 +31,8 @@ def test_users_create_prompts_for_the_password(app, runner):
             "nin",
             "--full-name",
             "Ahmed Saleh",
+            "--name-ar",
+            "أحمد صالح",
         ],
         input=f"{password}\n{password}\n",
     )
@@ -39,6 +41,7 @@ def test_users_create_prompts_for_the_password(app, runner):
         user = db.session.scalar(select(User).where(User.username == username))
         assert user.roles == {Role.ADJUDICATOR, Role.REVIEWER}
         assert user.office.code == "NIN"
+        assert (user.full_name, user.name_ar) == ("Ahmed Saleh", "أحمد صالح")
         assert user.password_hash.startswith("$argon2id$")
 
 
@@ -88,7 +91,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app, runner):
     assert "(0 users created)" in second.output
     assert DEMO_PASSWORD in second.output
     with app.app_context():
-        for username, _name, roles, office in DEMO_USERS:
+        for username, _name, _name_ar, roles, office in DEMO_USERS:
             user = db.session.scalar(select(User).where(User.username == username))
             assert user.roles == roles and user.office.code == office
 
@@ -131,3 +134,17 @@ def test_purge_sessions_deletes_only_expired_ones(app, runner, client, make_user
         ).all()
     assert remaining == []
     assert client.get("/").status_code == 302
+
+
+def test_offices_contact_sets_what_the_status_look_up_shows(app, runner):
+    contact = "+964 770 555 0199 · شارع الرشيد"
+    result = runner.invoke(args=["offices", "contact", "bsr", contact])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        office = db.session.scalar(select(Office).where(Office.code == "BSR"))
+        assert office.contact == contact
+    for refused in (["XYZ", "+964"], ["BSR", "x" * 301], ["BSR", "a\x00b"]):
+        result = runner.invoke(args=["offices", "contact", *refused])
+        assert result.exit_code == 1
+    with app.app_context():
+        assert db.session.scalar(select(Office.contact).where(Office.code == "BSR")) == contact

@@ -86,17 +86,21 @@ def test_claims_keep_the_property_facts_they_were_registered_with(tmp_path):
     log recorded it, and the parcel's current values where the log says nothing."""
     from sqlalchemy import text
 
-    from commission.accounts.operations import sync_offices
     from commission.workspaces import operational_workspace_id
 
     app = create_app(make_test_config(f"sqlite:///{tmp_path / 'facts.sqlite'}", tmp_path))
     with app.app_context():
         upgrade(revision="d3665936ae2b")
-        sync_offices(db.session)
         workspace = operational_workspace_id(db.session)
+        # The office as that revision's schema has it (today's model has more columns).
+        db.session.execute(
+            text(
+                "INSERT INTO office (code, governorate_code, name_en, name_ar, is_headquarters)"
+                " VALUES ('BGD', 'IQ-BG', 'Baghdad', 'بغداد', false)"
+            )
+        )
         db.session.commit()
         office = db.session.execute(text("SELECT id FROM office WHERE code = 'BGD'")).scalar()
-        # Syncing the offices wrote the chain's first entries.
         first_seq = db.session.execute(text("SELECT count(*) FROM audit_entry")).scalar() + 1
         registered = {"first": "2026-03-01 09:00:00.000000", "second": "2026-03-02 10:00:00.000000"}
         with db.engine.begin() as connection:
@@ -219,4 +223,47 @@ def test_claims_keep_the_property_facts_they_were_registered_with(tmp_path):
         ]
         assert {tuple(row[4:]) for row in facts} == {("IQ-BG", "12", "الكرادة")}
         assert not {"property_type", "parcel_no_entered"} & parcel_columns
+        db.engine.dispose()
+
+
+def test_staff_names_and_service_accounts_are_filled_in_for_existing_users(tmp_path):
+    """Users from before the Arabic names: the demo staff get theirs, everyone else the
+    name on record (until an administrator writes it); the scenarios' cast is marked a
+    service account."""
+    from sqlalchemy import text
+
+    app = create_app(make_test_config(f"sqlite:///{tmp_path / 'staff.sqlite'}", tmp_path))
+    with app.app_context():
+        upgrade(revision="5c0e7a91d2b4")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO office (id, code, governorate_code, name_en, name_ar,"
+                    " is_headquarters) VALUES (1, 'HQ', 'IQ-BG', 'Headquarters', 'المقر', true)"
+                )
+            )
+            for username, full_name in (
+                ("clerk", "Zainab Hassan Ali"),
+                ("training-clerk", "Training clerk (scenario history)"),
+                ("someone", "Ahmed Saleh"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO user (username, full_name, password_hash, office_id,"
+                        " is_active, created_at) VALUES (:username, :full_name, 'x', 1, true,"
+                        " '2026-11-01 09:00:00.000000')"
+                    ),
+                    {"username": username, "full_name": full_name},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT username, name_ar, is_service_account FROM user ORDER BY username")
+            ).all()
+        assert [tuple(row) for row in rows] == [
+            ("clerk", "زينب حسن علي", False),
+            ("someone", "Ahmed Saleh", False),
+            ("training-clerk", "Training clerk (scenario history)", True),
+        ]
+        downgrade(revision="5c0e7a91d2b4")
         db.engine.dispose()

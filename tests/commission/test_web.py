@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import event
+
+from commission.accounts.models import Role
 from commission.app import create_app
+from commission.extensions import db
 from commission.policy import allow_public
 from tests.support.app import make_test_config
 
@@ -62,3 +68,24 @@ def test_language_switch_is_remembered(client):
     client.post("/language/ar", data={"csrf_token": token, "next": "/login"})
     html = client.get("/login").get_data(as_text=True)
     assert 'dir="rtl"' in html
+
+
+def test_a_logged_in_page_reads_its_user_once_and_is_not_cached(app, client, logged_in):
+    """The answer's headers come after the request's commit, which expired the user:
+    they are decided from the session, not by reading the user again."""
+    logged_in(Role.CLERK)
+    sent = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        response = client.get("/")
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert len([statement for statement in sent if re.search(r'FROM "?user"? ', statement)]) == 1

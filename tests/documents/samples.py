@@ -57,8 +57,13 @@ PARCEL = ParcelFacts(
     property_type=PropertyType.HOUSE,
     address="محلة 905، زقاق 14، دار 22",
 )
-ADJUDICATOR = Signatory("Zainab Kareem Mahdi", Bilingual("Adjudicator", "المحقق القضائي"))
-REVIEWER = Signatory("علي حسين الموسوي", Bilingual("Senior adjudicator", "رئيس المحققين"))
+ADJUDICATOR = Signatory(
+    Bilingual("Zainab Kareem Mahdi", "زينب كريم مهدي"), Bilingual("Adjudicator", "المحقق القضائي")
+)
+REVIEWER = Signatory(
+    Bilingual("Ali Hussein al-Musawi", "علي حسين الموسوي"),
+    Bilingual("Senior adjudicator", "رئيس المحققين"),
+)
 
 
 def _common(claim_numbers=("BGD-2026-000123",), parties=None) -> dict:
@@ -100,7 +105,8 @@ def receipt(*, long: bool = False) -> ReceiptContent:
             "يوماً للرد، وستُبلَّغون كتابياً بموعد أي جلسة."
         ),
         registered_by=Signatory(
-            "Huda Salim Jasim", Bilingual("Registration clerk", "موظفة التسجيل")
+            Bilingual("Huda Salim Jasim", "هدى سالم جاسم"),
+            Bilingual("Registration clerk", "موظفة التسجيل"),
         ),
     )
 

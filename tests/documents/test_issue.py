@@ -182,7 +182,9 @@ def test_hearing_notice_for_a_scheduled_hearing(app, cases, tmp_path):
 
 def test_decision_letter_states_outcome_reasons_and_provision(app, cases, tmp_path):
     cases.staff.other_adjudicator.full_name = "Omar Khalid al-Jubouri"
-    cases.staff.second_reviewer.full_name = "هدى سلمان التميمي"
+    cases.staff.other_adjudicator.name_ar = "عمر خالد الجبوري"
+    cases.staff.second_reviewer.full_name = "Huda Salman al-Tamimi"
+    cases.staff.second_reviewer.name_ar = "هدى سلمان التميمي"
     claim = cases.in_state(ClaimState.DECISION_ISSUED)
     letter = issue(app, claim, LetterKind.DECISION)
 
@@ -192,8 +194,9 @@ def test_decision_letter_states_outcome_reasons_and_provision(app, cases, tmp_pa
     assert "propertyistoberestoredtotheclaimant" in text
     assert "1975titledeed" in text
     assert "LawNo.13of2010" in text
-    assert "OmarKhalidal-Jubouri" in text
-    assert squeezed("هدى سلمان التميمي") in text
+    # The drafter and the approver sign in both scripts, as their accounts name them.
+    assert "OmarKhalidal-Jubouri" in text and squeezed("عمر خالد الجبوري") in text
+    assert "HudaSalmanal-Tamimi" in text and squeezed("هدى سلمان التميمي") in text
     assert letter.decision_id is not None
 
 

@@ -49,7 +49,15 @@ def test_decision_letter_covers_each_claim_of_a_conflict_group(tmp_path):
     assert squeezed("رد المطالبة موضوع") in squeezed(text)
     assert "25,000,000 IQD" in text
     assert "٢٥٬٠٠٠٬٠٠٠" in text
-    assert "Zainab Kareem Mahdi" in text and samples.REVIEWER.name in text
+    assert "Zainab Kareem Mahdi" in text and samples.REVIEWER.name.en in text
+
+
+def test_signatures_name_the_signer_in_latin_and_arabic_script(tmp_path):
+    text = "\n".join(page_texts(render_to(tmp_path, samples.decision())))
+
+    for signatory in (samples.ADJUDICATOR, samples.REVIEWER):
+        assert signatory.name.en in text
+        assert squeezed(signatory.name.ar) in squeezed(text)
 
 
 def test_appeal_outcome_letter_states_the_outcome(tmp_path):
