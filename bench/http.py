@@ -39,10 +39,11 @@ sys.path[0] = str(ROOT)
 
 import httpx  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import bindparam, create_engine, func, insert, select, text, update  # noqa: E402
+from sqlalchemy import bindparam, create_engine, func, insert, select, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from adjudication.models import Hearing  # noqa: E402
+from bench.databases import wipe_database  # noqa: E402
 from bench.intake import seed_database  # noqa: E402
 from bench.serving import HOST, csrf_of, log_in, start_server, stop_server  # noqa: E402
 from claims.domain import CandidateStatus, ClaimState  # noqa: E402
@@ -78,30 +79,6 @@ def database_url(url: str | None, n: int) -> str:
     if url is None:
         return f"sqlite:///{OUT / f'http-{n}.sqlite'}"
     return normalise_database_url(url)
-
-
-def wipe_database(url: str) -> None:
-    """Remove what an earlier run left; a PostgreSQL database is created if missing."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
-        return
-    if "bench" not in (parsed.database or ""):
-        sys.exit(f"refusing to wipe {parsed.database!r}: its name must contain 'bench'")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
-        )
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def bench_app(url: str):

@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
+from bench.databases import wipe_database  # noqa: E402
 from claims.domain import (  # noqa: E402
     ClaimBasis,
     ClaimInput,
@@ -102,19 +103,9 @@ def parse_args(argv=None):
 def fresh_database(url: str | None, n: int) -> str:
     if url is None:
         OUT.mkdir(parents=True, exist_ok=True)
-        path = OUT / f"import-{n}.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
+        url = f"sqlite:///{OUT / f'import-{n}.sqlite'}"
     url = normalise_database_url(url)
-    name = url.rsplit("/", 1)[-1].split("?")[0]
-    if "bench" not in name:
-        sys.exit(f"refusing to wipe database {name!r}: its name must contain 'bench'")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    wipe_database(url)
     return url
 
 

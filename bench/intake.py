@@ -40,6 +40,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
 
+from bench.databases import wipe_database  # noqa: E402
 from claims.files import EvidenceStore  # noqa: E402
 from claims.matching import blocking_keys, normalise_claim  # noqa: E402
 from claims.matching.blocking import parcel_key  # noqa: E402
@@ -113,20 +114,9 @@ def parse_args(argv=None):
 def fresh_database(url: str | None, n: int) -> str:
     if url is None:
         OUT.mkdir(parents=True, exist_ok=True)
-        path = OUT / f"intake-{n}.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
+        url = f"sqlite:///{OUT / f'intake-{n}.sqlite'}"
     url = normalise_database_url(url)
-    if url.startswith("postgresql"):
-        name = url.rsplit("/", 1)[-1].split("?")[0]
-        if "bench" not in name:
-            sys.exit(f"refusing to wipe database {name!r}: its name must contain 'bench'")
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+    wipe_database(url)
     return url
 
 

@@ -43,9 +43,9 @@ sys.path[0] = str(ROOT)
 
 import httpx  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.databases import wipe_database  # noqa: E402
 from bench.serving import HOST, csrf_of, log_in, start_server, stop_server  # noqa: E402
 from commission.accounts.models import Role  # noqa: E402
 from commission.accounts.operations import create_user, sync_offices  # noqa: E402
@@ -62,23 +62,7 @@ PASSWORD = "bench load password"
 
 def prepare_database(url: str, clients: int) -> None:
     """A fresh, migrated database with the offices and one clerk per client."""
-    parsed = make_url(url)
-    if "bench" not in (parsed.database or ""):
-        raise SystemExit(f"refusing to wipe {parsed.database!r}: its name must contain 'bench'")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
-        )
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
+    wipe_database(url)
     config = Config()
     config.SQLALCHEMY_DATABASE_URI = url
     config.QAYD_DATA_DIR = str(OUT / "load-files")
