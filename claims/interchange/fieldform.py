@@ -15,7 +15,9 @@ enums of claims.domain). Labels are in English and Arabic. What the form cannot 
 (co-claimants' shares adding up to 100, a parcel number past nine digits) the import
 checks and reports per row.
 
-Plain Python; openpyxl is imported only to write the workbook.
+The choice lists' labels are the web form's, read from the catalogue in each language
+(an application context is needed to build the workbook); openpyxl is imported only to
+write it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from claims.domain import ClaimBasis, EvidenceKind, IdentityDocument, PropertyType, Remedy
+from flask_babel import force_locale
+
+from claims.domain import Remedy
+from commission.bilingual import Bilingual
 from commission.governorates import GOVERNORATES
 from config import Config
 
@@ -54,20 +59,14 @@ _MAX_AREA = "10000000000"
 
 
 @dataclasses.dataclass(frozen=True)
-class Text:
-    en: str
-    ar: str
-
-
-@dataclasses.dataclass(frozen=True)
 class Question:
     type: str
     name: str
-    label: Text | None = None
-    hint: Text | None = None
+    label: Bilingual | None = None
+    hint: Bilingual | None = None
     required: str = ""
     constraint: str = ""
-    constraint_message: Text | None = None
+    constraint_message: Bilingual | None = None
     relevant: str = ""
     default: str = ""
     calculation: str = ""
@@ -77,8 +76,8 @@ class Question:
     parameters: str = ""
 
 
-def _length(limit: int) -> tuple[str, Text]:
-    return f"string-length(.) <= {limit}", Text(
+def _length(limit: int) -> tuple[str, Bilingual]:
+    return f"string-length(.) <= {limit}", Bilingual(
         f"At most {limit} characters.", f"لا يزيد على {limit} حرفاً."
     )
 
@@ -88,7 +87,7 @@ def _text(name: str, en: str, ar: str, limit: int, **options) -> Question:
     return Question(
         "text",
         name,
-        Text(en, ar),
+        Bilingual(en, ar),
         constraint=constraint,
         constraint_message=message,
         **options,
@@ -99,13 +98,13 @@ _REQUIRED = "yes"
 _SHARE = Question(
     "decimal",
     "claimant_share",
-    Text("Share (%)", "الحصة (%)"),
-    hint=Text(
+    Bilingual("Share (%)", "الحصة (%)"),
+    hint=Bilingual(
         "Needed when there are co-claimants; the shares add up to 100.",
         "مطلوبة عند وجود مدعين آخرين، ومجموع الحصص 100.",
     ),
     constraint=". > 0 and . <= 100",
-    constraint_message=Text(
+    constraint_message=Bilingual(
         "A share is more than 0 and at most 100.", "الحصة أكبر من صفر ولا تزيد على 100."
     ),
 )
@@ -120,14 +119,14 @@ def _claimant_questions(prefix: str, share_required: str) -> list[Question]:
             "Full name (four parts, as on the identity document)",
             "الاسم الرباعي (كما في وثيقة الهوية)",
             200,
-            hint=Text("In Arabic script or Latin letters.", "بالحروف العربية أو اللاتينية."),
+            hint=Bilingual("In Arabic script or Latin letters.", "بالحروف العربية أو اللاتينية."),
             required=_REQUIRED,
         ),
         _text(f"{name}_latin_name", "Name in Latin letters", "الاسم بالحروف اللاتينية", 200),
         Question(
             "select_one identity_document",
             f"{name}_id_type",
-            Text("Identity document", "وثيقة الهوية"),
+            Bilingual("Identity document", "وثيقة الهوية"),
         ),
         _text(f"{name}_id_no", "Document number", "رقم الوثيقة", 50),
         dataclasses.replace(
@@ -137,7 +136,7 @@ def _claimant_questions(prefix: str, share_required: str) -> list[Question]:
         Question(
             "select_one yes_no",
             f"{name}_is_heir",
-            Text("Heir of a deceased owner", "وارث لمالك متوفى"),
+            Bilingual("Heir of a deceased owner", "وارث لمالك متوفى"),
             default="no",
         ),
         _text(
@@ -158,11 +157,11 @@ def _dates() -> list[Question]:
         Question(
             "date",
             "dispossession_date",
-            Text("Date of dispossession", "تاريخ نزع الملكية"),
+            Bilingual("Date of dispossession", "تاريخ نزع الملكية"),
             constraint=(
                 f". >= date('{dispossession_earliest}') and . <= today() and . <= ${{filed_date}}"
             ),
-            constraint_message=Text(
+            constraint_message=Bilingual(
                 f"Between {dispossession_earliest} and the filing date.",
                 f"بين {dispossession_earliest} وتاريخ تقديم الدعوى.",
             ),
@@ -170,11 +169,11 @@ def _dates() -> list[Question]:
         Question(
             "date",
             "filed_date",
-            Text("Date filed", "تاريخ تقديم الدعوى"),
+            Bilingual("Date filed", "تاريخ تقديم الدعوى"),
             required=_REQUIRED,
             default="today()",
             constraint=f". >= date('{filed_earliest}') and . <= today()",
-            constraint_message=Text(
+            constraint_message=Bilingual(
                 f"Between {filed_earliest} and today.", f"بين {filed_earliest} واليوم."
             ),
         ),
@@ -187,22 +186,22 @@ def survey() -> list[Question]:
     return [
         Question("start", "start"),
         Question("end", "end"),
-        Question("begin_group", "claimant", Text("First claimant", "المدعي الأول")),
+        Question("begin_group", "claimant", Bilingual("First claimant", "المدعي الأول")),
         *_claimant_questions("", f"${{{CO_CLAIMANT_COUNT}}} > 0"),
         Question(
             "integer",
             CO_CLAIMANT_COUNT,
-            Text("How many co-claimants?", "كم عدد المدعين الآخرين؟"),
+            Bilingual("How many co-claimants?", "كم عدد المدعين الآخرين؟"),
             required=_REQUIRED,
             default="0",
             constraint=". >= 0 and . <= 20",
-            constraint_message=Text("From 0 to 20.", "من 0 إلى 20."),
+            constraint_message=Bilingual("From 0 to 20.", "من 0 إلى 20."),
         ),
         Question("end_group", ""),
         Question(
             "begin_repeat",
             CO_CLAIMANTS,
-            Text("Co-claimant", "مدعٍ آخر"),
+            Bilingual("Co-claimant", "مدعٍ آخر"),
             repeat_count=f"${{{CO_CLAIMANT_COUNT}}}",
         ),
         *_claimant_questions(CO_PREFIX, _REQUIRED),
@@ -210,16 +209,16 @@ def survey() -> list[Question]:
         Question(
             "begin_group",
             "respondent",
-            Text("Respondent / current occupant", "المدعى عليه / الشاغل الحالي"),
+            Bilingual("Respondent / current occupant", "المدعى عليه / الشاغل الحالي"),
         ),
         _text("respondent_name", "Name", "الاسم", 200),
         _text("respondent_latin_name", "Name in Latin letters", "الاسم بالحروف اللاتينية", 200),
         Question("end_group", ""),
-        Question("begin_group", "property", Text("The property", "العقار")),
+        Question("begin_group", "property", Bilingual("The property", "العقار")),
         Question(
             "select_one governorate",
             "governorate",
-            Text("Governorate", "المحافظة"),
+            Bilingual("Governorate", "المحافظة"),
             required=_REQUIRED,
             appearance="minimal",
         ),
@@ -229,14 +228,14 @@ def survey() -> list[Question]:
         Question(
             "text",
             "parcel_no",
-            Text("Parcel number", "رقم القطعة"),
-            hint=Text(
+            Bilingual("Parcel number", "رقم القطعة"),
+            hint=Bilingual(
                 "With a sub-number if it has one, e.g. 345/6. Leave empty if the claimant "
                 "does not know it.",
                 "مع الرقم الفرعي إن وجد، مثل 345/6. اتركه فارغاً إن لم يعرفه المدعي.",
             ),
             constraint=f"regex(., '{PARCEL_NUMBER_PATTERN}')",
-            constraint_message=Text(
+            constraint_message=Bilingual(
                 "Digits only, with one separator before a sub-number (345 or 345/6).",
                 "أرقام فقط، مع فاصل واحد قبل الرقم الفرعي (345 أو 345/6).",
             ),
@@ -244,14 +243,14 @@ def survey() -> list[Question]:
         Question(
             "decimal",
             "area_m2",
-            Text("Area (m²)", "المساحة (م²)"),
+            Bilingual("Area (m²)", "المساحة (م²)"),
             constraint=area_constraint,
-            constraint_message=Text("More than zero.", "أكبر من صفر."),
+            constraint_message=Bilingual("More than zero.", "أكبر من صفر."),
         ),
         Question(
             "select_one property_type",
             "property_type",
-            Text("Property type", "نوع العقار"),
+            Bilingual("Property type", "نوع العقار"),
             required=_REQUIRED,
         ),
         _text(
@@ -262,41 +261,41 @@ def survey() -> list[Question]:
             appearance="multiline",
         ),
         Question("end_group", ""),
-        Question("begin_group", "claim", Text("The claim", "الدعوى")),
+        Question("begin_group", "claim", Bilingual("The claim", "الدعوى")),
         Question(
             "select_one claim_basis",
             "claim_basis",
-            Text("Basis of the claim", "سبب الدعوى"),
+            Bilingual("Basis of the claim", "سبب الدعوى"),
             required=_REQUIRED,
         ),
         *_dates(),
         Question(
             "select_one remedy",
             "remedy",
-            Text("Remedy sought", "المطلوب"),
+            Bilingual("Remedy sought", "المطلوب"),
             required=_REQUIRED,
             default=str(Remedy.RESTITUTION),
         ),
         _text("description", "Description", "الوصف", 10000, appearance="multiline"),
         Question("end_group", ""),
-        Question("begin_repeat", DOCUMENTS, Text("Document", "مستند")),
+        Question("begin_repeat", DOCUMENTS, Bilingual("Document", "مستند")),
         Question(
             "select_one evidence_kind",
             DOCUMENT_KIND,
-            Text("Kind of document", "نوع المستند"),
+            Bilingual("Kind of document", "نوع المستند"),
             required=_REQUIRED,
         ),
         Question(
             "image",
             DOCUMENT_PHOTO,
-            Text("Photograph of the document", "صورة المستند"),
+            Bilingual("Photograph of the document", "صورة المستند"),
             # Enough to read a deed's small print; a phone's full size is several MB.
             parameters="max-pixels=2400",
         ),
         Question(
             "file",
             DOCUMENT_FILE,
-            Text("Or a scan (PDF)", "أو نسخة ممسوحة (PDF)"),
+            Bilingual("Or a scan (PDF)", "أو نسخة ممسوحة (PDF)"),
             relevant=f"${{{DOCUMENT_PHOTO}}} = ''",
             required=_REQUIRED,
             body_accept="application/pdf",
@@ -306,58 +305,44 @@ def survey() -> list[Question]:
     ]
 
 
-#: The labels of the registration form's choice lists (claims/forms.py), in both
-#: languages; a test holds them to the web form's labels and its Arabic catalogue.
-PROPERTY_TYPES = {
-    PropertyType.HOUSE: Text("House", "دار سكنية"),
-    PropertyType.APARTMENT: Text("Apartment", "شقة"),
-    PropertyType.RESIDENTIAL_LAND: Text("Residential land", "قطعة أرض سكنية"),
-    PropertyType.AGRICULTURAL_LAND: Text("Agricultural land", "أرض زراعية"),
-    PropertyType.COMMERCIAL: Text("Commercial property", "عقار تجاري"),
-    PropertyType.OTHER: Text("Other", "أخرى"),
-}
-CLAIM_BASES = {
-    ClaimBasis.CONFISCATION: Text("Confiscation", "مصادرة"),
-    ClaimBasis.FORCED_RELOCATION: Text("Forced relocation", "تهجير قسري"),
-    ClaimBasis.CONFLICT_DISPLACEMENT: Text(
-        "Conflict displacement (2014 onwards)", "نزوح بسبب النزاع (2014 وما بعدها)"
-    ),
-    ClaimBasis.OTHER: Text("Other", "أخرى"),
-}
-REMEDIES = {
-    Remedy.RESTITUTION: Text("Restitution of the property", "إعادة العقار"),
-    Remedy.COMPENSATION: Text("Compensation", "التعويض"),
-}
-IDENTITY_DOCUMENTS = {
-    IdentityDocument.NATIONAL_ID: Text("National (unified) ID card", "البطاقة الوطنية الموحدة"),
-    IdentityDocument.CIVIL_STATUS_ID: Text("Civil status ID", "هوية الأحوال المدنية"),
-    IdentityDocument.NATIONALITY_CERTIFICATE: Text("Nationality certificate", "شهادة الجنسية"),
-    IdentityDocument.PASSPORT: Text("Passport", "جواز السفر"),
-    IdentityDocument.OTHER: Text("Other", "أخرى"),
-}
-EVIDENCE_KINDS = {
-    EvidenceKind.TITLE_DEED: Text("Title deed", "سند الملكية (الطابو)"),
-    EvidenceKind.COURT_RULING: Text("Court ruling", "حكم قضائي"),
-    EvidenceKind.IDENTITY_DOCUMENT: Text("Identity document", "وثيقة الهوية"),
-    EvidenceKind.POWER_OF_ATTORNEY: Text("Power of attorney", "وكالة"),
-    EvidenceKind.PHOTO: Text("Photograph", "صورة فوتوغرافية"),
-    EvidenceKind.OTHER: Text("Other", "أخرى"),
-}
+def _in_both_languages(label) -> Bilingual:
+    """A web form label (lazy, from the catalogue) as the form prints it in each language."""
+    with force_locale("en"):
+        english = str(label)
+    with force_locale("ar"):
+        arabic = str(label)
+    return Bilingual(english, arabic)
 
 
-def choices() -> dict[str, dict[str, Text]]:
-    """Each choice list by name: {choice name (what the export holds): labels}."""
+def choices() -> dict[str, dict[str, Bilingual]]:
+    """Each choice list by name: {choice name (what the export holds): labels}. The labels
+    are the registration form's (claims/forms.py) in English and Arabic, read from the
+    catalogue: an application context is needed."""
+    from claims.forms import (
+        BASIS_LABELS,
+        EVIDENCE_KIND_LABELS,
+        IDENTITY_DOCUMENT_LABELS,
+        PROPERTY_TYPE_LABELS,
+        REMEDY_LABELS,
+    )
+
+    web_lists = {
+        "property_type": PROPERTY_TYPE_LABELS,
+        "claim_basis": BASIS_LABELS,
+        "remedy": REMEDY_LABELS,
+        "identity_document": IDENTITY_DOCUMENT_LABELS,
+        "evidence_kind": EVIDENCE_KIND_LABELS,
+    }
     return {
         "governorate": {
-            governorate.code: Text(governorate.name_en, governorate.name_ar)
+            governorate.code: Bilingual(governorate.name_en, governorate.name_ar)
             for governorate in sorted(GOVERNORATES, key=lambda governorate: governorate.name_en)
         },
-        "property_type": {str(value): text for value, text in PROPERTY_TYPES.items()},
-        "claim_basis": {str(value): text for value, text in CLAIM_BASES.items()},
-        "remedy": {str(value): text for value, text in REMEDIES.items()},
-        "identity_document": {str(value): text for value, text in IDENTITY_DOCUMENTS.items()},
-        "evidence_kind": {str(value): text for value, text in EVIDENCE_KINDS.items()},
-        "yes_no": {"yes": Text("Yes", "نعم"), "no": Text("No", "لا")},
+        **{
+            name: {str(value): _in_both_languages(label) for value, label in labels.items()}
+            for name, labels in web_lists.items()
+        },
+        "yes_no": {"yes": Bilingual("Yes", "نعم"), "no": Bilingual("No", "لا")},
     }
 
 

@@ -50,9 +50,10 @@ def test_pyxform_converts_the_form_without_warnings(xform):
     assert languages == {EN, AR}
 
 
-def test_the_committed_workbook_is_the_one_its_source_writes(tmp_path):
-    assert read_xlsform(XLSFORM) == sheets()
-    assert read_xlsform(write_xlsform(tmp_path / "form.xlsx")) == sheets()
+def test_the_committed_workbook_is_the_one_its_source_writes(app, tmp_path):
+    with app.app_context():
+        assert read_xlsform(XLSFORM) == sheets()
+        assert read_xlsform(write_xlsform(tmp_path / "form.xlsx")) == sheets()
 
 
 def _binds(text: str) -> dict[str, dict[str, str]]:
