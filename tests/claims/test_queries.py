@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from claims.domain import ClaimState, ParcelInput
 from claims.matching.normalise import InvalidParcelNumber
@@ -21,6 +20,7 @@ from commission.accounts.models import Role, User
 from commission.extensions import db
 from commission.workspaces import use_workspace
 from tests.support.claims import TODAY, claim_input, claimant
+from tests.support.plans import plan_of, sent_statements
 
 
 @pytest.fixture
@@ -217,23 +217,11 @@ def test_the_plain_list_walks_an_index_newest_first(intake, viewers, viewer, ind
     if db.session.get_bind().dialect.name != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's planner picks by statistics")
     register(intake)
-    sent = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().startswith("SELECT") and "FROM claim" in statement:
-            sent.append((statement, parameters))
-
-    engine = db.session.get_bind()
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with sent_statements(kinds=("SELECT",)) as sent:
         search(viewers[viewer], before_id=1_000_000, limit=51)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    statement, parameters = sent[0]
-    connection = db.session.connection().connection.dbapi_connection
-    plan = " | ".join(
-        str(row[-1])
-        for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
+    statement, parameters = next(
+        (statement, parameters) for statement, parameters in sent if "FROM claim" in statement
     )
+    plan = plan_of(statement, parameters)
     assert any(f"USING INDEX {index} " in plan for index in indexes), plan
     assert "TEMP B-TREE" not in plan, plan  # no sort: the index gives the order

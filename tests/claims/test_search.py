@@ -7,7 +7,7 @@ import re
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import delete, event, select, text
+from sqlalchemy import delete, select
 
 from claims.domain import PartyInput, PartyRole
 from claims.matching import name_words
@@ -21,6 +21,7 @@ from commission.workspaces import operational_workspace_id, use_workspace
 from tests.support.app import unique
 from tests.support.claims import TODAY, IntakeContext, claim_input, claimant
 from tests.support.import_rows import imported, legacy_row, run_import, write_rows
+from tests.support.plans import plan_of, sent_statements
 
 
 @pytest.fixture
@@ -316,23 +317,14 @@ def test_each_search_looks_up_an_index_and_reads_no_table_whole(intake, viewers,
     planner prefers a scan on a table this small)."""
     register(intake, person("أحمد", "حسن", id_document_number="198405123456"))
     register(intake, person("شيرزاد", "عبد الله", "قاسم", "التميمي"))
-    sent = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().startswith("SELECT"):
-            sent.append((statement, parameters))
-
-    engine = db.session.get_bind()
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with sent_statements(kinds=("SELECT",)) as sent:
         search(viewers["hq"], **filters)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
     assert sent
+    dialect = db.session.get_bind().dialect.name
     for statement, parameters in sent:
-        plan = _plan(statement, parameters)
+        plan = plan_of(statement, parameters)
         for table in _SEARCHED_TABLES:
-            assert not _reads_whole(plan, table, engine.dialect.name), (statement, plan)
+            assert not _reads_whole(plan, table, dialect), (statement, plan)
 
 
 def _reads_whole(plan: str, table: str, dialect: str) -> bool:
@@ -344,18 +336,6 @@ def _reads_whole(plan: str, table: str, dialect: str) -> bool:
         whole = rf"{named}( USING (COVERING )?INDEX \w+ \(workspace_id=\?\))?$"
         return re.search(whole, plan, re.MULTILINE) is not None
     return f"Seq Scan on {table} " in plan
-
-
-def _plan(statement: str, parameters) -> str:
-    connection = db.session.connection()
-    raw = connection.connection.dbapi_connection
-    if connection.dialect.name == "sqlite":
-        rows = raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
-        return "\n".join(str(row[-1]) for row in rows)
-    db.session.execute(text("SET LOCAL enable_seqscan = off"))
-    with raw.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {statement}", parameters)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def stored_keys(claim) -> set[str]:

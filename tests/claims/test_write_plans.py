@@ -15,14 +15,12 @@ still find an index path with sequential scans ruled out.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event, text
 
 from claims.matching import MatchThresholds
 from claims.queries import check_conflicts, open_candidates_of
 from commission.extensions import db
 from tests.support.claims import claim_input, claimant
+from tests.support.plans import plan_of, sent_statements
 
 #: The tables that grow with the claims; a statement must not read any of them through
 #: anything wider than the rows it wants.
@@ -46,36 +44,6 @@ _SQLITE_WIDE = re.compile(
 )
 #: PostgreSQL: a table read whole.
 _POSTGRESQL_WIDE = re.compile(rf"Seq Scan on ({'|'.join(_GROWING_TABLES)}) ")
-
-
-@contextmanager
-def sent_statements():
-    """Every SELECT, UPDATE and DELETE sent inside the block, with its parameters."""
-    sent = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if re.match(r"\s*(SELECT|UPDATE|DELETE|WITH)\b", statement) and not executemany:
-            sent.append((statement, parameters))
-
-    engine = db.session.get_bind()
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-
-
-def plan_of(statement: str, parameters) -> str:
-    connection = db.session.connection()
-    raw = connection.connection.dbapi_connection
-    if connection.dialect.name == "sqlite":
-        rows = raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
-        return "\n".join(str(row[-1]) for row in rows)
-    # Without its sequential scans the planner shows which index it would take.
-    db.session.execute(text("SET LOCAL enable_seqscan = off"))
-    with raw.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {statement}", parameters)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def assert_narrow(sent) -> None:

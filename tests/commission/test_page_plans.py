@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from adjudication.models import Hearing
 from adjudication.operations import WorkflowSettings, perform
@@ -30,6 +30,7 @@ from commission.extensions import db
 from commission.workspaces import WorkspaceScoped
 from tests.support.app import InOperational
 from tests.support.claims import TODAY, claim_input, claimant, evidence_input
+from tests.support.plans import plan_of, sent_statements
 from tests.support.web import login
 
 #: Reference tables of a few dozen rows: reading them whole is cheaper than an index.
@@ -109,18 +110,10 @@ def _pages(number: str) -> list[str]:
 
 
 def _statements_of(app, client, path: str) -> list[tuple[str, object]]:
-    sent = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with sent_statements(engine, kinds=("SELECT",)) as sent:
         response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
     assert response.status_code == 200, path
     return sent
 
@@ -136,15 +129,9 @@ def test_every_statement_of_the_main_pages_finds_its_rows_by_index(app, client, 
     for path in _pages(number):
         client.get(path)  # caches warmed, as a page in service
         sent = _statements_of(app, client, path)
-        with app.app_context(), db.engine.connect() as connection:
-            cursor = connection.connection.dbapi_connection
+        with app.app_context():
             for statement, parameters in sent:
-                if not statement.lstrip().startswith("SELECT"):
-                    continue
-                plan = " | ".join(
-                    str(row[-1])
-                    for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
-                )
+                plan = plan_of(statement, parameters)
                 scanned = {name for name in FULL_SCAN.findall(plan) if name in tables}
                 assert scanned <= SMALL_TABLES, f"{path}: {statement}\n{plan}"
                 by_workspace_alone = set(WORKSPACE_ONLY.findall(plan)) - WALKED_TO_A_LIMIT
