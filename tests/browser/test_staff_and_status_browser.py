@@ -9,24 +9,13 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from claims.domain import (
-    ClaimBasis,
-    ClaimInput,
-    ParcelInput,
-    PartyInput,
-    PartyRole,
-    PropertyType,
-    Remedy,
-)
-from claims.files import EvidenceStore
-from claims.operations import register_claim
-from commission.accounts.models import Office
+from claims.domain import ClaimBasis, ParcelInput, PropertyType
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import operational_workspace_id, use_workspace
 from tests.support.browser import log_in, log_out, screenshot, switch_language
+from tests.support.claims import IntakeContext, claim_input, claimant
 
 pytestmark = pytest.mark.browser
 
@@ -81,39 +70,35 @@ def test_admin_creates_a_user_who_logs_in_and_chooses_a_password(page, live_serv
 
 
 def _claim_for_status(app) -> str:
-    with app.app_context(), use_workspace(operational_workspace_id(db.session)):
-        set_actor(Actor(None, "browser-test"))
-        office = db.session.scalar(select(Office).where(Office.code == "BGD"))
-        claim = register_claim(
-            db.session,
-            ClaimInput(
-                parcel=ParcelInput(
-                    governorate_code="IQ-BG",
-                    muqataa_no="",
-                    parcel_no="",
-                    property_type=PropertyType.HOUSE,
-                ),
-                parties=[
-                    PartyInput(
-                        role=PartyRole.CLAIMANT,
-                        given_name="سعاد",
-                        father_name="كاظم",
-                        grandfather_name="جواد",
-                        family_name=f"الموسوي{uuid.uuid4().hex[:6]}",
-                        id_document_number="00417 2391",
-                    )
-                ],
-                claim_basis=ClaimBasis.FORCED_RELOCATION,
-                remedy=Remedy.RESTITUTION,
-                filed_on=date(2026, 2, 11),
-            ),
-            by=None,
-            office=office,
-            today=date(2026, 11, 27),
-            store=EvidenceStore(app.config["QAYD_DATA_DIR"]),
-        )
-        number = claim.number
-        db.session.commit()
+    """A claim in Baghdad whose parcel is still to be identified, filed in 2026 by a
+    claimant whose identity number ends in 2391."""
+    with app.app_context():
+        workspace_id = operational_workspace_id(db.session)
+        with use_workspace(workspace_id):
+            set_actor(Actor(None, "browser-test"))
+            claim = IntakeContext(app, workspace_id).register(
+                claim_input(
+                    parcel=ParcelInput(
+                        governorate_code="IQ-BG",
+                        muqataa_no="",
+                        parcel_no="",
+                        property_type=PropertyType.HOUSE,
+                    ),
+                    parties=[
+                        claimant(
+                            "سعاد",
+                            "كاظم",
+                            "جواد",
+                            f"الموسوي{uuid.uuid4().hex[:6]}",
+                            id_document_number="00417 2391",
+                        )
+                    ],
+                    claim_basis=ClaimBasis.FORCED_RELOCATION,
+                    filed_on=date(2026, 2, 11),
+                )
+            )
+            number = claim.number
+            db.session.commit()
     return number
 
 
