@@ -115,16 +115,7 @@ def test_admin_creates_an_account_whose_one_time_password_must_be_replaced(app, 
     for path in ("/", "/claims/"):
         assert newcomer.get(path).headers["Location"] == "/account/password"
     own = "a password of my own 2026"
-    changed = newcomer.post(
-        "/account/password",
-        data={
-            "csrf_token": csrf_token(newcomer, "/account/password"),
-            "current_password": one_time,
-            "new_password": own,
-            "new_password_again": own,
-        },
-    )
-    assert changed.status_code == 303
+    assert _change_password(newcomer, one_time, own, own).status_code == 303
     assert newcomer.get("/").status_code == 200
     assert not _user(app, new_id).must_change_password
     assert _audit(app, new_id)[-1]["after"]["must_change_password"] is False
@@ -132,6 +123,18 @@ def test_admin_creates_an_account_whose_one_time_password_must_be_replaced(app, 
     again = _client_at(app)
     assert login(again, UserRef(new_id, username, one_time)).status_code == 400
     assert login(again, UserRef(new_id, username, own)).status_code == 302
+
+
+def _change_password(client, current: str, new: str, again: str):
+    return client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token(client, "/account/password"),
+            "current_password": current,
+            "new_password": new,
+            "new_password_again": again,
+        },
+    )
 
 
 def test_a_password_change_needs_the_current_password_and_a_long_new_one(app, make_user):
@@ -143,15 +146,7 @@ def test_a_password_change_needs_the_current_password_and_a_long_new_one(app, ma
         (PASSWORD, "short", "short"),
         (PASSWORD, "long enough new password", "another long password"),
     ):
-        response = client.post(
-            "/account/password",
-            data={
-                "csrf_token": csrf_token(client, "/account/password"),
-                "current_password": current,
-                "new_password": new,
-                "new_password_again": again,
-            },
-        )
+        response = _change_password(client, current, new, again)
         assert response.status_code == 400
         assert 'class="errors"' in response.get_data(as_text=True)
     assert login(_client_at(app), user).status_code == 302
