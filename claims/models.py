@@ -435,7 +435,10 @@ class ClaimMatchKey(WorkspaceScoped, Base):
 
     __tablename__ = "claim_match_key"
     __table_args__ = (
-        Index("ix_claim_match_key_lookup", "workspace_id", "key"),
+        # The key first: leading with the workspace, the index also served a look-up by
+        # the workspace alone, which PostgreSQL without statistics took for the keys'
+        # look-up and read every key of the workspace.
+        Index("ix_claim_match_key_lookup", "key", "workspace_id"),
         Index("ix_claim_match_key_claim_workspace", "claim_id", "workspace_id"),
         UniqueConstraint("claim_id", "key"),
     )

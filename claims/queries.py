@@ -57,7 +57,7 @@ from claims.models import (
     PartySearchKey,
 )
 from commission.accounts.models import User
-from commission.workspaces import current_workspace_id
+from commission.workspaces import ALL_WORKSPACES, current_workspace_id
 
 if TYPE_CHECKING:
     from claims.domain import ClaimInput, PartyInput
@@ -473,7 +473,15 @@ def _candidates(
     other_ids = select(ClaimMatchKey.claim_id).where(ClaimMatchKey.key.in_(usable))
     if exclude_id is not None:
         other_ids = other_ids.where(ClaimMatchKey.claim_id != exclude_id)
-    others = session.scalars(select(Claim).where(Claim.id.in_(other_ids))).all()
+    # The ids first, then their claims by primary key: as one statement, or with the
+    # workspace condition beside the ids, a planner without statistics walks a
+    # workspace index of the claims instead. The ids are of this workspace's keys.
+    ids = sorted(set(session.scalars(other_ids)))
+    if not ids:
+        return []
+    others = session.scalars(
+        select(Claim).where(Claim.id.in_(ids)), execution_options={ALL_WORKSPACES: True}
+    ).all()
     candidates = []
     for other in others:
         theirs = [normalise_claim(one) for one in claim_fields(other)]

@@ -90,3 +90,31 @@ def test_the_conflict_check_of_the_form_reads_only_what_it_needs(intake):
         found = check_conflicts(db.session, _competitor(), MatchThresholds())
     assert found
     assert_narrow(sent)
+
+
+def test_a_registration_finds_its_candidates_by_key_and_their_claims_by_id(intake):
+    """The index conditions themselves, not only the absence of a scan: the keys are
+    looked up by key (PostgreSQL without statistics once took the key index for its
+    workspace column alone and filtered every key of the workspace), and the claims
+    found are read by their ids."""
+    intake.register(claim_input())
+    db.session.commit()
+    with sent_statements(kinds=("SELECT",)) as sent:
+        intake.register(_competitor())
+        db.session.commit()
+    key_look_up = next(
+        (statement, parameters)
+        for statement, parameters in sent
+        if re.search(r'FROM claim_match_key\s+WHERE claim_match_key\."?key"? IN', statement)
+    )
+    claims_by_id = next(
+        (statement, parameters)
+        for statement, parameters in sent
+        if re.search(r"FROM claim\b", statement) and "claim.id IN" in statement
+    )
+    if db.session.get_bind().dialect.name == "sqlite":
+        assert "ix_claim_match_key_lookup (key=?" in plan_of(*key_look_up)
+        assert "INTEGER PRIMARY KEY (rowid=?)" in plan_of(*claims_by_id)
+    else:
+        assert re.search(r"Index Cond: \(+key\)::text = ANY", plan_of(*key_look_up))
+        assert "Index Scan using pk_claim on claim" in plan_of(*claims_by_id)
