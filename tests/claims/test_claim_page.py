@@ -204,3 +204,18 @@ def test_an_arabic_claim_page_names_staff_in_arabic_script(app, client, logged_i
     html = client.get(f"/claims/{number}").get_data(as_text=True)
     assert "زينب حسن علي" in html  # registered by, in the page's script
     assert "Test User" not in html
+
+
+def test_a_claim_lacking_data_says_so_on_its_page_and_in_the_list(client, logged_in):
+    logged_in(Role.CLERK)
+    number = register(
+        client,
+        **{"claimants-0-id_document_type": "", "claimants-0-id_document_number": ""},
+    )
+    page = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert '<span class="tag quality-flag"' in page and "No identity number" in page
+    listed = client.get("/claims/", query_string={"number": number}).get_data(as_text=True)
+    assert "No identity number" in listed.split("<tbody>")[1]
+
+    complete = register(client)
+    assert "quality-flag" not in client.get(f"/claims/{complete}").get_data(as_text=True)
