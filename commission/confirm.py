@@ -1,7 +1,7 @@
 """One confirmation step for everything that cannot be undone, or is weighty enough to ask.
 
-A view of an irreversible (or disruptive) POST asks `confirmation_step` first: unless the request says
-it was confirmed, the answer is a page naming what will be done and to what, with the
+A view of an irreversible (or disruptive) POST asks `confirmation_step` first: unless the
+request says it was confirmed, the answer is a page naming what will be done and to what, with the
 same form (every field the user sent, a fresh CSRF token and `confirmed=yes`) posted to
 the same address. No JavaScript is needed, and a POST without the confirmation changes
 nothing.

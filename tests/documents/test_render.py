@@ -12,8 +12,8 @@ import pytest
 from adjudication.domain import AppealOutcome
 from adjudication.labels import APPEAL_OUTCOMES, OUTCOMES
 from commission.bilingual import Bilingual
-from documents.letters import Signatory
 from documents.labels import WATERMARK
+from documents.letters import Signatory
 from documents.verification import verification_code
 from tests.documents import samples
 from tests.documents.pdf import (
