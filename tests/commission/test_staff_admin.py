@@ -114,6 +114,8 @@ def test_admin_creates_an_account_whose_one_time_password_must_be_replaced(app, 
     # Nothing opens before the one-time password is replaced.
     for path in ("/", "/claims/"):
         assert newcomer.get(path).headers["Location"] == "/account/password"
+    forced = newcomer.get("/account/password").get_data(as_text=True)
+    assert 'href="/claims/"' not in forced  # no links to pages that would not open
     own = "a password of my own 2026"
     changed = newcomer.post(
         "/account/password",
@@ -138,6 +140,8 @@ def test_a_password_change_needs_the_current_password_and_a_long_new_one(app, ma
     user = make_user(Role.CLERK)
     client = _client_at(app)
     login(client, user)
+    # The rule is on the form before the first try.
+    assert "At least 12 characters." in client.get("/account/password").get_data(as_text=True)
     for current, new, again in (
         ("not the password", "long enough new password", "long enough new password"),
         (PASSWORD, "short", "short"),
