@@ -369,7 +369,7 @@ def unassigned_list():
     form = AssignForm()
     people = _adjudicators_for(current_user)
     form.adjudicator.choices = [SelectChoice(0, _("— choose —"))] + [
-        SelectChoice(person.id, f"{person.full_name} · {person.office.code}") for person in people
+        SelectChoice(person.id, f"{person.local_name} · {person.office.code}") for person in people
     ]
     if request.method == "POST":
         if not form.validate() or not form.adjudicator.data:
@@ -387,7 +387,7 @@ def unassigned_list():
         assigned = assign_claims(
             db.session, claims, adjudicator, by=current_user._get_current_object()
         )
-        count, name = len(assigned), adjudicator.full_name
+        count, name = len(assigned), adjudicator.local_name
         flash(_("%(count)s claims assigned to %(name)s.", count=count, name=name), "info")
         return redirect(url_for(".unassigned_list"))
     after = int_arg("after")

@@ -250,7 +250,9 @@ class ClaimQualityFlag(WorkspaceScoped, Audited, Base):
         UniqueConstraint("claim_id", "flag"),
         CheckConstraint(f"flag IN {values_in(QualityFlag)}", name="flag"),
         Index("ix_claim_quality_flag_lookup", "workspace_id", "flag", "claim_id"),
-        Index("ix_claim_quality_flag_claim_workspace", "claim_id", "workspace_id"),
+        # Carries the flag, so that reading one claim's flags is covered by this index
+        # as well as by the lookup index, and SQLite picks this one by its claim.
+        Index("ix_claim_quality_flag_claim_workspace", "claim_id", "workspace_id", "flag"),
     )
     workspace_keys = ("claim_id",)
 

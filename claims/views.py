@@ -48,6 +48,7 @@ from claims.forms import (
     IDENTITY_DOCUMENT_LABELS,
     PROPERTY_TYPE_LABELS,
     PUBLIC_STATUS,
+    QUALITY_FLAG_LABELS,
     REMEDY_LABELS,
     ROLE_LABELS,
     STATE_LABELS,
@@ -86,6 +87,7 @@ from claims.queries import (
     claim_visible_to,
     group_of,
     open_candidates_of,
+    quality_flags_of,
     review_queue,
     search_claims,
 )
@@ -260,6 +262,7 @@ def _labels() -> dict:
         "plain_number": _plain_number,
         "conflict_kind_labels": CONFLICT_KIND_LABELS,
         "finding_labels": FINDING_LABELS,
+        "quality_flag_labels": QUALITY_FLAG_LABELS,
         "can_open": lambda claim: claim_visible_to(claim, current_user),
     }
 
@@ -684,6 +687,7 @@ def claim_list():
         newest_url=newest_url,
         searched=searched,
         more_by_name=ranked and has_older,
+        quality_flags=quality_flags_of(db.session, [claim.id for claim in claims]),
         **_labels(),
     ), status
 

@@ -1,7 +1,7 @@
-"""One confirmation step for everything that cannot be undone.
+"""One confirmation step for everything that cannot be undone, or is weighty enough to ask.
 
-A view of an irreversible POST asks `confirmation_step` first: unless the request says
-it was confirmed, the answer is a page naming what will be done and to what, with the
+A view of an irreversible (or disruptive) POST asks `confirmation_step` first: unless the
+request says it was confirmed, the answer is a page naming what will be done and to what, with the
 same form (every field the user sent, a fresh CSRF token and `confirmed=yes`) posted to
 the same address. No JavaScript is needed, and a POST without the confirmation changes
 nothing.
@@ -20,11 +20,14 @@ def is_confirmed() -> bool:
     return request.form.get(CONFIRMED_FIELD) == "yes"
 
 
-def confirmation_step(question: str, *, button: str, cancel: str) -> str | None:
+def confirmation_step(
+    question: str, *, button: str, cancel: str, irreversible: bool = True
+) -> str | None:
     """The confirmation page for this POST, or None when it is confirmed already.
 
     `question` names the action and what it acts on (translated by the caller), `button`
-    is the label of the confirming button, `cancel` where the user goes back to."""
+    is the label of the confirming button, `cancel` where the user goes back to. Only an
+    `irreversible` action is said to be so: an account disabled can be enabled again."""
     if is_confirmed():
         return None
     carried = [
@@ -38,6 +41,7 @@ def confirmation_step(question: str, *, button: str, cancel: str) -> str | None:
         question=question,
         button=button,
         cancel=cancel,
+        irreversible=irreversible,
         carried=carried,
         target=request.path,
     )

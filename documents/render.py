@@ -345,7 +345,11 @@ def _signatures(blocks: list[tuple[Bilingual, Signatory]]) -> list[_Row]:
             )
         )
 
+    # A long name wraps in its half of the block: the titles go below its last line.
+    name_lines = max(max(len(block[3]), len(block[4])) for block in prepared)
+
     def draw(canvas: Canvas, top: float) -> None:
+        title_top = top - 54 - name_lines * LEADING
         for left, label_en, label_ar, name_en, name_ar, title_en, title_ar in prepared:
             right = left + width
             canvas.setFillColor(MUTED)
@@ -361,11 +365,11 @@ def _signatures(blocks: list[tuple[Bilingual, Signatory]]) -> list[_Row]:
             else:
                 _place(canvas, name_en, left, right, top - 54, "center")
             canvas.setFillColor(MUTED)
-            _place(canvas, title_en, left, right, top - 54 - LEADING, "left")
-            _place(canvas, title_ar, left, right, top - 54 - LEADING, "right")
+            _place(canvas, title_en, left, right, title_top, "left")
+            _place(canvas, title_ar, left, right, title_top, "right")
             canvas.setFillColor(INK)
 
-    return [_space(14), _Row(56 + 2 * LEADING, draw)]
+    return [_space(14), _Row(56 + (name_lines + 1) * LEADING, draw)]
 
 
 def _evidence_table(letter: ReceiptContent) -> list[_Row]:

@@ -264,7 +264,7 @@ def reset(seat_id: int):
         _(
             "Reset the practice of %(name)s in run %(id)s to the scenario's start? "
             "Everything they did is lost.",
-            name=seat.trainee.full_name,
+            name=seat.trainee.local_name,
             id=run_id,
         ),
         button=_("Reset the practice"),

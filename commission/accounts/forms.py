@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from commission.accounts.models import ROLE_LABELS
+from commission.accounts.passwords import MIN_PASSWORD_LENGTH
 from commission.forms import CleanForm
 from commission.roles import Role
 
@@ -96,9 +97,16 @@ class StaffForm(CleanForm):
 
 class PasswordChangeForm(CleanForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(), Length(max=1024)]
+        _l("Current password"),
+        description=_l("The one-time password, if an administrator gave you one."),
+        validators=[DataRequired(), Length(max=1024)],
     )
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
+    # Said before the first try, not only in the refusal after it.
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(), Length(max=1024)],
+    )
     new_password_again = PasswordField(
         _l("New password again"),
         validators=[

@@ -288,6 +288,7 @@ def disable(user_id: int):
         ),
         button=_("Disable the account"),
         cancel=url_for(".edit_account", user_id=user.id),
+        irreversible=False,
     )
     if asked is not None:
         return asked
@@ -356,6 +357,7 @@ def end_all_sessions(user_id: int):
         ),
         button=_("End the sessions"),
         cancel=url_for(".edit_account", user_id=user.id),
+        irreversible=False,
     )
     if asked is not None:
         return asked

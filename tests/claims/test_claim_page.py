@@ -12,12 +12,13 @@ from sqlalchemy import select
 from claims.files import EvidenceStore
 from claims.operations import register_claim
 from claims.queries import find_claim
-from commission.accounts.models import Office, Role
+from commission.accounts.models import Office, Role, User
 from commission.audit import Actor, set_actor
 from commission.extensions import db
 from commission.workspaces import (
     Workspace,
     WorkspaceKind,
+    operational_workspace_id,
     use_workspace,
 )
 from tests.support.app import unique
@@ -188,3 +189,33 @@ def test_a_refused_identification_shows_the_errors_on_the_claim_page_and_stores_
     )
     with stored() as session:
         assert find_claim(session, number).parcel_id is None
+
+
+def test_an_arabic_claim_page_names_staff_in_arabic_script(app, client, logged_in):
+    clerk = logged_in(Role.CLERK)
+    with app.app_context():
+        with use_workspace(operational_workspace_id(db.session)):
+            set_actor(Actor(None, "test"))
+            db.session.get(User, clerk.id).name_ar = "زينب حسن علي"
+            db.session.commit()
+        db.session.remove()
+    number = register(client)
+    client.post("/language/ar", data={"csrf_token": csrf_token(client, "/"), "next": "/"})
+    html = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert "زينب حسن علي" in html  # registered by, in the page's script
+    assert "Test User" not in html
+
+
+def test_a_claim_lacking_data_says_so_on_its_page_and_in_the_list(client, logged_in):
+    logged_in(Role.CLERK)
+    number = register(
+        client,
+        **{"claimants-0-id_document_type": "", "claimants-0-id_document_number": ""},
+    )
+    page = client.get(f"/claims/{number}").get_data(as_text=True)
+    assert '<span class="tag quality-flag"' in page and "No identity number" in page
+    listed = client.get("/claims/", query_string={"number": number}).get_data(as_text=True)
+    assert "No identity number" in listed.split("<tbody>")[1]
+
+    complete = register(client)
+    assert "quality-flag" not in client.get(f"/claims/{complete}").get_data(as_text=True)

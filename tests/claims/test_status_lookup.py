@@ -82,7 +82,10 @@ def test_the_answer_is_the_state_next_step_and_office_and_nothing_personal(app, 
     assert filed in answer
     assert "Your claim is registered." in answer
     assert "An adjudicator will check that it is complete" in answer
-    assert "Baghdad" in answer and CONTACT in answer
+    assert "Baghdad" in answer
+    # Each part of the contact on a line of its own, in its own direction.
+    for part in CONTACT.split(" · "):
+        assert f'<br><bdi dir="auto">{part}</bdi>' in answer
     for personal in PERSONAL:
         assert personal not in answer, personal
     assert response.headers["Cache-Control"] == "no-store"
@@ -163,6 +166,12 @@ def test_lookups_are_limited_per_client_address(app, filed):
     assert refused.status_code == 429
     page = refused.get_data(as_text=True)
     assert "Too many look-ups from this address." in page
+    assert 'href="/status">Back to the status look-up' in page  # not to the staff login
     assert "Your claim is registered." not in page
     assert limited.get("/status").status_code == 200  # the form itself still opens
     assert "Your claim is registered." in _main(_look_up(_client(app), filed))
+
+
+def test_the_staff_login_page_shows_claimants_the_way_to_the_look_up(app):
+    page = _client(app).get("/login").get_data(as_text=True)
+    assert 'href="/status">See the status of your claim' in page

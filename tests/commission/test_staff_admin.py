@@ -114,6 +114,8 @@ def test_admin_creates_an_account_whose_one_time_password_must_be_replaced(app, 
     # Nothing opens before the one-time password is replaced.
     for path in ("/", "/claims/"):
         assert newcomer.get(path).headers["Location"] == "/account/password"
+    forced = newcomer.get("/account/password").get_data(as_text=True)
+    assert 'href="/claims/"' not in forced  # no links to pages that would not open
     own = "a password of my own 2026"
     assert _change_password(newcomer, one_time, own, own).status_code == 303
     assert newcomer.get("/").status_code == 200
@@ -141,6 +143,8 @@ def test_a_password_change_needs_the_current_password_and_a_long_new_one(app, ma
     user = make_user(Role.CLERK)
     client = _client_at(app)
     login(client, user)
+    # The rule is on the form before the first try.
+    assert "At least 12 characters." in client.get("/account/password").get_data(as_text=True)
     for current, new, again in (
         ("not the password", "long enough new password", "long enough new password"),
         (PASSWORD, "short", "short"),
@@ -240,6 +244,8 @@ def test_disabling_asks_first_then_ends_every_session(app, client, admin, make_u
 
     asked = _post(client, f"/admin/users/{user.id}/disable")
     assert asked.status_code == 200 and "Please confirm" in asked.get_data(as_text=True)
+    # An account disabled can be enabled again: the page must not say otherwise.
+    assert "cannot be undone" not in asked.get_data(as_text=True)
     assert _user(app, user.id).is_active_account
 
     done = _post(client, f"/admin/users/{user.id}/disable", confirmed="yes")
@@ -280,6 +286,7 @@ def test_a_password_reset_gives_a_one_time_password_and_ends_the_old_one(
     login(theirs, user)
     asked = _post(client, f"/admin/users/{user.id}/reset-password")
     assert "Please confirm" in asked.get_data(as_text=True)
+    assert "This cannot be undone." in asked.get_data(as_text=True)
     assert login(_client_at(app), user).status_code == 302  # nothing changed yet
 
     done = _post(client, f"/admin/users/{user.id}/reset-password", confirmed="yes")
@@ -300,7 +307,9 @@ def test_ending_sessions_asks_first_and_logs_the_user_out_everywhere(app, client
     computers = [_client_at(app) for _ in range(2)]
     for computer in computers:
         login(computer, user)
-    _post(client, f"/admin/users/{user.id}/end-sessions")
+    asked = _post(client, f"/admin/users/{user.id}/end-sessions")
+    assert "Please confirm" in asked.get_data(as_text=True)
+    assert "cannot be undone" not in asked.get_data(as_text=True)
     assert all(computer.get("/").status_code == 200 for computer in computers)
 
     assert _post(client, f"/admin/users/{user.id}/end-sessions", confirmed="yes").status_code == 303

@@ -11,7 +11,9 @@ import pytest
 
 from adjudication.domain import AppealOutcome
 from adjudication.labels import APPEAL_OUTCOMES, OUTCOMES
+from commission.bilingual import Bilingual
 from documents.labels import WATERMARK
+from documents.letters import Signatory
 from documents.verification import verification_code
 from tests.documents import samples
 from tests.documents.pdf import (
@@ -58,6 +60,21 @@ def test_signatures_name_the_signer_in_latin_and_arabic_script(tmp_path):
     for signatory in (samples.ADJUDICATOR, samples.REVIEWER):
         assert signatory.name.en in text
         assert squeezed(signatory.name.ar) in squeezed(text)
+
+
+def test_a_long_signer_name_wraps_above_the_title_not_over_it(tmp_path):
+    # Four-part names in Latin script are longer than half a signature block.
+    long_name = Signatory(
+        Bilingual("Abd al-Karim Fadel Salih al-Hamdani", "عبد الكريم فاضل صالح الحمداني"),
+        samples.ADJUDICATOR.title,
+    )
+    letter = dataclasses.replace(samples.decision(), drafted_by=long_name)
+    lines = [line for page in page_lines(render_to(tmp_path, letter)) for line in page]
+
+    name_lines = [line for line in lines if line.text in ("Abd al-Karim Fadel Salih", "al-Hamdani")]
+    (title,) = [line for line in lines if line.text == samples.ADJUDICATOR.title.en]
+    assert len(name_lines) == 2  # wrapped
+    assert all(line.y - title.y >= 10 for line in name_lines)
 
 
 def test_appeal_outcome_letter_states_the_outcome(tmp_path):
