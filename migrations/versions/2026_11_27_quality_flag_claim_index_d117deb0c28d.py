@@ -2,7 +2,7 @@
 too, so SQLite no longer prefers the covering flag-lookup index over the whole workspace.
 
 Revision ID: d117deb0c28d
-Revises: c33882473ab2
+Revises: 9b3e1f4c7a20
 Create Date: 2026-11-27 21:35:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d117deb0c28d"
-down_revision = "c33882473ab2"
+down_revision = "9b3e1f4c7a20"
 branch_labels = None
 depends_on = None
 
