@@ -263,13 +263,24 @@ def _account_page(user: User, form: StaffForm):
     )
 
 
-def _account_action(user_id: int) -> User | None:
-    """The member of staff an action button names; None when its CSRF token failed."""
+def _account_action(user_id: int) -> User:
+    """The member of staff an action button names (400 when its CSRF token failed)."""
     user = staff_member(db.session, user_id)
     if not PostOnlyForm().validate_on_submit():
         abort(400)
     on_refusal(back=url_for(".edit_account", user_id=user.id))
     return user
+
+
+def _ask_first(user: User, question: str, *, button: str, irreversible: bool = True):
+    """The confirmation page of an action on `user`'s account, or None once confirmed;
+    cancelling leads back to the account."""
+    return confirmation_step(
+        question,
+        button=button,
+        cancel=url_for(".edit_account", user_id=user.id),
+        irreversible=irreversible,
+    )
 
 
 def _back_to(user: User):
@@ -280,14 +291,14 @@ def _back_to(user: User):
 @allow(Role.ADMIN)
 def disable(user_id: int):
     user = _account_action(user_id)
-    asked = confirmation_step(
+    asked = _ask_first(
+        user,
         _(
             "Disable the account of %(name)s (%(username)s) and end all its sessions?",
             name=user.local_name,
             username=user.username,
         ),
         button=_("Disable the account"),
-        cancel=url_for(".edit_account", user_id=user.id),
         irreversible=False,
     )
     if asked is not None:
@@ -321,7 +332,8 @@ def unlock(user_id: int):
 @allow(Role.ADMIN)
 def reset(user_id: int):
     user = _account_action(user_id)
-    asked = confirmation_step(
+    asked = _ask_first(
+        user,
         _(
             "Give %(name)s (%(username)s) a new one-time password? The current password and "
             "every open session stop working.",
@@ -329,7 +341,6 @@ def reset(user_id: int):
             username=user.username,
         ),
         button=_("Reset the password"),
-        cancel=url_for(".edit_account", user_id=user.id),
     )
     if asked is not None:
         return asked
@@ -349,14 +360,14 @@ def reset(user_id: int):
 @allow(Role.ADMIN)
 def end_all_sessions(user_id: int):
     user = _account_action(user_id)
-    asked = confirmation_step(
+    asked = _ask_first(
+        user,
         _(
             "Log %(name)s (%(username)s) out on every computer?",
             name=user.local_name,
             username=user.username,
         ),
         button=_("End the sessions"),
-        cancel=url_for(".edit_account", user_id=user.id),
         irreversible=False,
     )
     if asked is not None:
