@@ -27,6 +27,7 @@ import enum
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -120,17 +121,23 @@ class Attachments:
     hold files of that name, the one under a folder named after the submission's uuid
     is taken (KoboToolbox's media zip), and if that does not decide, none is. With
     `folder`, only files inside a folder of that name count (ODK Central's `media/`).
+    A symbolic link in a folder is found but refused: it would file a document from
+    elsewhere on the server.
     """
 
     def __init__(self, path: Path | None, *, folder: str = ""):
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         self._by_name: dict[str, list[str]] = defaultdict(list)
+        self._links: set[str] = set()
         if path is None:
             return
         if path.is_dir():
             members = [file.relative_to(path).as_posix() for file in path.rglob("*")]
-            members = [member for member in members if (path / member).is_file()]
+            self._links = {member for member in members if (path / member).is_symlink()}
+            members = [
+                member for member in members if member in self._links or (path / member).is_file()
+            ]
         else:
             try:
                 self._zip = zipfile.ZipFile(path)
@@ -154,6 +161,8 @@ class Attachments:
             uuid = submission_id.split(":", 1)[-1]
             found = [member for member in found if uuid in PurePosixPath(member).parts]
         if len(found) == 1:
+            if found[0] in self._links:
+                raise FieldError(f"{filename}: a link to another file, not a file: refused")
             return found[0]
         if self.path is None:
             raise FieldError(f"{filename}: give the attachments (media zip or folder) with --media")
@@ -167,9 +176,16 @@ class Attachments:
         return (self.path / member).stat().st_size
 
     def read(self, member: str) -> bytes:
-        if self._zip is not None:
+        """The member's bytes; FieldError if they do not unpack to what the zip's headers
+        say (zipfile stops at the size they give, so a forged one fails its CRC)."""
+        if self._zip is None:
+            return (self.path / member).read_bytes()
+        try:
             return self._zip.read(member)
-        return (self.path / member).read_bytes()
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            raise FieldError(
+                "the attachment is damaged: it does not unpack as its zip says"
+            ) from None
 
 
 # -------------------------------------------------------------------------- tables
@@ -200,6 +216,22 @@ def _table(records: Iterator[tuple[int, list[str]]]) -> Table:
                 yield line, dict(zip(headers, values, strict=False))
 
     return Table(headers, rows())
+
+
+def _member_records(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> Iterator[tuple[int, list[str]]]:
+    """The records of a CSV inside a zip, refused as `records` refuses a file when its
+    text is not UTF-8 or its bytes do not unpack (read lazily: also past the header)."""
+    try:
+        with archive.open(info) as member:
+            yield from csv_records(io.TextIOWrapper(member, encoding="utf-8-sig", newline=""))
+    except UnicodeDecodeError:
+        raise InterchangeError(
+            f"{info.filename} is not UTF-8 text: export the submissions again"
+        ) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        raise InterchangeError(f"{info.filename} is damaged: it does not unpack") from None
 
 
 def _sheet_records(sheet) -> Iterator[tuple[int, list[str]]]:
@@ -310,10 +342,7 @@ class FieldExport:
                     f"{info.filename} unpacks to {info.file_size:,} bytes, more than the "
                     f"{self.limits.max_uncompressed_bytes:,} allowed: refused unopened"
                 )
-            member = self._archive.open(info)
-            tables.append(
-                _table(csv_records(io.TextIOWrapper(member, encoding="utf-8-sig", newline="")))
-            )
+            tables.append(_table(_member_records(self._archive, info)))
         return tables
 
     def _read_odk(self) -> Table:
@@ -467,18 +496,23 @@ class FieldExport:
             upload = check_upload(
                 self.attachments.read(member), filename, max_bytes=self.max_evidence_bytes
             )
-        except UploadRefused as refused:
+        except (UploadRefused, FieldError) as refused:
             raise FieldError(f"{filename}: {refused}") from None
         return FieldDocument(kind=kind, filename=filename, member=member, sha256=upload.sha256)
 
     def read_document(self, document: FieldDocument):
         """The checked upload of a staged document, read again when its claim is
         published; refused if the file changed since it was checked."""
-        upload = check_upload(
-            self.attachments.read(document.member),
-            document.filename,
-            max_bytes=self.max_evidence_bytes,
-        )
+        try:
+            upload = check_upload(
+                self.attachments.read(document.member),
+                document.filename,
+                max_bytes=self.max_evidence_bytes,
+            )
+        except (FieldError, UploadRefused) as error:
+            raise InterchangeError(
+                f"{document.filename} changed since the import checked it ({error}): run it again"
+            ) from None
         if upload.sha256 != document.sha256:
             raise InterchangeError(
                 f"{document.filename} changed since the import checked it: run it again"

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import struct
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from claims.domain import EvidenceKind, PartyRole
 from claims.files import EvidenceStore
 from claims.interchange import ArchiveLimits, InterchangeError, import_claims
 from claims.interchange.field import FieldExport, FieldFormat, detect_format, open_import_file
+from claims.interchange.fieldform import FORM_ID
 from claims.models import Claim, Evidence
 from commission.audit import AuditEntry, row_snapshot, verify_chain
 from commission.extensions import db
@@ -197,8 +200,9 @@ def test_each_document_filed_is_the_audit_entry_of_evidence_filed_through_the_we
     assert verify_chain(db.session, db.session.get(Workspace, intake.workspace_id)).ok
 
 
+@pytest.mark.parametrize("replacement", ["another image", "not an image"])
 def test_a_document_changed_after_staging_is_refused_and_nothing_is_published(
-    intake, app, tmp_path, muqataa
+    intake, app, tmp_path, muqataa, replacement
 ):
     items = family(muqataa)
     path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
@@ -213,7 +217,9 @@ def test_a_document_changed_after_staging_is_refused_and_nothing_is_published(
         db.session.commit()
         commits.append(True)
         if len(commits) == 2:
-            deed.write_bytes(png_bytes((10, 200, 10)))
+            deed.write_bytes(
+                png_bytes((10, 200, 10)) if replacement == "another image" else b"<html>"
+            )
 
     with pytest.raises(InterchangeError, match="changed since the import checked it"):
         field_import(app, path, media=media, commit=commit_then_swap_the_deed)
@@ -370,3 +376,83 @@ def test_an_export_with_labels_for_headers_is_refused_whole(tmp_path):
     workbook.save(tmp_path / "labels.xlsx")
     with pytest.raises(InterchangeError, match="with XML names \\(not labels\\) as headers"):
         open_import_file(tmp_path / "labels.xlsx", today=TODAY, max_evidence_bytes=MAX_BYTES)
+
+
+def damaged_media_zip(path: Path, item, *, forge_size: bool) -> Path:
+    """A media zip whose attachment does not unpack to what its headers say: a size
+    forged small over a file fifty times the limit (a zip bomb), or a flipped byte."""
+    document = item.documents[0]
+    name = f"enumerator1/attachments/a1b2c3d4e5/{item.uuid}/{document.filename}"
+    data = document.data + (b"\0" * (MAX_BYTES * 50) if forge_size else b"")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    raw = bytearray(path.read_bytes())
+    if forge_size:
+        # The uncompressed size in the local header and in the central directory.
+        for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            struct.pack_into("<I", raw, raw.find(signature) + offset, len(document.data))
+    else:
+        raw[raw.find(b"PK\x01\x02") - 30] ^= 0xFF  # inside the compressed data
+    path.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.parametrize("forge_size", [True, False])
+def test_an_attachment_that_does_not_unpack_as_its_zip_says_is_a_row_error(
+    intake, app, tmp_path, muqataa, forge_size
+):
+    good, bad = submission("علي حسن كاظم", muqataa, "7"), submission("Omar Saleh", muqataa, "8")
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", [good, bad])
+    media = damaged_media_zip(tmp_path / "media.zip", bad, forge_size=forge_size)
+    with zipfile.ZipFile(media, "a") as archive:
+        for document in good.documents:
+            name = f"enumerator1/attachments/a1b2c3d4e5/{good.uuid}/{document.filename}"
+            archive.writestr(name, document.data)
+    stored_evidence = evidence_count()
+
+    report = field_import(app, path, media=media)
+    [error] = report.errors
+    assert (error.line, error.column) == (3, "documents[1]")
+    assert error.message.startswith(f"{bad.documents[0].filename}: the attachment is damaged")
+    assert not report.published and claims_of([good, bad]) == []
+    assert evidence_count() == stored_evidence
+
+
+def test_a_symbolic_link_among_the_attachments_is_a_row_error(intake, app, tmp_path, muqataa):
+    """A link in the export's folder would file a document from elsewhere on the server."""
+    item = submission("Sara Khidr Ahmed", muqataa, "3")
+    path = write_odk_zip(tmp_path / "odk.zip", [item])
+    shutil.unpack_archive(path, tmp_path / "export")
+    document = item.documents[0]
+    elsewhere = tmp_path / "elsewhere.png"
+    elsewhere.write_bytes(document.data)
+    attachment = tmp_path / "export" / "media" / document.filename
+    attachment.unlink()
+    attachment.symlink_to(elsewhere)
+
+    report = field_import(app, tmp_path / "export")
+    [error] = report.errors
+    assert (error.line, error.column) == (2, "documents[1]")
+    assert error.message == f"{document.filename}: a link to another file, not a file: refused"
+    assert not report.published and claims_of([item]) == []
+
+
+@pytest.mark.parametrize("where", ["header", "row"])
+def test_an_odk_csv_that_is_not_utf8_is_refused_whole(intake, app, tmp_path, muqataa, where):
+    item = submission("Sara Khidr Ahmed", muqataa, "3")
+    item.documents = []
+    path = write_odk_zip(tmp_path / "odk.zip", [item])
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    main = f"{FORM_ID}.csv"
+    if where == "header":
+        members[main] = b"\xff\xfe" + members[main]
+    else:
+        members[main] += "\n".join(["x"] * 5000).encode() + b"\n\xff\xfe,\n"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+    with pytest.raises(InterchangeError, match="is not UTF-8 text"):
+        field_import(app, path)
+    assert claims_of([item]) == []
