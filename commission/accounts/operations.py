@@ -219,8 +219,10 @@ def _refuse_service_account(user: User) -> None:
 
 def _keep_an_admin(session: Session, user: User) -> None:
     """Refuse a change that would leave no active administrator: `user` is about to stop
-    being one. The active administrators' rows are locked first (PostgreSQL), so two
-    administrators cannot each remove the other at the same moment."""
+    being one. The active administrators' rows and their admin grants are locked first
+    (PostgreSQL), so two administrators cannot each remove the other at the same moment:
+    the second waits, and a grant the first deleted drops out of its answer (a user row
+    only locked, not changed, would be read as it was before the wait)."""
     admins = session.scalars(
         select(User.id)
         .join(UserRole, UserRole.user_id == User.id)
@@ -229,7 +231,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
             User.is_active_account.is_(True),
             User.is_service_account.is_(False),
         )
-        .with_for_update(of=User)
+        .with_for_update(of=(User, UserRole))
     ).all()
     if not set(admins) - {user.id}:
         raise AccountRefused(N_("%(username)s is the last administrator."), username=user.username)
