@@ -4,17 +4,19 @@ the same checks, staging and publication as any import, the documents as evidenc
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import shutil
 import struct
+import threading
 import uuid
 import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from claims.domain import EvidenceKind, PartyRole
 from claims.files import EvidenceStore
@@ -22,10 +24,10 @@ from claims.interchange import ArchiveLimits, InterchangeError, import_claims
 from claims.interchange.field import FieldExport, FieldFormat, detect_format, open_import_file
 from claims.interchange.fieldform import FORM_ID
 from claims.models import Claim, Evidence
-from commission.audit import AuditEntry, row_snapshot, verify_chain
+from commission.audit import Actor, AuditEntry, row_snapshot, set_actor, verify_chain
 from commission.extensions import db
 from commission.workspaces import Workspace, operational_workspace_id, use_workspace
-from tests.support.claims import TODAY, evidence_input
+from tests.support.claims import TODAY, IntakeContext, claim_input, evidence_input
 from tests.support.field_exports import (
     Document,
     pdf_bytes,
@@ -456,3 +458,61 @@ def test_an_odk_csv_that_is_not_utf8_is_refused_whole(intake, app, tmp_path, muq
     with pytest.raises(InterchangeError, match="is not UTF-8 text"):
         field_import(app, path)
     assert claims_of([item]) == []
+
+
+def _waiting_on_a_lock() -> bool:
+    return bool(
+        db.session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+        )
+    )
+
+
+def test_a_clerk_registering_on_a_parcel_the_import_is_creating_joins_it(
+    app, workspace, intake, tmp_path, muqataa
+):
+    """The publication holds the parcels it creates until it commits: a clerk registering
+    a claim on one of them meanwhile waits, then files the claim on that parcel."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers; the race matters on PostgreSQL")
+    item = submission("Sara Khidr Ahmed", muqataa, "3")
+    item.documents = []
+    path = write_odk_zip(tmp_path / "odk.zip", [item])
+    clerk_outcome: list = []
+
+    def register_on_the_parcel():
+        with app.app_context(), use_workspace(workspace):
+            set_actor(Actor(None, "clerk"))
+            data = claim_input(
+                parcel=dataclasses.replace(claim_input().parcel, muqataa_no=muqataa, parcel_no="3")
+            )
+            try:
+                claim = IntakeContext(app, workspace).register(data)
+                db.session.commit()
+                clerk_outcome.append(claim.parcel_id)
+            except Exception as error:  # collected and asserted below
+                db.session.rollback()
+                clerk_outcome.append(repr(error))
+            finally:
+                db.session.remove()
+
+    clerk = threading.Thread(target=register_on_the_parcel)
+
+    def commit_once_the_clerk_waits():
+        if db.session.scalar(select(func.count()).select_from(Claim)) and not clerk.ident:
+            # The publication's commit: its claim and parcel are written, not committed.
+            clerk.start()
+            with app.app_context():
+                while clerk.is_alive() and not _waiting_on_a_lock():
+                    db.session.rollback()
+                db.session.remove()
+        db.session.commit()
+
+    report = field_import(app, path, commit=commit_once_the_clerk_waits)
+    clerk.join()
+    assert report.imported == 1 and report.published
+    [imported] = claims_of([item])
+    assert clerk_outcome == [imported.parcel_id]
