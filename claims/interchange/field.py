@@ -276,6 +276,7 @@ class FieldExport:
             DOCUMENTS: defaultdict(list),
         }
         self.has_repeats = False
+        self._parent_column = ""
         self._workbook = None
         self._archive: zipfile.ZipFile | None = None
         media_path = Path(media) if media is not None else None
@@ -362,6 +363,7 @@ class FieldExport:
         if kind is None:
             return
         self.has_repeats = True
+        self._parent_column = parent_column
         for _line, row in table.rows:
             self._repeats[kind][row.get(parent_column, "")].append(row)
 
@@ -394,9 +396,13 @@ class FieldExport:
 
     def rows(self) -> Iterator[ParsedRow]:
         """Every submission, parsed and validated, its documents checked; a submission
-        id seen before is an error."""
+        id seen before is an error. A repeat's row of no submission refuses the export
+        once all are read (before anything is published): its co-claimant or document
+        would be lost without a word."""
         seen: dict[str, int] = {}
+        parent_keys: set[str] = set()
         for line, values in self._main.rows:
+            parent_keys.add(values.get(self._main_key, ""))
             row = self._submission(line, values)
             if row.ref and row.ref in seen:
                 row.errors.insert(
@@ -412,6 +418,16 @@ class FieldExport:
             elif row.ref:
                 seen[row.ref] = line
             yield row
+        self._refuse_orphans(parent_keys)
+
+    def _refuse_orphans(self, parent_keys: set[str]) -> None:
+        for kind, rows_of in self._repeats.items():
+            orphans = sorted(set(rows_of) - parent_keys)
+            if orphans:
+                raise InterchangeError(
+                    f"the {kind} repeat has a row of no submission ({self._parent_column} "
+                    f"{', '.join(orphans[:3])}): export all the submissions again"
+                )
 
     def _submission(self, line: int, values: dict[str, str]) -> ParsedRow:
         submission_id = normalise_submission_id(values.get(self.id_column, ""))

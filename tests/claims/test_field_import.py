@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
 
 from claims.domain import EvidenceKind, PartyRole
@@ -516,3 +516,29 @@ def test_a_clerk_registering_on_a_parcel_the_import_is_creating_joins_it(
     assert report.imported == 1 and report.published
     [imported] = claims_of([item])
     assert clerk_outcome == [imported.parcel_id]
+
+
+@pytest.mark.parametrize("counted", [True, False])
+def test_a_repeat_row_of_no_submission_refuses_the_export_whole(
+    intake, app, tmp_path, muqataa, counted
+):
+    """A document whose `_parent_index` names no submission would be lost without a
+    word, even when the form's counts are missing (an older version of the form)."""
+    items = [submission("Sara Khidr Ahmed", muqataa, "3"), submission("Omar Saleh", muqataa, "4")]
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
+    media = write_kobo_media(tmp_path / "media", items)
+    workbook = load_workbook(path)
+    main, documents = workbook.worksheets[0], workbook["documents"]
+    parent = [cell.value for cell in documents[1]].index("_parent_index") + 1
+    documents.cell(row=3, column=parent, value=99)
+    if not counted:
+        for column, cell in enumerate(main[1], start=1):
+            if cell.value.endswith("_count"):
+                for row in range(2, main.max_row + 1):
+                    main.cell(row=row, column=column, value=None)
+    workbook.save(path)
+
+    with pytest.raises(InterchangeError, match="a row of no submission .*_parent_index 99"):
+        field_import(app, path, media=media, partial=True)
+    db.session.rollback()
+    assert claims_of(items) == []
