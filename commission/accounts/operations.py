@@ -345,6 +345,12 @@ class PasswordChangeRefused(Refusal):
     kind = RefusalKind.INPUT
 
 
+class WrongCurrentPassword(PasswordChangeRefused):
+    """A wrong current password: a guess, counted as a failed login."""
+
+    message = N_("The current password is wrong.")
+
+
 def change_own_password(
     session: Session,
     user: User,
@@ -353,13 +359,16 @@ def change_own_password(
     new_password: str,
     now: datetime,
     hasher: PasswordHasher,
+    throttled: bool = False,
 ) -> User:
-    """The user replaces their password (a one-time one, or their own)."""
-    if not verify_password(hasher, user.password_hash, current_password):
+    """The user replaces their password (a one-time one, or their own). `throttled`:
+    this name has failed too often from this address to try a current password now."""
+    if throttled:
         raise PasswordChangeRefused(
-            N_("The current password is wrong."),
-            fields={"current_password": N_("The current password is wrong.")},
+            LoginRefused.message, fields={"current_password": LoginRefused.message}
         )
+    if not verify_password(hasher, user.password_hash, current_password):
+        raise WrongCurrentPassword(fields={"current_password": WrongCurrentPassword.message})
     try:
         check_password_strength(new_password)
     except WeakPassword as weak:

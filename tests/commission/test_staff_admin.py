@@ -10,6 +10,7 @@ import threading
 import uuid
 
 import pytest
+from limits import parse
 from sqlalchemy import select, text, update
 
 from commission.accounts.models import User, UserRole
@@ -155,6 +156,33 @@ def test_a_password_change_needs_the_current_password_and_a_long_new_one(app, ma
         )
         assert response.status_code == 400
         assert 'class="errors"' in response.get_data(as_text=True)
+    assert login(_client_at(app), user).status_code == 302
+
+
+def test_guessing_the_current_password_pauses_as_logins_do(app, make_user):
+    """A session left open must not let anyone try current passwords without end: wrong
+    ones count as failed logins, and once paused even the right one is refused."""
+    user = make_user(Role.CLERK)
+    client = _client_at(app)
+    login(client, user)
+    allowed = parse(app.config["LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"]).amount
+
+    def change(current):
+        return client.post(
+            "/account/password",
+            data={
+                "csrf_token": csrf_token(client, "/account/password"),
+                "current_password": current,
+                "new_password": "long enough new password",
+                "new_password_again": "long enough new password",
+            },
+        )
+
+    for _ in range(allowed):
+        assert "The current password is wrong." in change("a guess").get_data(as_text=True)
+    paused = change(PASSWORD)
+    assert paused.status_code == 400
+    assert "pause for a few minutes" in paused.get_data(as_text=True)
     assert login(_client_at(app), user).status_code == 302
 
 
