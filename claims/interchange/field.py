@@ -400,9 +400,9 @@ class FieldExport:
         once all are read (before anything is published): its co-claimant or document
         would be lost without a word."""
         seen: dict[str, int] = {}
-        parent_keys: set[str] = set()
+        parent_keys: dict[str, int] = {}
         for line, values in self._main.rows:
-            parent_keys.add(values.get(self._main_key, ""))
+            self._refuse_shared_key(parent_keys, line, values.get(self._main_key, ""))
             row = self._submission(line, values)
             if row.ref and row.ref in seen:
                 row.errors.insert(
@@ -420,9 +420,20 @@ class FieldExport:
             yield row
         self._refuse_orphans(parent_keys)
 
-    def _refuse_orphans(self, parent_keys: set[str]) -> None:
+    def _refuse_shared_key(self, parent_keys: dict[str, int], line: int, key: str) -> None:
+        """Two submissions of one key would each get the other's repeats: the export is
+        refused whole, before anything is published. (A key that is the submission id,
+        ODK Central's `KEY`, is a duplicate submission, an error of its row.)"""
+        if key and key in parent_keys and self.has_repeats and self._main_key != self.id_column:
+            raise InterchangeError(
+                f"{self._main_key} {key} is on lines {parent_keys[key]} and {line}: their "
+                "co-claimants and documents cannot be told apart; export them again"
+            )
+        parent_keys[key] = line
+
+    def _refuse_orphans(self, parent_keys: dict[str, int]) -> None:
         for kind, rows_of in self._repeats.items():
-            orphans = sorted(set(rows_of) - parent_keys)
+            orphans = sorted(set(rows_of) - parent_keys.keys())
             if orphans:
                 raise InterchangeError(
                     f"the {kind} repeat has a row of no submission ({self._parent_column} "

@@ -542,3 +542,27 @@ def test_a_repeat_row_of_no_submission_refuses_the_export_whole(
         field_import(app, path, media=media, partial=True)
     db.session.rollback()
     assert claims_of(items) == []
+
+
+def test_two_submissions_of_one_repeat_key_refuse_the_export_whole(intake, app, tmp_path, muqataa):
+    """Two rows of the main sheet with one `_index` cannot tell their documents and
+    co-claimants apart: neither gets the other's, even without the form's counts."""
+    items = [submission("Sara Khidr Ahmed", muqataa, "3"), submission("Omar Saleh", muqataa, "4")]
+    path = write_kobo_xlsx(tmp_path / "kobo.xlsx", items)
+    media = write_kobo_media(tmp_path / "media", items)
+    workbook = load_workbook(path)
+    main, documents = workbook.worksheets[0], workbook["documents"]
+    header = [cell.value for cell in main[1]]
+    main.cell(row=3, column=header.index("_index") + 1, value=1)
+    for column, name in enumerate(header, start=1):
+        if name.endswith("_count"):
+            main.cell(row=2, column=column, value=None)
+            main.cell(row=3, column=column, value=None)
+    parent = [cell.value for cell in documents[1]].index("_parent_index") + 1
+    documents.cell(row=3, column=parent, value=1)
+    workbook.save(path)
+
+    with pytest.raises(InterchangeError, match="_index 1 is on lines 2 and 3"):
+        field_import(app, path, media=media, partial=True)
+    db.session.rollback()
+    assert claims_of(items) == []
