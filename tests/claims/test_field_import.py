@@ -566,3 +566,48 @@ def test_two_submissions_of_one_repeat_key_refuse_the_export_whole(intake, app, 
         field_import(app, path, media=media, partial=True)
     db.session.rollback()
     assert claims_of(items) == []
+
+
+def test_an_import_creating_a_parcel_a_clerk_is_registering_on_links_the_clerks(
+    app, workspace, intake, tmp_path, muqataa
+):
+    """A clerk has created a parcel, not yet committed, when the publication creates it
+    too: the publication waits, then links its claim to the clerk's parcel."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers; the race matters on PostgreSQL")
+    item = submission("Sara Khidr Ahmed", muqataa, "3")
+    item.documents = []
+    path = write_odk_zip(tmp_path / "odk.zip", [item])
+    parcel_flushed, clerk_outcome = threading.Event(), []
+
+    def register_and_commit_once_the_import_waits():
+        with app.app_context(), use_workspace(workspace):
+            set_actor(Actor(None, "clerk"))
+            data = claim_input(
+                parcel=dataclasses.replace(claim_input().parcel, muqataa_no=muqataa, parcel_no="3")
+            )
+            try:
+                claim = IntakeContext(app, workspace).register(data)
+                db.session.flush()
+                parcel_flushed.set()
+                with app.app_context():
+                    while not _waiting_on_a_lock():
+                        db.session.rollback()
+                    db.session.remove()
+                db.session.commit()
+                clerk_outcome.append(claim.parcel_id)
+            except Exception as error:  # collected and asserted below
+                db.session.rollback()
+                clerk_outcome.append(repr(error))
+            finally:
+                parcel_flushed.set()
+                db.session.remove()
+
+    clerk = threading.Thread(target=register_and_commit_once_the_import_waits)
+    clerk.start()
+    parcel_flushed.wait(timeout=60)
+    report = field_import(app, path)
+    clerk.join()
+    assert report.imported == 1 and report.published
+    [imported] = claims_of([item])
+    assert clerk_outcome == [imported.parcel_id]
