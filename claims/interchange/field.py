@@ -327,7 +327,11 @@ class FieldExport:
         """The CSV files of an ODK Central export: the zip, the folder it unpacks to,
         or the submissions' CSV alone."""
         if self.path.is_dir():
-            return [_table(records(file, self.limits)) for file in sorted(self.path.glob("*.csv"))]
+            files = sorted(self.path.glob("*.csv"))
+            for file in files:
+                if file.is_symlink():
+                    raise InterchangeError(f"{file.name}: a link to another file, not a file")
+            return [_table(records(file, self.limits)) for file in files]
         if not _is_zip(self.path):
             return [_table(records(self.path, self.limits))]
         try:

@@ -611,3 +611,12 @@ def test_an_import_creating_a_parcel_a_clerk_is_registering_on_links_the_clerks(
     assert report.imported == 1 and report.published
     [imported] = claims_of([item])
     assert clerk_outcome == [imported.parcel_id]
+
+
+def test_a_symbolic_link_among_an_odk_folders_csv_files_is_refused(tmp_path, muqataa):
+    item = submission("Sara Khidr Ahmed", muqataa, "3")
+    shutil.unpack_archive(write_odk_zip(tmp_path / "odk.zip", [item]), tmp_path / "export")
+    (tmp_path / "elsewhere.csv").write_text("claimant_name,governorate,KEY\n")
+    (tmp_path / "export" / "a.csv").symlink_to(tmp_path / "elsewhere.csv")
+    with pytest.raises(InterchangeError, match="a.csv: a link to another file, not a file"):
+        open_import_file(tmp_path / "export", today=TODAY, max_evidence_bytes=MAX_BYTES)
