@@ -21,7 +21,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The repository root in place of bench/, where bench/http.py would stand in for the
+# standard library's `http` package.
+sys.path[0] = str(ROOT)
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -203,7 +204,8 @@ def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) 
     changed here: what a claim says about its property stays on the claim, and the
     shared row changes only through `correct_parcel`."""
     number, key = parcel_identity(data)
-    if session.get_bind().dialect.name == "postgresql":
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
         # Two clerks registering the first claims on one parcel at once: the second
         # waits here until the first commits, then finds its parcel row.
         session.execute(
@@ -211,9 +213,23 @@ def find_or_create_parcel(session: Session, data: ParcelIdentity | ParcelInput) 
             {"lock": f"parcel:{current_workspace_id()}:{key}"},
         )
     parcel = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
-    if parcel is None:
-        parcel = new_parcel(data, number=number, key=key)
+    if parcel is not None:
+        return parcel
+    parcel = new_parcel(data, number=number, key=key)
+    if not postgresql:
         session.add(parcel)
+        return parcel
+    # An import publishing takes no parcel lock: its new parcel, not yet committed, is
+    # not found above. The insert waits for the import's commit, and then the claim
+    # joins the parcel the import created.
+    try:
+        with session.begin_nested():
+            session.add(parcel)
+    except IntegrityError:
+        created_meanwhile = session.scalar(select(Parcel).where(Parcel.parcel_key == key))
+        if created_meanwhile is None:
+            raise
+        return created_meanwhile
     return parcel
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, DateTime, MetaData, Table, insert, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -88,10 +89,16 @@ def _copy_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
     statement = "COPY {} ({}) FROM STDIN".format(
         preparer.format_table(table), ", ".join(preparer.quote(name) for name in names)
     )
-    with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in names])
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[name] for name in names])
+    except dbapi_error as error:
+        # As SQLAlchemy raises a statement's errors (an IntegrityError for a unique
+        # key), so callers catch one kind whichever way the rows were written.
+        raise DBAPIError.instance(statement, None, error, dbapi_error) from error
 
 
 #: Below this many rows an INSERT costs no more than setting up a COPY.

@@ -27,6 +27,7 @@ import enum
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -120,17 +121,23 @@ class Attachments:
     hold files of that name, the one under a folder named after the submission's uuid
     is taken (KoboToolbox's media zip), and if that does not decide, none is. With
     `folder`, only files inside a folder of that name count (ODK Central's `media/`).
+    A symbolic link in a folder is found but refused: it would file a document from
+    elsewhere on the server.
     """
 
     def __init__(self, path: Path | None, *, folder: str = ""):
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         self._by_name: dict[str, list[str]] = defaultdict(list)
+        self._links: set[str] = set()
         if path is None:
             return
         if path.is_dir():
             members = [file.relative_to(path).as_posix() for file in path.rglob("*")]
-            members = [member for member in members if (path / member).is_file()]
+            self._links = {member for member in members if (path / member).is_symlink()}
+            members = [
+                member for member in members if member in self._links or (path / member).is_file()
+            ]
         else:
             try:
                 self._zip = zipfile.ZipFile(path)
@@ -154,6 +161,8 @@ class Attachments:
             uuid = submission_id.split(":", 1)[-1]
             found = [member for member in found if uuid in PurePosixPath(member).parts]
         if len(found) == 1:
+            if found[0] in self._links:
+                raise FieldError(f"{filename}: a link to another file, not a file: refused")
             return found[0]
         if self.path is None:
             raise FieldError(f"{filename}: give the attachments (media zip or folder) with --media")
@@ -167,9 +176,16 @@ class Attachments:
         return (self.path / member).stat().st_size
 
     def read(self, member: str) -> bytes:
-        if self._zip is not None:
+        """The member's bytes; FieldError if they do not unpack to what the zip's headers
+        say (zipfile stops at the size they give, so a forged one fails its CRC)."""
+        if self._zip is None:
+            return (self.path / member).read_bytes()
+        try:
             return self._zip.read(member)
-        return (self.path / member).read_bytes()
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            raise FieldError(
+                "the attachment is damaged: it does not unpack as its zip says"
+            ) from None
 
 
 # -------------------------------------------------------------------------- tables
@@ -200,6 +216,22 @@ def _table(records: Iterator[tuple[int, list[str]]]) -> Table:
                 yield line, dict(zip(headers, values, strict=False))
 
     return Table(headers, rows())
+
+
+def _member_records(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> Iterator[tuple[int, list[str]]]:
+    """The records of a CSV inside a zip, refused as `records` refuses a file when its
+    text is not UTF-8 or its bytes do not unpack (read lazily: also past the header)."""
+    try:
+        with archive.open(info) as member:
+            yield from csv_records(io.TextIOWrapper(member, encoding="utf-8-sig", newline=""))
+    except UnicodeDecodeError:
+        raise InterchangeError(
+            f"{info.filename} is not UTF-8 text: export the submissions again"
+        ) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        raise InterchangeError(f"{info.filename} is damaged: it does not unpack") from None
 
 
 def _sheet_records(sheet) -> Iterator[tuple[int, list[str]]]:
@@ -244,6 +276,7 @@ class FieldExport:
             DOCUMENTS: defaultdict(list),
         }
         self.has_repeats = False
+        self._parent_column = ""
         self._workbook = None
         self._archive: zipfile.ZipFile | None = None
         media_path = Path(media) if media is not None else None
@@ -294,7 +327,11 @@ class FieldExport:
         """The CSV files of an ODK Central export: the zip, the folder it unpacks to,
         or the submissions' CSV alone."""
         if self.path.is_dir():
-            return [_table(records(file, self.limits)) for file in sorted(self.path.glob("*.csv"))]
+            files = sorted(self.path.glob("*.csv"))
+            for file in files:
+                if file.is_symlink():
+                    raise InterchangeError(f"{file.name}: a link to another file, not a file")
+            return [_table(records(file, self.limits)) for file in files]
         if not _is_zip(self.path):
             return [_table(records(self.path, self.limits))]
         try:
@@ -310,10 +347,7 @@ class FieldExport:
                     f"{info.filename} unpacks to {info.file_size:,} bytes, more than the "
                     f"{self.limits.max_uncompressed_bytes:,} allowed: refused unopened"
                 )
-            member = self._archive.open(info)
-            tables.append(
-                _table(csv_records(io.TextIOWrapper(member, encoding="utf-8-sig", newline="")))
-            )
+            tables.append(_table(_member_records(self._archive, info)))
         return tables
 
     def _read_odk(self) -> Table:
@@ -333,6 +367,7 @@ class FieldExport:
         if kind is None:
             return
         self.has_repeats = True
+        self._parent_column = parent_column
         for _line, row in table.rows:
             self._repeats[kind][row.get(parent_column, "")].append(row)
 
@@ -365,9 +400,13 @@ class FieldExport:
 
     def rows(self) -> Iterator[ParsedRow]:
         """Every submission, parsed and validated, its documents checked; a submission
-        id seen before is an error."""
+        id seen before is an error. A repeat's row of no submission refuses the export
+        once all are read (before anything is published): its co-claimant or document
+        would be lost without a word."""
         seen: dict[str, int] = {}
+        parent_keys: dict[str, int] = {}
         for line, values in self._main.rows:
+            self._refuse_shared_key(parent_keys, line, values.get(self._main_key, ""))
             row = self._submission(line, values)
             if row.ref and row.ref in seen:
                 row.errors.insert(
@@ -383,6 +422,27 @@ class FieldExport:
             elif row.ref:
                 seen[row.ref] = line
             yield row
+        self._refuse_orphans(parent_keys)
+
+    def _refuse_shared_key(self, parent_keys: dict[str, int], line: int, key: str) -> None:
+        """Two submissions of one key would each get the other's repeats: the export is
+        refused whole, before anything is published. (A key that is the submission id,
+        ODK Central's `KEY`, is a duplicate submission, an error of its row.)"""
+        if key and key in parent_keys and self.has_repeats and self._main_key != self.id_column:
+            raise InterchangeError(
+                f"{self._main_key} {key} is on lines {parent_keys[key]} and {line}: their "
+                "co-claimants and documents cannot be told apart; export them again"
+            )
+        parent_keys[key] = line
+
+    def _refuse_orphans(self, parent_keys: dict[str, int]) -> None:
+        for kind, rows_of in self._repeats.items():
+            orphans = sorted(set(rows_of) - parent_keys.keys())
+            if orphans:
+                raise InterchangeError(
+                    f"the {kind} repeat has a row of no submission ({self._parent_column} "
+                    f"{', '.join(orphans[:3])}): export all the submissions again"
+                )
 
     def _submission(self, line: int, values: dict[str, str]) -> ParsedRow:
         submission_id = normalise_submission_id(values.get(self.id_column, ""))
@@ -467,18 +527,23 @@ class FieldExport:
             upload = check_upload(
                 self.attachments.read(member), filename, max_bytes=self.max_evidence_bytes
             )
-        except UploadRefused as refused:
+        except (UploadRefused, FieldError) as refused:
             raise FieldError(f"{filename}: {refused}") from None
         return FieldDocument(kind=kind, filename=filename, member=member, sha256=upload.sha256)
 
     def read_document(self, document: FieldDocument):
         """The checked upload of a staged document, read again when its claim is
         published; refused if the file changed since it was checked."""
-        upload = check_upload(
-            self.attachments.read(document.member),
-            document.filename,
-            max_bytes=self.max_evidence_bytes,
-        )
+        try:
+            upload = check_upload(
+                self.attachments.read(document.member),
+                document.filename,
+                max_bytes=self.max_evidence_bytes,
+            )
+        except (FieldError, UploadRefused) as error:
+            raise InterchangeError(
+                f"{document.filename} changed since the import checked it ({error}): run it again"
+            ) from None
         if upload.sha256 != document.sha256:
             raise InterchangeError(
                 f"{document.filename} changed since the import checked it: run it again"

@@ -47,6 +47,7 @@ from sqlalchemy import (
     union,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from claims.domain import (
@@ -101,6 +102,8 @@ from commission.workspaces import current_workspace_id
 STAGE_CHUNK_SIZE = 1000
 #: Rows published per flush (one transaction in all); bounds the session's memory.
 PUBLISH_CHUNK_SIZE = 5000
+#: Tries at creating a chunk's new parcels while clerks create some of them first.
+_PARCEL_ATTEMPTS = 3
 
 
 @dataclasses.dataclass
@@ -393,21 +396,33 @@ def _parcels(
         if record.parcel.names_a_parcel
     }
     keys = {key for _number, key in identities.values()}
-    found = {
-        row["parcel_key"]: dict(row)
-        for row in connection.execute(
-            select(table).where(table.c.workspace_id == workspace_id, table.c.parcel_key.in_(keys))
-        ).mappings()
-    }
-    created: dict[str, dict] = {}
-    for index, (number, key) in identities.items():
-        if key not in found and key not in created:
-            created[key] = {
-                "workspace_id": workspace_id,
-                **parcel_columns(records[index].parcel, number=number, key=key),
-            }
-    new_rows = with_defaults(table, list(created.values()))
-    ids = insert_rows_returning_ids(connection, table, new_rows)
+    for attempt in range(1, _PARCEL_ATTEMPTS + 1):
+        found = {
+            row["parcel_key"]: dict(row)
+            for row in connection.execute(
+                select(table).where(
+                    table.c.workspace_id == workspace_id, table.c.parcel_key.in_(keys)
+                )
+            ).mappings()
+        }
+        created: dict[str, dict] = {}
+        for index, (number, key) in identities.items():
+            if key not in found and key not in created:
+                created[key] = {
+                    "workspace_id": workspace_id,
+                    **parcel_columns(records[index].parcel, number=number, key=key),
+                }
+        new_rows = with_defaults(table, list(created.values()))
+        try:
+            with connection.begin_nested():
+                ids = insert_rows_returning_ids(connection, table, new_rows)
+            break
+        except IntegrityError:
+            # A clerk registered the first claim on one of these parcels meanwhile (a
+            # registration locks its parcel, the import none): the insert waited for
+            # the clerk's commit, and the parcel is read again with the others.
+            if attempt == _PARCEL_ATTEMPTS:
+                raise
     for row, id_ in zip(new_rows, ids, strict=True):
         row["id"] = id_
         found[row["parcel_key"]] = row

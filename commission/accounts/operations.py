@@ -219,8 +219,10 @@ def _refuse_service_account(user: User) -> None:
 
 def _keep_an_admin(session: Session, user: User) -> None:
     """Refuse a change that would leave no active administrator: `user` is about to stop
-    being one. The active administrators' rows are locked first (PostgreSQL), so two
-    administrators cannot each remove the other at the same moment."""
+    being one. The active administrators' rows and their admin grants are locked first
+    (PostgreSQL), so two administrators cannot each remove the other at the same moment:
+    the second waits, and a grant the first deleted drops out of its answer (a user row
+    only locked, not changed, would be read as it was before the wait)."""
     admins = session.scalars(
         select(User.id)
         .join(UserRole, UserRole.user_id == User.id)
@@ -229,7 +231,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
             User.is_active_account.is_(True),
             User.is_service_account.is_(False),
         )
-        .with_for_update(of=User)
+        .with_for_update(of=(User, UserRole))
     ).all()
     if not set(admins) - {user.id}:
         raise AccountRefused(N_("%(username)s is the last administrator."), username=user.username)
@@ -343,6 +345,12 @@ class PasswordChangeRefused(Refusal):
     kind = RefusalKind.INPUT
 
 
+class WrongCurrentPassword(PasswordChangeRefused):
+    """A wrong current password: a guess, counted as a failed login."""
+
+    message = N_("The current password is wrong.")
+
+
 def change_own_password(
     session: Session,
     user: User,
@@ -351,13 +359,16 @@ def change_own_password(
     new_password: str,
     now: datetime,
     hasher: PasswordHasher,
+    throttled: bool = False,
 ) -> User:
-    """The user replaces their password (a one-time one, or their own)."""
-    if not verify_password(hasher, user.password_hash, current_password):
+    """The user replaces their password (a one-time one, or their own). `throttled`:
+    this name has failed too often from this address to try a current password now."""
+    if throttled:
         raise PasswordChangeRefused(
-            N_("The current password is wrong."),
-            fields={"current_password": N_("The current password is wrong.")},
+            LoginRefused.message, fields={"current_password": LoginRefused.message}
         )
+    if not verify_password(hasher, user.password_hash, current_password):
+        raise WrongCurrentPassword(fields={"current_password": WrongCurrentPassword.message})
     try:
         check_password_strength(new_password)
     except WeakPassword as weak:

@@ -28,6 +28,7 @@ from commission.accounts.models import Role, User
 from commission.accounts.operations import (
     LoginRefused,
     StaffDetails,
+    WrongCurrentPassword,
     authenticate,
     change_own_password,
     create_staff_account,
@@ -138,14 +139,22 @@ def change_password():
             return _password_page(form, user), 400
 
         on_refusal(render=form_again)
-        change_own_password(
-            db.session,
-            user,
-            current_password=form.current_password.data,
-            new_password=form.new_password.data,
-            now=utcnow(),
-            hasher=current_app.extensions["qayd_password_hasher"],
-        )
+        config, address = current_app.config, throttle.client_address()
+        try:
+            change_own_password(
+                db.session,
+                user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                now=utcnow(),
+                hasher=current_app.extensions["qayd_password_hasher"],
+                throttled=not throttle.login_allowed(config, user.username, address),
+            )
+        except WrongCurrentPassword:
+            # Guessed like a login: counted in the same throttle, so an open session
+            # cannot try passwords without end.
+            throttle.record_failed_login(config, user.username, address)
+            raise
         flash(_("Your password is changed."), "info")
         return redirect(url_for("main.home")), 303
     return _password_page(form, user), 400 if form.errors else 200

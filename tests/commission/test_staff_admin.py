@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
 
 import pytest
-from sqlalchemy import select, update
+from limits import parse
+from sqlalchemy import select, text, update
 
-from commission.accounts.models import User
+from commission.accounts.models import User, UserRole
 from commission.accounts.operations import (
     AccountRefused,
     StaffDetails,
@@ -153,6 +155,33 @@ def test_a_password_change_needs_the_current_password_and_a_long_new_one(app, ma
         response = _change_password(client, current, new, again)
         assert response.status_code == 400
         assert 'class="errors"' in response.get_data(as_text=True)
+    assert login(_client_at(app), user).status_code == 302
+
+
+def test_guessing_the_current_password_pauses_as_logins_do(app, make_user):
+    """A session left open must not let anyone try current passwords without end: wrong
+    ones count as failed logins, and once paused even the right one is refused."""
+    user = make_user(Role.CLERK)
+    client = _client_at(app)
+    login(client, user)
+    allowed = parse(app.config["LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"]).amount
+
+    def change(current):
+        return client.post(
+            "/account/password",
+            data={
+                "csrf_token": csrf_token(client, "/account/password"),
+                "current_password": current,
+                "new_password": "long enough new password",
+                "new_password_again": "long enough new password",
+            },
+        )
+
+    for _ in range(allowed):
+        assert "The current password is wrong." in change("a guess").get_data(as_text=True)
+    paused = change(PASSWORD)
+    assert paused.status_code == 400
+    assert "pause for a few minutes" in paused.get_data(as_text=True)
     assert login(_client_at(app), user).status_code == 302
 
 
@@ -364,3 +393,81 @@ def test_account_actions_are_for_administrators_only_and_need_the_csrf_token(
     after = _user(app, user.id)
     assert after.is_active_account and after.sessions_ended_at is None
     assert after.logins_unlocked_at is None and not after.must_change_password
+
+
+def _remove_admin(session, act: str, target_id: int, by_id: int) -> None:
+    target, by = session.get(User, target_id), session.get(User, by_id)
+    if act == "disable":
+        disable_account(session, target, by=by, now=utcnow())
+    else:
+        details = StaffDetails("Demoted Admin", "مدير سابق", frozenset({Role.CLERK}), "HQ")
+        update_staff_account(session, target, details, by=by)
+
+
+@pytest.mark.parametrize("first", ["disable", "demote"])
+@pytest.mark.parametrize("second", ["disable", "demote"])
+def test_two_administrators_removing_each_other_at_once_leave_one(app, make_user, first, second):
+    """The last two administrators each disable or demote the other at the same moment:
+    the second waits for the first, sees its change, and is refused."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite serialises writers; the race matters on PostgreSQL")
+    one, other = make_user(Role.ADMIN, office="HQ"), make_user(Role.ADMIN, office="HQ")
+    with InOperational(app) as session:
+        # The administrators of other tests step aside until this one ends.
+        others = session.scalars(
+            select(User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                UserRole.role == Role.ADMIN,
+                User.is_active_account.is_(True),
+                User.id.not_in([one.id, other.id]),
+            )
+        ).all()
+        session.execute(update(User).where(User.id.in_(others)).values(is_active_account=False))
+        session.commit()
+    first_holds_its_locks, first_may_commit = threading.Event(), threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def act(name, act, target_id, by_id):
+        with InOperational(app) as session:
+            try:
+                _remove_admin(session, act, target_id, by_id)
+                if name == "first":
+                    first_holds_its_locks.set()
+                    first_may_commit.wait(timeout=60)
+                session.commit()
+                outcomes[name] = "done"
+            except AccountRefused as refused:
+                session.rollback()
+                outcomes[name] = str(refused)
+            except Exception as error:  # collected and asserted below
+                session.rollback()
+                outcomes[name] = repr(error)
+            finally:
+                first_holds_its_locks.set()
+
+    try:
+        racers = [
+            threading.Thread(target=act, args=("first", first, other.id, one.id)),
+            threading.Thread(target=act, args=("second", second, one.id, other.id)),
+        ]
+        racers[0].start()
+        first_holds_its_locks.wait(timeout=60)
+        racers[1].start()
+        with InOperational(app) as session:
+            while racers[1].is_alive() and not session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            ):
+                session.rollback()
+        first_may_commit.set()
+        for racer in racers:
+            racer.join()
+        assert outcomes == {"first": "done", "second": f"{one.username} is the last administrator."}
+        assert _user(app, one.id).is_active_account and Role.ADMIN in _user(app, one.id).roles
+    finally:
+        with InOperational(app) as session:
+            session.execute(update(User).where(User.id.in_(others)).values(is_active_account=True))
+            session.commit()
